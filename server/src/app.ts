@@ -1,0 +1,89 @@
+import "reflect-metadata";
+import { ApolloServer } from "@apollo/server";
+import { expressMiddleware } from "@as-integrations/express5";
+import express, { type ErrorRequestHandler, type Express } from "express";
+import type { DataSource } from "typeorm";
+import { authenticate } from "./auth/authenticate.middleware";
+import { AuthenticationService } from "./auth/authentication.service";
+import type { Clock } from "./clock";
+import type { RequestContext } from "./context";
+import { formatError } from "./errors/format-error";
+import { healthRoutes } from "./http/health";
+import { requestId } from "./http/request-id";
+import { webRoutes } from "./http/web";
+import { createLoaders } from "./loaders";
+import type { Logger } from "./logger";
+import { buildLapseSchema } from "./schema/build-schema";
+import { createServices, type Services } from "./services";
+
+export interface AppOptions {
+  dataSource: DataSource;
+  clock: Clock;
+  logger: Logger;
+  webDir?: string;
+  production?: boolean;
+}
+
+export interface LapseApp {
+  app: Express;
+  services: Services;
+  stop(): Promise<void>;
+}
+
+/** The whole HTTP application over one store: GraphQL, health checks and the console. */
+export async function createApp(options: AppOptions): Promise<LapseApp> {
+  const { dataSource, clock, logger } = options;
+  const services = createServices(dataSource);
+  const auth = new AuthenticationService(dataSource, clock, logger);
+  const apollo = new ApolloServer<RequestContext>({
+    schema: await buildLapseSchema(),
+    formatError,
+    includeStacktraceInErrorResponses: false,
+    introspection: !options.production,
+    csrfPrevention: true,
+  });
+  await apollo.start();
+
+  const app = express();
+  app.disable("x-powered-by");
+  app.set("trust proxy", "loopback");
+  app.use(requestId);
+  app.use(healthRoutes(dataSource, logger));
+  app.use(
+    "/graphql",
+    express.json({ limit: "1mb" }),
+    authenticate(auth, logger),
+    expressMiddleware(apollo, {
+      context: async ({ req, res }): Promise<RequestContext> => ({
+        requestId: res.locals.requestId as string,
+        clock,
+        logger,
+        principal: res.locals.principal ?? null,
+        ip: req.ip ?? null,
+        userAgent: req.get("user-agent") ?? null,
+        services,
+        loaders: createLoaders(dataSource),
+      }),
+    }),
+  );
+  if (options.webDir) app.use(webRoutes(options.webDir));
+  app.use(jsonErrors(logger));
+  return { app, services, stop: () => apollo.stop() };
+}
+
+/** Errors Express itself meets (a body that is not JSON, one too large) answered as GraphQL-shaped JSON. */
+function jsonErrors(logger: Logger): ErrorRequestHandler {
+  return (error: { status?: number; statusCode?: number; type?: string }, _req, res, _next) => {
+    const status = error.status ?? error.statusCode ?? 500;
+    const requestId = res.locals.requestId as string;
+    if (status >= 500) logger.error({ err: error, requestId }, "unexpected error");
+    const message =
+      status === 413
+        ? "The request body is larger than 1 MB."
+        : status < 500
+          ? "The request body is not valid JSON."
+          : `Internal server error; quote request id ${requestId} when reporting it.`;
+    const code = status < 500 ? "BAD_REQUEST" : "INTERNAL_SERVER_ERROR";
+    res.status(status < 500 ? status : 500).json({ errors: [{ message, extensions: { code, requestId } }] });
+  };
+}

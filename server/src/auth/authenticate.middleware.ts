@@ -1,0 +1,59 @@
+import type { RequestHandler, Response } from "express";
+import { LapseError, unauthenticated } from "../errors/lapse-error";
+import type { Logger } from "../logger";
+import type { AuthenticationService } from "./authentication.service";
+import { principalFor } from "./principal";
+
+/** How a route family words a refusal; GraphQL's shape by default. */
+export type Refuse = (res: Response, error: LapseError) => void;
+
+export const refuseAsGraphQL: Refuse = (res, error) => {
+  res.status(error.httpStatus).json({
+    errors: [{ message: error.message, extensions: { code: error.code, requestId: res.locals.requestId } }],
+  });
+};
+
+const SCHEME = /^(?:token|bearer)\s+(\S+)\s*$/i;
+
+const MESSAGES = {
+  malformed: "This is not a Lapse access token; check that it was copied whole.",
+  invalid: "This access token is not valid.",
+  revoked: "This access token has been revoked; create a new one.",
+  expired: "This access token has expired; create a new one.",
+} as const;
+
+/**
+ * Authenticates `Authorization: token <secret>` or `Bearer <secret>`. A request without the header
+ * goes on anonymously (resolvers then demand a principal); a request with a bad one is refused with 401
+ * before anything else runs. The log line gives the reason and token id, never the secret.
+ */
+export function authenticate(auth: AuthenticationService, logger: Logger, refuse: Refuse = refuseAsGraphQL): RequestHandler {
+  return async (req, res, next) => {
+    res.locals.principal = null;
+    const header = req.get("authorization");
+    if (header === undefined) return next();
+    const refuseWith = (reason: keyof typeof MESSAGES | "scheme", tokenId?: string) => {
+      logger.info({ requestId: res.locals.requestId, reason, tokenId }, "authentication refused");
+      res.setHeader("WWW-Authenticate", 'Bearer realm="lapse"');
+      refuse(
+        res,
+        reason === "scheme"
+          ? unauthenticated("Send the token as `Authorization: token <secret>` or `Authorization: Bearer <secret>`.")
+          : unauthenticated(MESSAGES[reason]),
+      );
+    };
+    const match = SCHEME.exec(header);
+    if (!match) return refuseWith("scheme");
+    try {
+      const result = await auth.authenticate(match[1]!);
+      if (!result.ok) return refuseWith(result.reason, result.token?.id);
+      res.locals.principal = principalFor(result.token);
+      if (result.token.expiresAt) {
+        res.setHeader("Lapse-Token-Expiration", result.token.expiresAt.toISOString());
+      }
+      next();
+    } catch (error) {
+      next(error);
+    }
+  };
+}

@@ -1,0 +1,26 @@
+import type { Clock } from "./clock";
+import type { Logger } from "./logger";
+import type { Loaders } from "./loaders";
+import type { Principal } from "./auth/principal";
+import type { Services } from "./services";
+
+/** What every service call receives first: who is asking, when, and how to reach the rest. */
+export interface RequestContext {
+  requestId: string;
+  clock: Clock;
+  logger: Logger;
+  /** Null for a request that carried no Authorization header. */
+  principal: Principal | null;
+  ip: string | null;
+  userAgent: string | null;
+  services: Services;
+  loaders: Loaders;
+}
+
+/** A context for work no HTTP request started (first-run bootstrap, the CLI): no principal. */
+export function systemContext(
+  parts: Pick<RequestContext, "clock" | "logger" | "services" | "loaders">,
+  userAgent: string,
+): RequestContext {
+  return { ...parts, requestId: `${userAgent}-${Date.now()}`, principal: null, ip: null, userAgent };
+}

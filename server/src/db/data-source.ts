@@ -1,0 +1,55 @@
+import fs from "node:fs";
+import path from "node:path";
+import { DataSource, type DataSourceOptions } from "typeorm";
+import { ENTITIES } from "./entities";
+import { MIGRATIONS } from "./migrations";
+
+export type StoreKind = "mysql" | "sqlite";
+
+/** Reads `mysql://user:pass@host:port/db` or `sqlite:<path>` into TypeORM options. */
+export function dataSourceOptions(databaseUrl: string): DataSourceOptions {
+  const common = { entities: ENTITIES, migrations: MIGRATIONS, synchronize: false, logging: false };
+  if (databaseUrl.startsWith("mysql://")) {
+    return {
+      ...common,
+      type: "mysql",
+      url: databaseUrl,
+      // Dates go in and come out as UTC whatever the server's or the database's zone.
+      timezone: "Z",
+      charset: "utf8mb4_bin",
+      extra: { connectionLimit: 10, waitForConnections: true, queueLimit: 100, connectTimeout: 5000 },
+    };
+  }
+  if (databaseUrl.startsWith("sqlite:")) {
+    const file = databaseUrl.slice("sqlite:".length);
+    if (!file) throw new Error("DATABASE_URL sqlite:<path> needs a path, e.g. sqlite:./data/lapse.sqlite");
+    if (file !== ":memory:") fs.mkdirSync(path.dirname(path.resolve(file)), { recursive: true });
+    return {
+      ...common,
+      type: "better-sqlite3",
+      database: file,
+      // WAL lets readers go on while a write commits; busy_timeout waits out a short write lock.
+      prepareDatabase: (db: { pragma(sql: string): unknown }) => {
+        db.pragma("journal_mode = WAL");
+        db.pragma("busy_timeout = 5000");
+        // LIKE is case-sensitive on MySQL's binary collation; make SQLite's agree.
+        db.pragma("case_sensitive_like = ON");
+      },
+    };
+  }
+  throw new Error(
+    `DATABASE_URL must start with mysql:// or sqlite: (got "${databaseUrl.replace(/\/\/[^@]*@/, "//***@")}").`,
+  );
+}
+
+export function storeKind(dataSource: DataSource): StoreKind {
+  return dataSource.options.type === "mysql" ? "mysql" : "sqlite";
+}
+
+/** Opens the store and applies pending migrations; never `synchronize`. */
+export async function openDatabase(databaseUrl: string): Promise<DataSource> {
+  const dataSource = new DataSource(dataSourceOptions(databaseUrl));
+  await dataSource.initialize();
+  await dataSource.runMigrations({ transaction: "each" });
+  return dataSource;
+}

@@ -1,0 +1,9 @@
+import { AuditEvent } from "../modules/audit/audit-event.entity";
+import { Membership } from "../modules/organization/membership.entity";
+import { Organization } from "../modules/organization/organization.entity";
+import { TeamMembership } from "../modules/team/team-membership.entity";
+import { Team } from "../modules/team/team.entity";
+import { AccessToken } from "../modules/token/access-token.entity";
+import { User } from "../modules/user/user.entity";
+
+export const ENTITIES = [Organization, User, Membership, Team, TeamMembership, AccessToken, AuditEvent];

@@ -1,0 +1,224 @@
+import { Table, TableForeignKey, TableIndex, type MigrationInterface, type QueryRunner } from "typeorm";
+import type { TableColumnOptions } from "typeorm/schema-builder/options/TableColumnOptions";
+
+/** Column builders that give MySQL and SQLite the same physical types (see db/columns.ts). */
+function columns(queryRunner: QueryRunner) {
+  const mysql = queryRunner.connection.options.type === "mysql";
+  // Binary collation keeps uniqueness and ordering byte-wise, as SQLite's default does.
+  const text = mysql ? { charset: "utf8mb4", collation: "utf8mb4_bin" } : {};
+  return {
+    id: (): TableColumnOptions => ({ name: "id", type: "varchar", length: "36", isPrimary: true }),
+    ref: (name: string, nullable = false): TableColumnOptions => ({
+      name,
+      type: "varchar",
+      length: "36",
+      isNullable: nullable,
+      ...text,
+    }),
+    str: (name: string, length: number, nullable = false): TableColumnOptions => ({
+      name,
+      type: "varchar",
+      length: String(length),
+      isNullable: nullable,
+      ...text,
+    }),
+    time: (name: string, nullable = false): TableColumnOptions => ({
+      name,
+      type: "datetime",
+      precision: 3,
+      isNullable: nullable,
+    }),
+    bool: (name: string): TableColumnOptions => ({ name, type: "boolean", default: false }),
+    longText: (name: string): TableColumnOptions => ({ name, type: "text", isNullable: true, ...text }),
+  };
+}
+
+const fk = (column: string, table: string) =>
+  new TableForeignKey({ columnNames: [column], referencedTableName: table, referencedColumnNames: ["id"] });
+
+export class InitialSchema1764115200000 implements MigrationInterface {
+  name = "InitialSchema1764115200000";
+
+  async up(queryRunner: QueryRunner): Promise<void> {
+    const c = columns(queryRunner);
+    const engine = queryRunner.connection.options.type === "mysql" ? "InnoDB" : undefined;
+    await queryRunner.createTable(
+      new Table({
+        name: "organizations",
+        engine,
+        columns: [c.id(), c.str("name", 40), c.str("edition", 32), c.time("created_at")],
+        indices: [new TableIndex({ name: "uq_organizations_name", columnNames: ["name"], isUnique: true })],
+      }),
+    );
+    await queryRunner.createTable(
+      new Table({
+        name: "users",
+        engine,
+        columns: [c.id(), c.str("login", 40), c.bool("site_admin"), c.time("created_at")],
+        indices: [new TableIndex({ name: "uq_users_login", columnNames: ["login"], isUnique: true })],
+      }),
+    );
+    await queryRunner.createTable(
+      new Table({
+        name: "memberships",
+        engine,
+        columns: [
+          c.id(),
+          c.ref("organization_id"),
+          c.ref("user_id"),
+          c.str("role", 16),
+          c.time("created_at"),
+        ],
+        indices: [
+          new TableIndex({
+            name: "uq_memberships_org_user",
+            columnNames: ["organization_id", "user_id"],
+            isUnique: true,
+          }),
+          new TableIndex({ name: "ix_memberships_user", columnNames: ["user_id"] }),
+        ],
+        foreignKeys: [fk("organization_id", "organizations"), fk("user_id", "users")],
+      }),
+    );
+    await queryRunner.createTable(
+      new Table({
+        name: "teams",
+        engine,
+        columns: [c.id(), c.ref("organization_id"), c.str("name", 40), c.time("created_at")],
+        indices: [
+          new TableIndex({
+            name: "uq_teams_org_name",
+            columnNames: ["organization_id", "name"],
+            isUnique: true,
+          }),
+        ],
+        foreignKeys: [fk("organization_id", "organizations")],
+      }),
+    );
+    await queryRunner.createTable(
+      new Table({
+        name: "team_memberships",
+        engine,
+        columns: [c.id(), c.ref("team_id"), c.ref("user_id"), c.str("role", 16), c.time("created_at")],
+        indices: [
+          new TableIndex({
+            name: "uq_team_memberships_team_user",
+            columnNames: ["team_id", "user_id"],
+            isUnique: true,
+          }),
+          new TableIndex({ name: "ix_team_memberships_user", columnNames: ["user_id"] }),
+        ],
+        foreignKeys: [fk("team_id", "teams"), fk("user_id", "users")],
+      }),
+    );
+    await queryRunner.createTable(
+      new Table({
+        name: "access_tokens",
+        engine,
+        columns: [
+          c.id(),
+          c.str("kind", 16),
+          c.str("name", 40),
+          c.str("description", 1024, true),
+          c.str("digest", 64),
+          c.str("hint", 32),
+          c.bool("admin"),
+          c.str("source", 16),
+          c.ref("organization_id", true),
+          c.ref("team_id", true),
+          c.ref("owner_id", true),
+          c.ref("created_by_id", true),
+          c.str("personal_name_key", 40, true),
+          c.time("created_at"),
+          c.time("expires_at"),
+          c.time("revoked_at", true),
+          c.time("last_used_at", true),
+        ],
+        indices: [
+          // Authentication is one read through this index.
+          new TableIndex({ name: "uq_access_tokens_digest", columnNames: ["digest"], isUnique: true }),
+          // Team and organization token names stay reserved in their organization, revoked ones too.
+          // Personal tokens have no organization, and NULLs never clash.
+          new TableIndex({
+            name: "uq_access_tokens_org_name",
+            columnNames: ["organization_id", "name"],
+            isUnique: true,
+          }),
+          new TableIndex({
+            name: "uq_access_tokens_owner_active_name",
+            columnNames: ["owner_id", "personal_name_key"],
+            isUnique: true,
+          }),
+          // The list order (expires_at, id) within each scope a listing can start from.
+          new TableIndex({
+            name: "ix_access_tokens_org_expiry",
+            columnNames: ["organization_id", "expires_at", "id"],
+          }),
+          new TableIndex({
+            name: "ix_access_tokens_team_expiry",
+            columnNames: ["team_id", "expires_at", "id"],
+          }),
+          new TableIndex({
+            name: "ix_access_tokens_owner_expiry",
+            columnNames: ["owner_id", "expires_at", "id"],
+          }),
+          new TableIndex({
+            name: "ix_access_tokens_creator_expiry",
+            columnNames: ["created_by_id", "expires_at", "id"],
+          }),
+        ],
+        foreignKeys: [
+          fk("organization_id", "organizations"),
+          fk("team_id", "teams"),
+          fk("owner_id", "users"),
+          fk("created_by_id", "users"),
+        ],
+      }),
+    );
+    await queryRunner.createTable(
+      new Table({
+        name: "audit_events",
+        engine,
+        columns: [
+          c.id(),
+          c.str("type", 40),
+          c.time("created_at"),
+          c.ref("organization_id", true),
+          c.ref("actor_user_id", true),
+          c.str("actor_login", 40, true),
+          c.ref("actor_token_id", true),
+          c.str("actor_token_name", 40, true),
+          c.str("actor_token_kind", 16, true),
+          c.ref("token_id", true),
+          c.str("token_name", 40, true),
+          c.ref("team_id", true),
+          c.str("ip", 64, true),
+          c.str("user_agent", 512, true),
+          c.str("request_id", 64, true),
+          c.longText("payload"),
+        ],
+        indices: [
+          new TableIndex({
+            name: "ix_audit_events_org_time",
+            columnNames: ["organization_id", "created_at", "id"],
+          }),
+          new TableIndex({ name: "ix_audit_events_token_time", columnNames: ["token_id", "created_at"] }),
+        ],
+      }),
+    );
+  }
+
+  async down(queryRunner: QueryRunner): Promise<void> {
+    for (const table of [
+      "audit_events",
+      "access_tokens",
+      "team_memberships",
+      "teams",
+      "memberships",
+      "users",
+      "organizations",
+    ]) {
+      await queryRunner.dropTable(table);
+    }
+  }
+}

@@ -1,0 +1,56 @@
+import { Column, Entity } from "typeorm";
+import { CreatedAtColumn, IdColumn, RefColumn } from "../../db/columns";
+import { AuditEventType } from "./audit.types";
+
+/** One append-only line of the audit trail, written in the same transaction as the change it records. */
+@Entity({ name: "audit_events" })
+export class AuditEvent {
+  @IdColumn()
+  id: string;
+
+  @Column({ type: "varchar", length: 40 })
+  type: AuditEventType;
+
+  @CreatedAtColumn()
+  createdAt: Date;
+
+  @RefColumn("organization_id", { nullable: true })
+  organizationId: string | null;
+
+  @RefColumn("actor_user_id", { nullable: true })
+  actorUserId: string | null;
+
+  @Column({ name: "actor_login", type: "varchar", length: 40, nullable: true })
+  actorLogin: string | null;
+
+  @RefColumn("actor_token_id", { nullable: true })
+  actorTokenId: string | null;
+
+  @Column({ name: "actor_token_name", type: "varchar", length: 40, nullable: true })
+  actorTokenName: string | null;
+
+  @Column({ name: "actor_token_kind", type: "varchar", length: 16, nullable: true })
+  actorTokenKind: string | null;
+
+  @RefColumn("token_id", { nullable: true })
+  tokenId: string | null;
+
+  @Column({ name: "token_name", type: "varchar", length: 40, nullable: true })
+  tokenName: string | null;
+
+  @RefColumn("team_id", { nullable: true })
+  teamId: string | null;
+
+  @Column({ type: "varchar", length: 64, nullable: true })
+  ip: string | null;
+
+  @Column({ name: "user_agent", type: "varchar", length: 512, nullable: true })
+  userAgent: string | null;
+
+  @Column({ name: "request_id", type: "varchar", length: 64, nullable: true })
+  requestId: string | null;
+
+  /** A small JSON document, e.g. the token's expiresAt. */
+  @Column({ type: "text", nullable: true })
+  payload: string | null;
+}

@@ -1,0 +1,49 @@
+import { v7 as uuidv7 } from "uuid";
+import type { EntityManager } from "typeorm";
+import type { RequestContext } from "../../context";
+import { AuditEvent } from "./audit-event.entity";
+import type { AuditEventType } from "./audit.types";
+
+export interface AuditRecord {
+  type: AuditEventType;
+  organizationId?: string | null;
+  tokenId?: string | null;
+  tokenName?: string | null;
+  teamId?: string | null;
+  payload?: Record<string, unknown>;
+  /** For actions with no authenticated caller (the CLI, first-run bootstrap). */
+  actorLogin?: string;
+}
+
+export class AuditService {
+  /**
+   * Appends an event through `manager`, which must be the transaction of the change it records, so
+   * that the change and its event commit or fail together.
+   */
+  async record(ctx: RequestContext, manager: EntityManager, record: AuditRecord): Promise<AuditEvent> {
+    const actor = ctx.principal;
+    const actorUserId = actor?.userId ?? null;
+    const actorLogin =
+      record.actorLogin ??
+      (actorUserId ? ((await ctx.loaders.user.load(actorUserId))?.login ?? null) : null);
+    const event = manager.create(AuditEvent, {
+      id: uuidv7(),
+      type: record.type,
+      createdAt: ctx.clock.now(),
+      organizationId: record.organizationId ?? null,
+      actorUserId,
+      actorLogin,
+      actorTokenId: actor?.token.id ?? null,
+      actorTokenName: actor?.token.name ?? null,
+      actorTokenKind: actor?.kind ?? null,
+      tokenId: record.tokenId ?? null,
+      tokenName: record.tokenName ?? null,
+      teamId: record.teamId ?? null,
+      ip: ctx.ip?.slice(0, 64) ?? null,
+      userAgent: ctx.userAgent?.slice(0, 512) ?? null,
+      requestId: ctx.requestId,
+      payload: record.payload ? JSON.stringify(record.payload) : null,
+    });
+    return manager.save(event);
+  }
+}

@@ -1,0 +1,50 @@
+import { Arg, Args, Ctx, FieldResolver, Mutation, Query, Resolver, Root } from "type-graphql";
+import type { RequestContext } from "../../context";
+import { Team } from "../team/team.entity";
+import { User } from "../user/user.entity";
+import { Organization } from "./organization.entity";
+import {
+  AddOrganizationMemberArgs,
+  CreateOrganizationArgs,
+  SetOrganizationEditionArgs,
+} from "./organization.inputs";
+import { OrganizationMember } from "./organization.objects";
+
+@Resolver(() => Organization)
+export class OrganizationResolver {
+  @Query(() => Organization, { nullable: true, description: "Null unless you are a member." })
+  organization(@Ctx() ctx: RequestContext, @Arg("name", () => String) name: string) {
+    return ctx.services.organizations.findVisible(ctx, name);
+  }
+
+  @Mutation(() => Organization, { description: "Site admins only; the caller becomes its ADMIN." })
+  createOrganization(@Ctx() ctx: RequestContext, @Args(() => CreateOrganizationArgs) args: CreateOrganizationArgs) {
+    return ctx.services.organizations.create(ctx, args);
+  }
+
+  @Mutation(() => Organization, { description: "Site admins only." })
+  setOrganizationEdition(
+    @Ctx() ctx: RequestContext,
+    @Args(() => SetOrganizationEditionArgs) args: SetOrganizationEditionArgs,
+  ) {
+    return ctx.services.organizations.setEdition(ctx, args);
+  }
+
+  @Mutation(() => User, { description: "Organization ADMINs only. Creates the user if the login is new." })
+  addOrganizationMember(
+    @Ctx() ctx: RequestContext,
+    @Args(() => AddOrganizationMemberArgs) args: AddOrganizationMemberArgs,
+  ) {
+    return ctx.services.organizations.addMember(ctx, args);
+  }
+
+  @FieldResolver(() => [OrganizationMember])
+  members(@Root() organization: Organization, @Ctx() ctx: RequestContext) {
+    return ctx.services.organizations.members(ctx, organization);
+  }
+
+  @FieldResolver(() => [Team])
+  teams(@Root() organization: Organization, @Ctx() ctx: RequestContext) {
+    return ctx.services.teams.list(ctx, organization);
+  }
+}

@@ -1,0 +1,191 @@
+import { v7 as uuidv7 } from "uuid";
+import type { DataSource, EntityManager } from "typeorm";
+import { organizationAccess, type OrganizationAccess } from "../../auth/organization-access";
+import { requirePrincipal } from "../../auth/principal";
+import type { RequestContext } from "../../context";
+import { isUniqueViolation } from "../../db/errors";
+import { conflict, forbidden, notFound } from "../../errors/lapse-error";
+import { assertValid } from "../../errors/validation";
+import type { AuditService } from "../audit/audit.service";
+import { AuditEventType } from "../audit/audit.types";
+import { User } from "../user/user.entity";
+import type { UserService } from "../user/user.service";
+import { Membership } from "./membership.entity";
+import { Organization } from "./organization.entity";
+import {
+  AddOrganizationMemberArgs,
+  CreateOrganizationArgs,
+  SetOrganizationEditionArgs,
+} from "./organization.inputs";
+import { OrganizationRole } from "./organization.types";
+
+export interface OrganizationMember {
+  user: User;
+  role: OrganizationRole;
+}
+
+export class OrganizationService {
+  constructor(
+    private readonly dataSource: DataSource,
+    private readonly audit: AuditService,
+    private readonly users: UserService,
+  ) {}
+
+  /**
+   * The organization named `name` with the caller's rights in it.
+   * Throws NOT_FOUND when it does not exist or the caller is not a member (existence does not leak).
+   */
+  async access(
+    ctx: RequestContext,
+    name: string,
+    manager: EntityManager = this.dataSource.manager,
+  ): Promise<OrganizationAccess> {
+    const access = await this.tryAccess(ctx, name, manager);
+    if (!access) throw notFound(`No organization named "${name}" exists that you are a member of.`);
+    return access;
+  }
+
+  /** The caller's rights in the organization named `name`, or null if it is not visible to them. */
+  async tryAccess(
+    ctx: RequestContext,
+    name: string,
+    manager: EntityManager = this.dataSource.manager,
+  ): Promise<OrganizationAccess | null> {
+    const organization = await manager.findOneBy(Organization, { name });
+    if (!organization) return null;
+    const access = await organizationAccess(ctx, manager, organization);
+    return access.isMember ? access : null;
+  }
+
+  /** The organization if the caller is a member, else null. Throws UNAUTHENTICATED. */
+  async findVisible(ctx: RequestContext, name: string): Promise<Organization | null> {
+    requirePrincipal(ctx);
+    return (await this.tryAccess(ctx, name))?.organization ?? null;
+  }
+
+  /** Creates an organization with the caller as its ADMIN. Site admins only. Throws FORBIDDEN, CONFLICT. */
+  async create(ctx: RequestContext, input: CreateOrganizationArgs): Promise<Organization> {
+    const args = await assertValid(CreateOrganizationArgs, input);
+    const admin = await this.requireSiteAdmin(ctx);
+    return this.createWithAdmin(ctx, args, admin.login);
+  }
+
+  /**
+   * Creates an organization and makes `adminLogin` (created if new) its ADMIN, with the audit event,
+   * in one transaction. Used by `create` and by first-run bootstrap.
+   */
+  async createWithAdmin(
+    ctx: RequestContext,
+    input: CreateOrganizationArgs,
+    adminLogin: string,
+    options: { siteAdmin?: boolean; manager?: EntityManager } = {},
+  ): Promise<Organization> {
+    const args = await assertValid(CreateOrganizationArgs, input);
+    const run = async (manager: EntityManager) => {
+      if (await manager.existsBy(Organization, { name: args.name })) {
+        throw conflict(`An organization named "${args.name}" already exists.`);
+      }
+      const now = ctx.clock.now();
+      const organization = await manager.save(
+        manager.create(Organization, { id: uuidv7(), name: args.name, edition: args.edition, createdAt: now }),
+      );
+      const admin = await this.users.findOrCreate(ctx, manager, adminLogin);
+      if (options.siteAdmin && !admin.siteAdmin) {
+        admin.siteAdmin = true;
+        await manager.save(admin);
+      }
+      await this.saveMembership(ctx, manager, organization.id, admin.id, OrganizationRole.ADMIN);
+      await this.audit.record(ctx, manager, {
+        type: AuditEventType.ORGANIZATION_CREATED,
+        organizationId: organization.id,
+        actorLogin: ctx.principal ? undefined : "lapse-cli",
+        payload: { name: organization.name, edition: organization.edition, admin: admin.login },
+      });
+      return organization;
+    };
+    try {
+      return options.manager ? await run(options.manager) : await this.dataSource.transaction(run);
+    } catch (error) {
+      if (isUniqueViolation(error)) throw conflict(`An organization named "${args.name}" already exists.`);
+      throw error;
+    }
+  }
+
+  /** Changes an organization's edition. Site admins only. Throws FORBIDDEN, NOT_FOUND. */
+  async setEdition(ctx: RequestContext, input: SetOrganizationEditionArgs): Promise<Organization> {
+    const args = await assertValid(SetOrganizationEditionArgs, input);
+    await this.requireSiteAdmin(ctx);
+    return this.dataSource.transaction(async (manager) => {
+      const organization = await manager.findOneBy(Organization, { name: args.organization });
+      if (!organization) throw notFound(`No organization named "${args.organization}" exists.`);
+      const previous = organization.edition;
+      organization.edition = args.edition;
+      await manager.save(organization);
+      await this.audit.record(ctx, manager, {
+        type: AuditEventType.EDITION_CHANGED,
+        organizationId: organization.id,
+        payload: { from: previous, to: args.edition },
+      });
+      return organization;
+    });
+  }
+
+  /**
+   * Adds `login` (created if new) to the organization with `role`. ADMINs only.
+   * Throws NOT_FOUND, FORBIDDEN, CONFLICT (already a member).
+   */
+  async addMember(ctx: RequestContext, input: AddOrganizationMemberArgs): Promise<User> {
+    const args = await assertValid(AddOrganizationMemberArgs, input);
+    return this.dataSource.transaction(async (manager) => {
+      const access = await this.access(ctx, args.organization, manager);
+      if (!access.canAdminister) {
+        throw forbidden(`Only ADMINs of ${args.organization} can add members.`);
+      }
+      const user = await this.users.findOrCreate(ctx, manager, args.login);
+      const existing = await manager.findOneBy(Membership, {
+        organizationId: access.organization.id,
+        userId: user.id,
+      });
+      if (existing) {
+        throw conflict(`${args.login} is already a member of ${args.organization} (role ${existing.role}).`);
+      }
+      await this.saveMembership(ctx, manager, access.organization.id, user.id, args.role);
+      await this.audit.record(ctx, manager, {
+        type: AuditEventType.MEMBER_ADDED,
+        organizationId: access.organization.id,
+        payload: { login: user.login, role: args.role },
+      });
+      return user;
+    });
+  }
+
+  /** Members with their roles, by login. Any member may read them. */
+  async members(ctx: RequestContext, organization: Organization): Promise<OrganizationMember[]> {
+    const rows = await this.dataSource.manager.find(Membership, {
+      where: { organizationId: organization.id },
+      relations: { user: true },
+    });
+    return rows
+      .map((row) => ({ user: row.user!, role: row.role }))
+      .sort((a, b) => (a.user.login < b.user.login ? -1 : 1));
+  }
+
+  private async saveMembership(
+    ctx: RequestContext,
+    manager: EntityManager,
+    organizationId: string,
+    userId: string,
+    role: OrganizationRole,
+  ): Promise<Membership> {
+    return manager.save(
+      manager.create(Membership, { id: uuidv7(), organizationId, userId, role, createdAt: ctx.clock.now() }),
+    );
+  }
+
+  private async requireSiteAdmin(ctx: RequestContext): Promise<User> {
+    const principal = requirePrincipal(ctx);
+    const user = principal.userId ? await ctx.loaders.user.load(principal.userId) : null;
+    if (!user?.siteAdmin) throw forbidden("Only site admins can create organizations or change editions.");
+    return user;
+  }
+}

@@ -1,0 +1,24 @@
+import { Args, Ctx, FieldResolver, Mutation, Resolver, Root } from "type-graphql";
+import type { RequestContext } from "../../context";
+import { AddTeamMemberArgs, CreateTeamArgs } from "../organization/organization.inputs";
+import { Organization } from "../organization/organization.entity";
+import { User } from "../user/user.entity";
+import { Team } from "./team.entity";
+
+@Resolver(() => Team)
+export class TeamResolver {
+  @Mutation(() => Team, { description: "Organization ADMINs only." })
+  createTeam(@Ctx() ctx: RequestContext, @Args(() => CreateTeamArgs) args: CreateTeamArgs) {
+    return ctx.services.teams.create(ctx, args);
+  }
+
+  @Mutation(() => User, { description: "Organization ADMINs and the team's MAINTAINERs only." })
+  addTeamMember(@Ctx() ctx: RequestContext, @Args(() => AddTeamMemberArgs) args: AddTeamMemberArgs) {
+    return ctx.services.teams.addMember(ctx, args);
+  }
+
+  @FieldResolver(() => Organization)
+  organization(@Root() team: Team, @Ctx() ctx: RequestContext) {
+    return ctx.services.teams.organizationOf(ctx, team);
+  }
+}

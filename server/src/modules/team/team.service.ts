@@ -1,0 +1,118 @@
+import { v7 as uuidv7 } from "uuid";
+import type { DataSource, EntityManager } from "typeorm";
+import type { OrganizationAccess } from "../../auth/organization-access";
+import type { RequestContext } from "../../context";
+import { isUniqueViolation } from "../../db/errors";
+import { badUserInput, conflict, forbidden, notFound } from "../../errors/lapse-error";
+import { assertValid } from "../../errors/validation";
+import type { AuditService } from "../audit/audit.service";
+import { AuditEventType } from "../audit/audit.types";
+import { Membership } from "../organization/membership.entity";
+import type { Organization } from "../organization/organization.entity";
+import { AddTeamMemberArgs, CreateTeamArgs } from "../organization/organization.inputs";
+import type { OrganizationService } from "../organization/organization.service";
+import { User } from "../user/user.entity";
+import { TeamMembership } from "./team-membership.entity";
+import { Team } from "./team.entity";
+
+export class TeamService {
+  constructor(
+    private readonly dataSource: DataSource,
+    private readonly audit: AuditService,
+    private readonly organizations: OrganizationService,
+  ) {}
+
+  /** The team `name` of the organization, or NOT_FOUND. */
+  async find(manager: EntityManager, access: OrganizationAccess, name: string): Promise<Team> {
+    const team = await manager.findOneBy(Team, { organizationId: access.organization.id, name });
+    if (!team) throw notFound(`No team named "${name}" exists in ${access.organization.name}.`);
+    return team;
+  }
+
+  /** Creates a team. Organization ADMINs only. Throws NOT_FOUND, FORBIDDEN, CONFLICT. */
+  async create(ctx: RequestContext, input: CreateTeamArgs): Promise<Team> {
+    const args = await assertValid(CreateTeamArgs, input);
+    const clash = () => conflict(`A team named "${args.name}" already exists in ${args.organization}.`);
+    try {
+      return await this.dataSource.transaction(async (manager) => {
+        const access = await this.organizations.access(ctx, args.organization, manager);
+        if (!access.canAdminister) throw forbidden(`Only ADMINs of ${args.organization} can create teams.`);
+        if (await manager.existsBy(Team, { organizationId: access.organization.id, name: args.name })) {
+          throw clash();
+        }
+        const team = await manager.save(
+          manager.create(Team, {
+            id: uuidv7(),
+            organizationId: access.organization.id,
+            name: args.name,
+            createdAt: ctx.clock.now(),
+          }),
+        );
+        await this.audit.record(ctx, manager, {
+          type: AuditEventType.TEAM_CREATED,
+          organizationId: access.organization.id,
+          teamId: team.id,
+          payload: { name: team.name },
+        });
+        return team;
+      });
+    } catch (error) {
+      if (isUniqueViolation(error)) throw clash();
+      throw error;
+    }
+  }
+
+  /**
+   * Adds an organization member to a team. Organization ADMINs and the team's MAINTAINERs only.
+   * Throws NOT_FOUND, FORBIDDEN, BAD_USER_INPUT (not an organization member), CONFLICT.
+   */
+  async addMember(ctx: RequestContext, input: AddTeamMemberArgs): Promise<User> {
+    const args = await assertValid(AddTeamMemberArgs, input);
+    return this.dataSource.transaction(async (manager) => {
+      const access = await this.organizations.access(ctx, args.organization, manager);
+      const team = await this.find(manager, access, args.team);
+      if (!access.canManageTeam(team.id)) {
+        throw forbidden(`Only ADMINs of ${args.organization} and MAINTAINERs of ${args.team} can add team members.`);
+      }
+      const user = await manager.findOneBy(User, { login: args.login });
+      const member =
+        user &&
+        (await manager.existsBy(Membership, { organizationId: access.organization.id, userId: user.id }));
+      if (!user || !member) {
+        throw badUserInput(`${args.login} is not a member of ${args.organization}; add them to it first.`);
+      }
+      if (await manager.existsBy(TeamMembership, { teamId: team.id, userId: user.id })) {
+        throw conflict(`${args.login} is already a member of ${args.team}.`);
+      }
+      await manager.save(
+        manager.create(TeamMembership, {
+          id: uuidv7(),
+          teamId: team.id,
+          userId: user.id,
+          role: args.role,
+          createdAt: ctx.clock.now(),
+        }),
+      );
+      await this.audit.record(ctx, manager, {
+        type: AuditEventType.TEAM_MEMBER_ADDED,
+        organizationId: access.organization.id,
+        teamId: team.id,
+        payload: { login: user.login, role: args.role },
+      });
+      return user;
+    });
+  }
+
+  /** The organization's teams by name. Any member may list them. */
+  async list(ctx: RequestContext, organization: Organization): Promise<Team[]> {
+    return this.dataSource.manager.find(Team, {
+      where: { organizationId: organization.id },
+      order: { name: "ASC" },
+    });
+  }
+
+  /** The team's organization, batched per request. */
+  async organizationOf(ctx: RequestContext, team: Team): Promise<Organization> {
+    return (await ctx.loaders.organization.load(team.organizationId))!;
+  }
+}

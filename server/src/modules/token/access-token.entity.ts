@@ -1,0 +1,92 @@
+import { Field, ID, ObjectType } from "type-graphql";
+import { Column, Entity } from "typeorm";
+import { CreatedAtColumn, IdColumn, RefColumn, TimeColumn } from "../../db/columns";
+import { expiresAtTransformer } from "../../db/never-expires";
+import { TokenKind, TokenSource, TokenStatus } from "./token.types";
+
+@ObjectType({
+  description:
+    "An API access token. Its secret is shown once, by the call that creates it; Lapse keeps only a SHA-256 digest.",
+})
+@Entity({ name: "access_tokens" })
+export class AccessToken {
+  @Field(() => ID)
+  @IdColumn()
+  id: string;
+
+  @Field(() => TokenKind)
+  @Column({ type: "varchar", length: 16 })
+  kind: TokenKind;
+
+  @Field(() => String)
+  @Column({ type: "varchar", length: 40 })
+  name: string;
+
+  @Field(() => String, { nullable: true })
+  @Column({ type: "varchar", length: 1024, nullable: true })
+  description: string | null;
+
+  /** SHA-256 of the secret, hex. Never exposed. */
+  @Column({ type: "varchar", length: 64 })
+  digest: string;
+
+  @Field(() => String, { description: "The secret's prefix and last four characters, to recognise it." })
+  @Column({ type: "varchar", length: 32 })
+  hint: string;
+
+  @Field(() => Boolean, { description: "Whether an organization token acts with admin rights." })
+  @Column({ type: "boolean", default: false })
+  admin: boolean;
+
+  @Field(() => TokenSource)
+  @Column({ type: "varchar", length: 16 })
+  source: TokenSource;
+
+  @RefColumn("organization_id", { nullable: true })
+  organizationId: string | null;
+
+  @RefColumn("team_id", { nullable: true })
+  teamId: string | null;
+
+  @RefColumn("owner_id", { nullable: true })
+  ownerId: string | null;
+
+  @RefColumn("created_by_id", { nullable: true })
+  createdById: string | null;
+
+  /**
+   * Holds the name while a personal token is active so a unique index can keep active names distinct;
+   * cleared on revocation, and when an expired token's name is taken again.
+   */
+  @Column({ name: "personal_name_key", type: "varchar", length: 40, nullable: true })
+  personalNameKey: string | null;
+
+  @Field(() => Date)
+  @CreatedAtColumn()
+  createdAt: Date;
+
+  @Field(() => Date, { nullable: true, description: "From this instant the token is refused; null: never." })
+  @Column({
+    name: "expires_at",
+    type: "datetime",
+    precision: 3,
+    transformer: expiresAtTransformer,
+  })
+  expiresAt: Date | null;
+
+  @Field(() => Date, { nullable: true })
+  @TimeColumn("revoked_at", { nullable: true })
+  revokedAt: Date | null;
+
+  @Field(() => Date, { nullable: true, description: "Updated at most once a minute." })
+  @TimeColumn("last_used_at", { nullable: true })
+  lastUsedAt: Date | null;
+
+  /** ACTIVE, EXPIRED or REVOKED at `now`; a revocation takes precedence over expiry. */
+  statusAt(now: Date): TokenStatus {
+    if (this.revokedAt !== null && this.revokedAt.getTime() <= now.getTime()) return TokenStatus.REVOKED;
+    if (this.expiresAt !== null && this.expiresAt.getTime() <= now.getTime()) return TokenStatus.EXPIRED;
+    return TokenStatus.ACTIVE;
+  }
+}
+

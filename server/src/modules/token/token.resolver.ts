@@ -1,0 +1,82 @@
+import { Args, Ctx, FieldResolver, Mutation, Query, Resolver, Root } from "type-graphql";
+import type { RequestContext } from "../../context";
+import { Organization } from "../organization/organization.entity";
+import { Team } from "../team/team.entity";
+import { User } from "../user/user.entity";
+import { AccessToken } from "./access-token.entity";
+import {
+  CreateOrganizationTokenArgs,
+  CreatePersonalTokenArgs,
+  CreateTeamTokenArgs,
+  TokenIdArgs,
+  TokensArgs,
+} from "./token.inputs";
+import { CreatedToken, TokenConnection } from "./token.objects";
+import { TokenStatus } from "./token.types";
+
+@Resolver(() => AccessToken)
+export class TokenResolver {
+  @Query(() => TokenConnection, { description: "Tokens you may see, soonest to expire first." })
+  tokens(@Ctx() ctx: RequestContext, @Args(() => TokensArgs) args: TokensArgs): Promise<TokenConnection> {
+    return ctx.services.tokenList.list(ctx, args);
+  }
+
+  @Query(() => AccessToken, { nullable: true, description: "Null when no such token is visible to you." })
+  token(@Ctx() ctx: RequestContext, @Args(() => TokenIdArgs) { id }: TokenIdArgs): Promise<AccessToken | null> {
+    return ctx.services.tokens.get(ctx, id);
+  }
+
+  @Mutation(() => CreatedToken)
+  createPersonalToken(
+    @Ctx() ctx: RequestContext,
+    @Args(() => CreatePersonalTokenArgs) args: CreatePersonalTokenArgs,
+  ): Promise<CreatedToken> {
+    return ctx.services.tokens.createPersonal(ctx, args);
+  }
+
+  @Mutation(() => CreatedToken, { description: "ENTERPRISE and BUSINESS_CRITICAL editions only." })
+  createTeamToken(
+    @Ctx() ctx: RequestContext,
+    @Args(() => CreateTeamTokenArgs) args: CreateTeamTokenArgs,
+  ): Promise<CreatedToken> {
+    return ctx.services.tokens.createTeam(ctx, args);
+  }
+
+  @Mutation(() => CreatedToken, { description: "ENTERPRISE and BUSINESS_CRITICAL editions only." })
+  createOrganizationToken(
+    @Ctx() ctx: RequestContext,
+    @Args(() => CreateOrganizationTokenArgs) args: CreateOrganizationTokenArgs,
+  ): Promise<CreatedToken> {
+    return ctx.services.tokens.createOrganization(ctx, args);
+  }
+
+  @Mutation(() => AccessToken, { description: "Refused from the next request on. Revoking twice changes nothing." })
+  revokeToken(@Ctx() ctx: RequestContext, @Args(() => TokenIdArgs) { id }: TokenIdArgs): Promise<AccessToken> {
+    return ctx.services.tokens.revoke(ctx, id);
+  }
+
+  @FieldResolver(() => TokenStatus)
+  status(@Root() token: AccessToken, @Ctx() ctx: RequestContext): TokenStatus {
+    return token.statusAt(ctx.clock.now());
+  }
+
+  @FieldResolver(() => User, { nullable: true, description: "The person who created it, if a person did." })
+  createdBy(@Root() token: AccessToken, @Ctx() ctx: RequestContext): Promise<User | null> | null {
+    return token.createdById ? ctx.loaders.user.load(token.createdById) : null;
+  }
+
+  @FieldResolver(() => User, { nullable: true, description: "The person a personal token acts as." })
+  owner(@Root() token: AccessToken, @Ctx() ctx: RequestContext): Promise<User | null> | null {
+    return token.ownerId ? ctx.loaders.user.load(token.ownerId) : null;
+  }
+
+  @FieldResolver(() => Team, { nullable: true })
+  team(@Root() token: AccessToken, @Ctx() ctx: RequestContext): Promise<Team | null> | null {
+    return token.teamId ? ctx.loaders.team.load(token.teamId) : null;
+  }
+
+  @FieldResolver(() => Organization, { nullable: true })
+  organization(@Root() token: AccessToken, @Ctx() ctx: RequestContext): Promise<Organization | null> | null {
+    return token.organizationId ? ctx.loaders.organization.load(token.organizationId) : null;
+  }
+}

@@ -1,0 +1,36 @@
+import { registerEnumType } from "type-graphql";
+
+export enum TokenKind {
+  PERSONAL = "PERSONAL",
+  TEAM = "TEAM",
+  ORGANIZATION = "ORGANIZATION",
+}
+
+export enum TokenStatus {
+  ACTIVE = "ACTIVE",
+  EXPIRED = "EXPIRED",
+  REVOKED = "REVOKED",
+}
+
+/** Where a token came from; auditors filter on it. */
+export enum TokenSource {
+  API = "API",
+  CONSOLE = "CONSOLE",
+  CLI = "CLI",
+  OIDC = "OIDC",
+  ROTATION = "ROTATION",
+}
+
+registerEnumType(TokenKind, {
+  name: "TokenKind",
+  valuesConfig: {
+    PERSONAL: { description: "Acts as its user in every organization the user belongs to." },
+    TEAM: { description: "Acts as its team; belongs to no person." },
+    ORGANIZATION: { description: "Acts as the organization; belongs to no person." },
+  },
+});
+registerEnumType(TokenStatus, {
+  name: "TokenStatus",
+  description: "Derived at read time from expiresAt and revokedAt against the server clock.",
+});
+registerEnumType(TokenSource, { name: "TokenSource" });
