@@ -84,6 +84,8 @@ function jsonErrors(logger: Logger): ErrorRequestHandler {
           ? "The request body is not valid JSON."
           : `Internal server error; quote request id ${requestId} when reporting it.`;
     const code = status < 500 ? "BAD_REQUEST" : "INTERNAL_SERVER_ERROR";
-    res.status(status < 500 ? status : 500).json({ errors: [{ message, extensions: { code, requestId } }] });
+    res
+      .status(status < 500 ? status : 500)
+      .json({ errors: [{ message, extensions: { code, requestId } }] });
   };
 }

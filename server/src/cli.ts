@@ -49,21 +49,30 @@ async function run(argv: string[]): Promise<void> {
       return;
     }
     const services = createServices(dataSource);
-    const ctx = systemContext({ clock: systemClock, logger, services, loaders: createLoaders(dataSource) }, "lapse-cli");
+    const ctx = systemContext(
+      { clock: systemClock, logger, services, loaders: createLoaders(dataSource) },
+      "lapse-cli",
+    );
     const expiresAt = values["expires-in"]
       ? new Date(systemClock.now().getTime() + parseDuration(values["expires-in"]))
       : null;
     if (command === "bootstrap") {
       if (!values.org || !values.admin) throw new UsageError();
       const edition = (values.edition ?? Edition.ENTERPRISE).toUpperCase();
-      if (!(edition in Edition)) throw new LapseError("BAD_USER_INPUT", `--edition must be one of ${Object.keys(Edition).join(", ")}.`);
+      if (!(edition in Edition))
+        throw new LapseError(
+          "BAD_USER_INPUT",
+          `--edition must be one of ${Object.keys(Edition).join(", ")}.`,
+        );
       const created = await services.bootstrap.bootstrap(ctx, {
         organization: values.org,
         admin: values.admin,
         edition: edition as Edition,
         expiresAt,
       });
-      console.log(`Created organization ${values.org} with admin ${values.admin}; their token (shown once):`);
+      console.log(
+        `Created organization ${values.org} with admin ${values.admin}; their token (shown once):`,
+      );
       console.log(created.secret);
       return;
     }
@@ -81,7 +90,10 @@ async function run(argv: string[]): Promise<void> {
 }
 
 run(process.argv.slice(2)).catch((error: unknown) => {
-  if (error instanceof UsageError || (error as { code?: string }).code?.startsWith("ERR_PARSE_ARGS")) {
+  if (
+    error instanceof UsageError ||
+    (error as { code?: string }).code?.startsWith("ERR_PARSE_ARGS")
+  ) {
     console.error(USAGE);
     process.exit(2);
   }

@@ -22,5 +22,11 @@ export function systemContext(
   parts: Pick<RequestContext, "clock" | "logger" | "services" | "loaders">,
   userAgent: string,
 ): RequestContext {
-  return { ...parts, requestId: `${userAgent}-${Date.now()}`, principal: null, ip: null, userAgent };
+  return {
+    ...parts,
+    requestId: `${userAgent}-${Date.now()}`,
+    principal: null,
+    ip: null,
+    userAgent,
+  };
 }

@@ -4,7 +4,10 @@ import { Organization } from "./modules/organization/organization.entity";
 import { Team } from "./modules/team/team.entity";
 import { User } from "./modules/user/user.entity";
 
-function byId<T extends ObjectLiteral & { id: string }>(dataSource: DataSource, entity: EntityTarget<T>) {
+function byId<T extends ObjectLiteral & { id: string }>(
+  dataSource: DataSource,
+  entity: EntityTarget<T>,
+) {
   return new DataLoader<string, T | null>(async (ids) => {
     const rows = await dataSource.getRepository(entity).findBy({ id: In([...ids]) } as never);
     const found = new Map(rows.map((row) => [row.id, row]));

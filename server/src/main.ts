@@ -48,7 +48,10 @@ async function main() {
   }
 
   const server = app.listen(config.port, () => {
-    logger.info({ port: config.port, store: dataSource.options.type }, `Lapse listening on http://localhost:${config.port}`);
+    logger.info(
+      { port: config.port, store: dataSource.options.type },
+      `Lapse listening on http://localhost:${config.port}`,
+    );
   });
   const shutdown = () => {
     logger.info("shutting down");

@@ -11,12 +11,20 @@ export function App() {
       .catch(() => setHealth("unavailable"));
   }, []);
   return (
-    <main style={{ fontFamily: "system-ui, sans-serif", maxWidth: 640, margin: "4rem auto", padding: "0 1rem" }}>
+    <main
+      style={{
+        fontFamily: "system-ui, sans-serif",
+        maxWidth: 640,
+        margin: "4rem auto",
+        padding: "0 1rem",
+      }}
+    >
       <h1>Lapse</h1>
       <p>API access tokens that expire.</p>
       <p role="status">API: {health}</p>
       <p>
-        GraphQL endpoint: <code>/graphql</code>. Send <code>Authorization: Bearer &lt;token&gt;</code>.
+        GraphQL endpoint: <code>/graphql</code>. Send{" "}
+        <code>Authorization: Bearer &lt;token&gt;</code>.
       </p>
     </main>
   );

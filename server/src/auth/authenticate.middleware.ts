@@ -9,7 +9,9 @@ export type Refuse = (res: Response, error: LapseError) => void;
 
 export const refuseAsGraphQL: Refuse = (res, error) => {
   res.status(error.httpStatus).json({
-    errors: [{ message: error.message, extensions: { code: error.code, requestId: res.locals.requestId } }],
+    errors: [
+      { message: error.message, extensions: { code: error.code, requestId: res.locals.requestId } },
+    ],
   });
 };
 
@@ -27,7 +29,11 @@ const MESSAGES = {
  * goes on anonymously (resolvers then demand a principal); a request with a bad one is refused with 401
  * before anything else runs. The log line gives the reason and token id, never the secret.
  */
-export function authenticate(auth: AuthenticationService, logger: Logger, refuse: Refuse = refuseAsGraphQL): RequestHandler {
+export function authenticate(
+  auth: AuthenticationService,
+  logger: Logger,
+  refuse: Refuse = refuseAsGraphQL,
+): RequestHandler {
   return async (req, res, next) => {
     res.locals.principal = null;
     const header = req.get("authorization");
@@ -38,7 +44,9 @@ export function authenticate(auth: AuthenticationService, logger: Logger, refuse
       refuse(
         res,
         reason === "scheme"
-          ? unauthenticated("Send the token as `Authorization: token <secret>` or `Authorization: Bearer <secret>`.")
+          ? unauthenticated(
+              "Send the token as `Authorization: token <secret>` or `Authorization: Bearer <secret>`.",
+            )
           : unauthenticated(MESSAGES[reason]),
       );
     };

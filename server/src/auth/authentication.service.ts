@@ -26,7 +26,9 @@ export class AuthenticationService {
    */
   async authenticate(secret: string): Promise<AuthenticationResult> {
     if (!parseSecret(secret)) return { ok: false, reason: "malformed" };
-    const token = await this.dataSource.manager.findOneBy(AccessToken, { digest: digestSecret(secret) });
+    const token = await this.dataSource.manager.findOneBy(AccessToken, {
+      digest: digestSecret(secret),
+    });
     if (!token) return { ok: false, reason: "invalid" };
     const now = this.clock.now();
     const status = token.statusAt(now);
@@ -38,7 +40,8 @@ export class AuthenticationService {
 
   /** Records use at most once a minute per token; a failure to record never fails the request. */
   private async touch(token: AccessToken, now: Date): Promise<void> {
-    if (token.lastUsedAt && now.getTime() - token.lastUsedAt.getTime() < LAST_USED_RESOLUTION_MS) return;
+    if (token.lastUsedAt && now.getTime() - token.lastUsedAt.getTime() < LAST_USED_RESOLUTION_MS)
+      return;
     const staleBefore = new Date(now.getTime() - LAST_USED_RESOLUTION_MS);
     // Conditional so that concurrent requests, here or on other instances, write once per minute.
     await this.dataSource.manager

@@ -81,7 +81,10 @@ export async function organizationAccess(
   const teamMemberships = await manager
     .createQueryBuilder(TeamMembership, "tm")
     .innerJoin(Team, "t", "t.id = tm.team_id")
-    .where("tm.user_id = :userId AND t.organization_id = :orgId", { userId, orgId: organization.id })
+    .where("tm.user_id = :userId AND t.organization_id = :orgId", {
+      userId,
+      orgId: organization.id,
+    })
     .getMany();
   return new OrganizationAccess(
     organization,

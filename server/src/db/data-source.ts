@@ -17,12 +17,18 @@ export function dataSourceOptions(databaseUrl: string): DataSourceOptions {
       // Dates go in and come out as UTC whatever the server's or the database's zone.
       timezone: "Z",
       charset: "utf8mb4_bin",
-      extra: { connectionLimit: 10, waitForConnections: true, queueLimit: 100, connectTimeout: 5000 },
+      extra: {
+        connectionLimit: 10,
+        waitForConnections: true,
+        queueLimit: 100,
+        connectTimeout: 5000,
+      },
     };
   }
   if (databaseUrl.startsWith("sqlite:")) {
     const file = databaseUrl.slice("sqlite:".length);
-    if (!file) throw new Error("DATABASE_URL sqlite:<path> needs a path, e.g. sqlite:./data/lapse.sqlite");
+    if (!file)
+      throw new Error("DATABASE_URL sqlite:<path> needs a path, e.g. sqlite:./data/lapse.sqlite");
     if (file !== ":memory:") fs.mkdirSync(path.dirname(path.resolve(file)), { recursive: true });
     return {
       ...common,

@@ -6,4 +6,12 @@ import { Team } from "../modules/team/team.entity";
 import { AccessToken } from "../modules/token/access-token.entity";
 import { User } from "../modules/user/user.entity";
 
-export const ENTITIES = [Organization, User, Membership, Team, TeamMembership, AccessToken, AuditEvent];
+export const ENTITIES = [
+  Organization,
+  User,
+  Membership,
+  Team,
+  TeamMembership,
+  AccessToken,
+  AuditEvent,
+];

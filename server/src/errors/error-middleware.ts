@@ -18,7 +18,8 @@ const UNAVAILABLE_CODES = new Set([
 export function toGraphQLError(error: unknown, ctx: RequestContext): GraphQLError {
   if (error instanceof GraphQLError) return error;
   let known: LapseError | null = error instanceof LapseError ? error : null;
-  const code = (error as { code?: string; driverError?: { code?: string } })?.driverError?.code ??
+  const code =
+    (error as { code?: string; driverError?: { code?: string } })?.driverError?.code ??
     (error as { code?: string })?.code;
   if (!known && isUniqueViolation(error)) {
     known = conflict("A concurrent change touched the same record; retry the request.");
@@ -37,9 +38,12 @@ export function toGraphQLError(error: unknown, ctx: RequestContext): GraphQLErro
     });
   }
   ctx.logger.error({ err: error, requestId: ctx.requestId }, "unexpected error");
-  return new GraphQLError(`Internal server error; quote request id ${ctx.requestId} when reporting it.`, {
-    extensions: { code: "INTERNAL_SERVER_ERROR", requestId: ctx.requestId },
-  });
+  return new GraphQLError(
+    `Internal server error; quote request id ${ctx.requestId} when reporting it.`,
+    {
+      extensions: { code: "INTERNAL_SERVER_ERROR", requestId: ctx.requestId },
+    },
+  );
 }
 
 /** Runs around every resolver so that what leaves it is always a coded GraphQLError. */

@@ -17,7 +17,10 @@ const CLIENT_CODES = new Set([
  * that failed a scalar keeps graphql-js's message (it names the variable) with our code; anything else
  * uncoded leaves as INTERNAL_SERVER_ERROR without a stack, SQL or secret.
  */
-export function formatError(formatted: GraphQLFormattedError, error: unknown): GraphQLFormattedError {
+export function formatError(
+  formatted: GraphQLFormattedError,
+  error: unknown,
+): GraphQLFormattedError {
   const original = (error as { originalError?: unknown })?.originalError;
   const code = formatted.extensions?.code;
   const { stacktrace: _stacktrace, ...extensions } = formatted.extensions ?? {};

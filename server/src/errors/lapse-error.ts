@@ -27,11 +27,13 @@ export class LapseError extends Error {
   }
 }
 
-export const unauthenticated = (message = "Send a valid access token in the Authorization header.") =>
-  new LapseError("UNAUTHENTICATED", message);
+export const unauthenticated = (
+  message = "Send a valid access token in the Authorization header.",
+) => new LapseError("UNAUTHENTICATED", message);
 export const forbidden = (message: string) => new LapseError("FORBIDDEN", message);
 export const notFound = (message: string) => new LapseError("NOT_FOUND", message);
 export const badUserInput = (message: string) => new LapseError("BAD_USER_INPUT", message);
 export const conflict = (message: string) => new LapseError("CONFLICT", message);
 export const editionRequired = (message: string) => new LapseError("EDITION_REQUIRED", message);
-export const serviceUnavailable = (message: string) => new LapseError("SERVICE_UNAVAILABLE", message);
+export const serviceUnavailable = (message: string) =>
+  new LapseError("SERVICE_UNAVAILABLE", message);

@@ -13,7 +13,10 @@ export function webRoutes(webDir: string): Router {
   router.get(/^\/(?!graphql|api\/|healthz|readyz).*/, (req, res, next) => {
     if (path.extname(req.path)) return next();
     if (!fs.existsSync(index)) {
-      res.status(503).type("text/plain").send("The console is not built; run `npm run build` first.");
+      res
+        .status(503)
+        .type("text/plain")
+        .send("The console is not built; run `npm run build` first.");
       return;
     }
     res.setHeader("Cache-Control", "no-cache");

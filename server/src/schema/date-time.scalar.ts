@@ -28,7 +28,8 @@ export function parseDateTime(value: unknown): Date {
 
 export const DateTimeScalar = new GraphQLScalarType<Date, string>({
   name: "DateTime",
-  description: "An instant in RFC 3339 form with a time zone, e.g. 2027-01-31T17:00:00.000Z. Sent in UTC.",
+  description:
+    "An instant in RFC 3339 form with a time zone, e.g. 2027-01-31T17:00:00.000Z. Sent in UTC.",
   serialize(value) {
     if (value instanceof Date) return value.toISOString();
     throw new TypeError("DateTime can only serialize Date values");

@@ -1,4 +1,10 @@
-import { Table, TableForeignKey, TableIndex, type MigrationInterface, type QueryRunner } from "typeorm";
+import {
+  Table,
+  TableForeignKey,
+  TableIndex,
+  type MigrationInterface,
+  type QueryRunner,
+} from "typeorm";
 import type { TableColumnOptions } from "typeorm/schema-builder/options/TableColumnOptions";
 
 /** Column builders that give MySQL and SQLite the same physical types (see db/columns.ts). */
@@ -29,12 +35,21 @@ function columns(queryRunner: QueryRunner) {
       isNullable: nullable,
     }),
     bool: (name: string): TableColumnOptions => ({ name, type: "boolean", default: false }),
-    longText: (name: string): TableColumnOptions => ({ name, type: "text", isNullable: true, ...text }),
+    longText: (name: string): TableColumnOptions => ({
+      name,
+      type: "text",
+      isNullable: true,
+      ...text,
+    }),
   };
 }
 
 const fk = (column: string, table: string) =>
-  new TableForeignKey({ columnNames: [column], referencedTableName: table, referencedColumnNames: ["id"] });
+  new TableForeignKey({
+    columnNames: [column],
+    referencedTableName: table,
+    referencedColumnNames: ["id"],
+  });
 
 export class InitialSchema1764115200000 implements MigrationInterface {
   name = "InitialSchema1764115200000";
@@ -47,7 +62,9 @@ export class InitialSchema1764115200000 implements MigrationInterface {
         name: "organizations",
         engine,
         columns: [c.id(), c.str("name", 40), c.str("edition", 32), c.time("created_at")],
-        indices: [new TableIndex({ name: "uq_organizations_name", columnNames: ["name"], isUnique: true })],
+        indices: [
+          new TableIndex({ name: "uq_organizations_name", columnNames: ["name"], isUnique: true }),
+        ],
       }),
     );
     await queryRunner.createTable(
@@ -55,7 +72,9 @@ export class InitialSchema1764115200000 implements MigrationInterface {
         name: "users",
         engine,
         columns: [c.id(), c.str("login", 40), c.bool("site_admin"), c.time("created_at")],
-        indices: [new TableIndex({ name: "uq_users_login", columnNames: ["login"], isUnique: true })],
+        indices: [
+          new TableIndex({ name: "uq_users_login", columnNames: ["login"], isUnique: true }),
+        ],
       }),
     );
     await queryRunner.createTable(
@@ -99,7 +118,13 @@ export class InitialSchema1764115200000 implements MigrationInterface {
       new Table({
         name: "team_memberships",
         engine,
-        columns: [c.id(), c.ref("team_id"), c.ref("user_id"), c.str("role", 16), c.time("created_at")],
+        columns: [
+          c.id(),
+          c.ref("team_id"),
+          c.ref("user_id"),
+          c.str("role", 16),
+          c.time("created_at"),
+        ],
         indices: [
           new TableIndex({
             name: "uq_team_memberships_team_user",
@@ -136,7 +161,11 @@ export class InitialSchema1764115200000 implements MigrationInterface {
         ],
         indices: [
           // Authentication is one read through this index.
-          new TableIndex({ name: "uq_access_tokens_digest", columnNames: ["digest"], isUnique: true }),
+          new TableIndex({
+            name: "uq_access_tokens_digest",
+            columnNames: ["digest"],
+            isUnique: true,
+          }),
           // Team and organization token names stay reserved in their organization, revoked ones too.
           // Personal tokens have no organization, and NULLs never clash.
           new TableIndex({
@@ -202,7 +231,10 @@ export class InitialSchema1764115200000 implements MigrationInterface {
             name: "ix_audit_events_org_time",
             columnNames: ["organization_id", "created_at", "id"],
           }),
-          new TableIndex({ name: "ix_audit_events_token_time", columnNames: ["token_id", "created_at"] }),
+          new TableIndex({
+            name: "ix_audit_events_token_time",
+            columnNames: ["token_id", "created_at"],
+          }),
         ],
       }),
     );

@@ -20,7 +20,11 @@ export class AuditService {
    * Appends an event through `manager`, which must be the transaction of the change it records, so
    * that the change and its event commit or fail together.
    */
-  async record(ctx: RequestContext, manager: EntityManager, record: AuditRecord): Promise<AuditEvent> {
+  async record(
+    ctx: RequestContext,
+    manager: EntityManager,
+    record: AuditRecord,
+  ): Promise<AuditEvent> {
     const actor = ctx.principal;
     const actorUserId = actor?.userId ?? null;
     const actorLogin =

@@ -1,6 +1,6 @@
 import type { DataSource } from "typeorm";
 import type { RequestContext } from "../../context";
-import { notFound } from "../../errors/lapse-error";
+import { badUserInput, notFound } from "../../errors/lapse-error";
 import { Organization } from "../organization/organization.entity";
 import { LOGIN, LOGIN_RULE } from "../organization/organization.inputs";
 import type { OrganizationService } from "../organization/organization.service";
@@ -10,7 +10,6 @@ import type { TokenService } from "../token/token.service";
 import { TokenKind, TokenSource } from "../token/token.types";
 import { User } from "../user/user.entity";
 import type { UserService } from "../user/user.service";
-import { badUserInput } from "../../errors/lapse-error";
 
 export interface BootstrapInput {
   organization: string;
@@ -18,6 +17,8 @@ export interface BootstrapInput {
   edition?: Edition;
   tokenName?: string;
   expiresAt?: Date | null;
+  /** Whether the admin becomes a site admin too (default true: the first person of a new install). */
+  siteAdmin?: boolean;
 }
 
 /** Operator actions that run without an authenticated caller: first start and the CLI. */
@@ -40,7 +41,7 @@ export class BootstrapService {
         ctx,
         { name: input.organization, edition: input.edition ?? Edition.ENTERPRISE },
         input.admin,
-        { siteAdmin: true, manager },
+        { siteAdmin: input.siteAdmin ?? true, manager },
       );
       const admin = await this.users.findOrCreate(ctx, manager, input.admin);
       return this.tokens.issue(ctx, manager, {

@@ -4,9 +4,11 @@ import { TeamRole } from "../team/team.types";
 import { Edition, OrganizationRole } from "./organization.types";
 
 export const SLUG = /^[a-z0-9](?:[a-z0-9-]{0,38}[a-z0-9])?$/;
-export const SLUG_RULE = "1 to 40 lower-case letters, digits and hyphens, not starting or ending with a hyphen";
+export const SLUG_RULE =
+  "1 to 40 lower-case letters, digits and hyphens, not starting or ending with a hyphen";
 export const LOGIN = /^[A-Za-z0-9](?:[A-Za-z0-9-]{0,38}[A-Za-z0-9])?$/;
-export const LOGIN_RULE = "1 to 40 letters, digits and hyphens, not starting or ending with a hyphen";
+export const LOGIN_RULE =
+  "1 to 40 letters, digits and hyphens, not starting or ending with a hyphen";
 
 @ArgsType()
 export class CreateOrganizationArgs {

@@ -18,7 +18,10 @@ export class OrganizationResolver {
   }
 
   @Mutation(() => Organization, { description: "Site admins only; the caller becomes its ADMIN." })
-  createOrganization(@Ctx() ctx: RequestContext, @Args(() => CreateOrganizationArgs) args: CreateOrganizationArgs) {
+  createOrganization(
+    @Ctx() ctx: RequestContext,
+    @Args(() => CreateOrganizationArgs) args: CreateOrganizationArgs,
+  ) {
     return ctx.services.organizations.create(ctx, args);
   }
 
@@ -30,7 +33,9 @@ export class OrganizationResolver {
     return ctx.services.organizations.setEdition(ctx, args);
   }
 
-  @Mutation(() => User, { description: "Organization ADMINs only. Creates the user if the login is new." })
+  @Mutation(() => User, {
+    description: "Organization ADMINs only. Creates the user if the login is new.",
+  })
   addOrganizationMember(
     @Ctx() ctx: RequestContext,
     @Args(() => AddOrganizationMemberArgs) args: AddOrganizationMemberArgs,

@@ -87,7 +87,12 @@ export class OrganizationService {
       }
       const now = ctx.clock.now();
       const organization = await manager.save(
-        manager.create(Organization, { id: uuidv7(), name: args.name, edition: args.edition, createdAt: now }),
+        manager.create(Organization, {
+          id: uuidv7(),
+          name: args.name,
+          edition: args.edition,
+          createdAt: now,
+        }),
       );
       const admin = await this.users.findOrCreate(ctx, manager, adminLogin);
       if (options.siteAdmin && !admin.siteAdmin) {
@@ -106,7 +111,8 @@ export class OrganizationService {
     try {
       return options.manager ? await run(options.manager) : await this.dataSource.transaction(run);
     } catch (error) {
-      if (isUniqueViolation(error)) throw conflict(`An organization named "${args.name}" already exists.`);
+      if (isUniqueViolation(error))
+        throw conflict(`An organization named "${args.name}" already exists.`);
       throw error;
     }
   }
@@ -147,7 +153,9 @@ export class OrganizationService {
         userId: user.id,
       });
       if (existing) {
-        throw conflict(`${args.login} is already a member of ${args.organization} (role ${existing.role}).`);
+        throw conflict(
+          `${args.login} is already a member of ${args.organization} (role ${existing.role}).`,
+        );
       }
       await this.saveMembership(ctx, manager, access.organization.id, user.id, args.role);
       await this.audit.record(ctx, manager, {
@@ -178,14 +186,21 @@ export class OrganizationService {
     role: OrganizationRole,
   ): Promise<Membership> {
     return manager.save(
-      manager.create(Membership, { id: uuidv7(), organizationId, userId, role, createdAt: ctx.clock.now() }),
+      manager.create(Membership, {
+        id: uuidv7(),
+        organizationId,
+        userId,
+        role,
+        createdAt: ctx.clock.now(),
+      }),
     );
   }
 
   private async requireSiteAdmin(ctx: RequestContext): Promise<User> {
     const principal = requirePrincipal(ctx);
     const user = principal.userId ? await ctx.loaders.user.load(principal.userId) : null;
-    if (!user?.siteAdmin) throw forbidden("Only site admins can create organizations or change editions.");
+    if (!user?.siteAdmin)
+      throw forbidden("Only site admins can create organizations or change editions.");
     return user;
   }
 }

@@ -24,4 +24,7 @@ registerEnumType(OrganizationRole, {
 });
 
 /** Editions in which team and organization tokens exist. */
-export const MACHINE_TOKEN_EDITIONS: readonly Edition[] = [Edition.ENTERPRISE, Edition.BUSINESS_CRITICAL];
+export const MACHINE_TOKEN_EDITIONS: readonly Edition[] = [
+  Edition.ENTERPRISE,
+  Edition.BUSINESS_CRITICAL,
+];

@@ -13,7 +13,10 @@ export class TeamResolver {
   }
 
   @Mutation(() => User, { description: "Organization ADMINs and the team's MAINTAINERs only." })
-  addTeamMember(@Ctx() ctx: RequestContext, @Args(() => AddTeamMemberArgs) args: AddTeamMemberArgs) {
+  addTeamMember(
+    @Ctx() ctx: RequestContext,
+    @Args(() => AddTeamMemberArgs) args: AddTeamMemberArgs,
+  ) {
     return ctx.services.teams.addMember(ctx, args);
   }
 

@@ -32,12 +32,16 @@ export class TeamService {
   /** Creates a team. Organization ADMINs only. Throws NOT_FOUND, FORBIDDEN, CONFLICT. */
   async create(ctx: RequestContext, input: CreateTeamArgs): Promise<Team> {
     const args = await assertValid(CreateTeamArgs, input);
-    const clash = () => conflict(`A team named "${args.name}" already exists in ${args.organization}.`);
+    const clash = () =>
+      conflict(`A team named "${args.name}" already exists in ${args.organization}.`);
     try {
       return await this.dataSource.transaction(async (manager) => {
         const access = await this.organizations.access(ctx, args.organization, manager);
-        if (!access.canAdminister) throw forbidden(`Only ADMINs of ${args.organization} can create teams.`);
-        if (await manager.existsBy(Team, { organizationId: access.organization.id, name: args.name })) {
+        if (!access.canAdminister)
+          throw forbidden(`Only ADMINs of ${args.organization} can create teams.`);
+        if (
+          await manager.existsBy(Team, { organizationId: access.organization.id, name: args.name })
+        ) {
           throw clash();
         }
         const team = await manager.save(
@@ -72,14 +76,21 @@ export class TeamService {
       const access = await this.organizations.access(ctx, args.organization, manager);
       const team = await this.find(manager, access, args.team);
       if (!access.canManageTeam(team.id)) {
-        throw forbidden(`Only ADMINs of ${args.organization} and MAINTAINERs of ${args.team} can add team members.`);
+        throw forbidden(
+          `Only ADMINs of ${args.organization} and MAINTAINERs of ${args.team} can add team members.`,
+        );
       }
       const user = await manager.findOneBy(User, { login: args.login });
       const member =
         user &&
-        (await manager.existsBy(Membership, { organizationId: access.organization.id, userId: user.id }));
+        (await manager.existsBy(Membership, {
+          organizationId: access.organization.id,
+          userId: user.id,
+        }));
       if (!user || !member) {
-        throw badUserInput(`${args.login} is not a member of ${args.organization}; add them to it first.`);
+        throw badUserInput(
+          `${args.login} is not a member of ${args.organization}; add them to it first.`,
+        );
       }
       if (await manager.existsBy(TeamMembership, { teamId: team.id, userId: user.id })) {
         throw conflict(`${args.login} is already a member of ${args.team}.`);

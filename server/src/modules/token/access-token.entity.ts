@@ -30,7 +30,9 @@ export class AccessToken {
   @Column({ type: "varchar", length: 64 })
   digest: string;
 
-  @Field(() => String, { description: "The secret's prefix and last four characters, to recognise it." })
+  @Field(() => String, {
+    description: "The secret's prefix and last four characters, to recognise it.",
+  })
   @Column({ type: "varchar", length: 32 })
   hint: string;
 
@@ -65,7 +67,10 @@ export class AccessToken {
   @CreatedAtColumn()
   createdAt: Date;
 
-  @Field(() => Date, { nullable: true, description: "From this instant the token is refused; null: never." })
+  @Field(() => Date, {
+    nullable: true,
+    description: "From this instant the token is refused; null: never.",
+  })
   @Column({
     name: "expires_at",
     type: "datetime",
@@ -84,9 +89,10 @@ export class AccessToken {
 
   /** ACTIVE, EXPIRED or REVOKED at `now`; a revocation takes precedence over expiry. */
   statusAt(now: Date): TokenStatus {
-    if (this.revokedAt !== null && this.revokedAt.getTime() <= now.getTime()) return TokenStatus.REVOKED;
-    if (this.expiresAt !== null && this.expiresAt.getTime() <= now.getTime()) return TokenStatus.EXPIRED;
+    if (this.revokedAt !== null && this.revokedAt.getTime() <= now.getTime())
+      return TokenStatus.REVOKED;
+    if (this.expiresAt !== null && this.expiresAt.getTime() <= now.getTime())
+      return TokenStatus.EXPIRED;
     return TokenStatus.ACTIVE;
   }
 }
-

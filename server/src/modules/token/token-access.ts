@@ -18,14 +18,20 @@ export class TokenAccessPolicy {
     const principal = requirePrincipal(ctx);
     if (principal.token.id === token.id) return true;
     if (token.kind === TokenKind.PERSONAL) {
-      return principal.userId === token.ownerId || this.readsMembersTokens(ctx, manager, token.ownerId!);
+      return (
+        principal.userId === token.ownerId || this.readsMembersTokens(ctx, manager, token.ownerId!)
+      );
     }
     const access = await this.accessTo(ctx, manager, token);
     if (!access) return false;
     return access.canReadAllTokens || (token.teamId !== null && access.canSeeTeam(token.teamId));
   }
 
-  async canRevoke(ctx: RequestContext, manager: EntityManager, token: AccessToken): Promise<boolean> {
+  async canRevoke(
+    ctx: RequestContext,
+    manager: EntityManager,
+    token: AccessToken,
+  ): Promise<boolean> {
     const principal = requirePrincipal(ctx);
     if (principal.token.id === token.id) return true;
     if (token.kind === TokenKind.PERSONAL) return principal.userId === token.ownerId;
@@ -74,11 +80,14 @@ export class TokenAccessPolicy {
     const row: unknown = await manager
       .createQueryBuilder(Membership, "viewer")
       .innerJoin(Membership, "member", "member.organization_id = viewer.organization_id")
-      .where("viewer.user_id = :viewerId AND viewer.role IN (:...roles) AND member.user_id = :ownerId", {
-        viewerId: principal.userId,
-        roles: [OrganizationRole.ADMIN, OrganizationRole.AUDITOR],
-        ownerId,
-      })
+      .where(
+        "viewer.user_id = :viewerId AND viewer.role IN (:...roles) AND member.user_id = :ownerId",
+        {
+          viewerId: principal.userId,
+          roles: [OrganizationRole.ADMIN, OrganizationRole.AUDITOR],
+          ownerId,
+        },
+      )
       .getRawOne();
     return row !== undefined;
   }

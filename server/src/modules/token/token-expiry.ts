@@ -23,6 +23,8 @@ export function assertExpiryInRange(now: Date, expiresAt: Date | null | undefine
 export function parseDuration(text: string): number {
   const match = /^(\d{1,6})([dhms])$/.exec(text.trim());
   if (!match) throw badUserInput(`"${text}" is not a duration; write e.g. 30d, 12h, 45m or 90s.`);
-  const unit = { d: 86_400_000, h: 3_600_000, m: 60_000, s: 1000 }[match[2] as "d" | "h" | "m" | "s"];
+  const unit = { d: 86_400_000, h: 3_600_000, m: 60_000, s: 1000 }[
+    match[2] as "d" | "h" | "m" | "s"
+  ];
   return Number(match[1]) * unit;
 }

@@ -1,4 +1,9 @@
-import { Brackets, type DataSource, type SelectQueryBuilder, type WhereExpressionBuilder } from "typeorm";
+import {
+  Brackets,
+  type DataSource,
+  type SelectQueryBuilder,
+  type WhereExpressionBuilder,
+} from "typeorm";
 import type { OrganizationAccess } from "../../auth/organization-access";
 import { requirePrincipal } from "../../auth/principal";
 import type { RequestContext } from "../../context";
@@ -30,7 +35,9 @@ function encodeCursor(token: AccessToken): string {
 
 function decodeCursor(cursor: string): Cursor {
   try {
-    const [expiresAt, id] = JSON.parse(Buffer.from(cursor, "base64url").toString("utf8")) as unknown[];
+    const [expiresAt, id] = JSON.parse(
+      Buffer.from(cursor, "base64url").toString("utf8"),
+    ) as unknown[];
     if (typeof expiresAt === "number" && typeof id === "string" && Number.isFinite(expiresAt)) {
       return { expiresAt: new Date(expiresAt), id };
     }
@@ -63,7 +70,9 @@ export class TokenListService {
         new Brackets((q) =>
           q
             .where("t.expires_at > :cursorExpiresAt", { cursorExpiresAt: cursor.expiresAt })
-            .orWhere("t.expires_at = :cursorExpiresAt AND t.id > :cursorId", { cursorId: cursor.id }),
+            .orWhere("t.expires_at = :cursorExpiresAt AND t.id > :cursorId", {
+              cursorId: cursor.id,
+            }),
         ),
       );
     }
@@ -92,8 +101,11 @@ export class TokenListService {
     const organization =
       filter.organization ??
       (principal.token.organizationId && principal.kind !== TokenKind.PERSONAL
-        ? (await this.dataSource.manager.findOneBy(Organization, { id: principal.token.organizationId }))
-            ?.name
+        ? (
+            await this.dataSource.manager.findOneBy(Organization, {
+              id: principal.token.organizationId,
+            })
+          )?.name
         : undefined);
 
     if (organization) {
@@ -108,7 +120,10 @@ export class TokenListService {
       }
     } else {
       if (filter.team) throw badUserInput("The team filter needs the organization filter as well.");
-      q.where("t.kind = :personal AND t.owner_id = :me", { personal: TokenKind.PERSONAL, me: principal.userId });
+      q.where("t.kind = :personal AND t.owner_id = :me", {
+        personal: TokenKind.PERSONAL,
+        me: principal.userId,
+      });
     }
 
     if (filter.kinds?.length) q.andWhere("t.kind IN (:...kinds)", { kinds: filter.kinds });
@@ -123,13 +138,17 @@ export class TokenListService {
         never: NEVER_EXPIRES,
       });
     }
-    if (filter.expiresBefore) q.andWhere("t.expires_at < :expiresBefore", { expiresBefore: filter.expiresBefore });
+    if (filter.expiresBefore)
+      q.andWhere("t.expires_at < :expiresBefore", { expiresBefore: filter.expiresBefore });
     if (filter.neverExpires != null) {
       q.andWhere(filter.neverExpires ? "t.expires_at = :never" : "t.expires_at < :never", {
         never: NEVER_EXPIRES,
       });
     }
-    if (filter.createdBy) q.andWhere("t.created_by_id = :createdBy", { createdBy: await this.userId(filter.createdBy) });
+    if (filter.createdBy)
+      q.andWhere("t.created_by_id = :createdBy", {
+        createdBy: await this.userId(filter.createdBy),
+      });
     if (filter.owner) q.andWhere("t.owner_id = :owner", { owner: await this.userId(filter.owner) });
     if (filter.search) {
       // "!" escapes LIKE wildcards alike on MySQL and SQLite (a backslash is read differently).
@@ -158,7 +177,9 @@ export class TokenListService {
             .where("m.organization_id = :orgId")
             .getQuery();
           b.orWhere("t.organization_id = :orgId", { orgId });
-          b.orWhere(`t.kind = :personal AND t.owner_id IN ${members}`, { personal: TokenKind.PERSONAL });
+          b.orWhere(`t.kind = :personal AND t.owner_id IN ${members}`, {
+            personal: TokenKind.PERSONAL,
+          });
           return;
         }
         if (principal.userId) {

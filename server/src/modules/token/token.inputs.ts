@@ -7,14 +7,19 @@ const NAME = /^(?!\s)[^\p{Cc}\p{Cf}\p{Zl}\p{Zp}]*(?<!\s)$/u;
 
 @ArgsType()
 export class CreatePersonalTokenArgs {
-  @Field(() => String, { description: "1 to 40 characters; unique among your active personal tokens." })
+  @Field(() => String, {
+    description: "1 to 40 characters; unique among your active personal tokens.",
+  })
   @Length(1, 40, { message: "name must be 1 to 40 characters long" })
-  @Matches(NAME, { message: "name must not contain control characters or start or end with white space" })
+  @Matches(NAME, {
+    message: "name must not contain control characters or start or end with white space",
+  })
   name: string;
 
   @Field(() => String, { nullable: true })
   @IsOptional()
   @MaxLength(1024, { message: "description must be at most 1024 characters long" })
+  // eslint-disable-next-line no-control-regex -- the rule is about exactly these characters
   @Matches(/^[^\u0000-\u0008\u000B\u000C\u000E-\u001F\u007F]*$/, {
     message: "description must not contain control characters other than line breaks and tabs",
   })
@@ -22,7 +27,8 @@ export class CreatePersonalTokenArgs {
 
   @Field(() => Date, {
     nullable: true,
-    description: "When the token stops working: in the future and at most two years ahead. Null: never.",
+    description:
+      "When the token stops working: in the future and at most two years ahead. Null: never.",
   })
   expiresAt?: Date | null;
 }
@@ -49,7 +55,9 @@ export class CreateOrganizationTokenArgs extends CreatePersonalTokenArgs {
   admin?: boolean;
 }
 
-@InputType({ description: "Every field narrows the result; leave a field out to not filter on it." })
+@InputType({
+  description: "Every field narrows the result; leave a field out to not filter on it.",
+})
 export class TokenFilter {
   @Field(() => String, { nullable: true, description: "Tokens of this organization you may see." })
   organization?: string | null;
@@ -63,7 +71,10 @@ export class TokenFilter {
   @Field(() => [TokenStatus], { nullable: true })
   statuses?: TokenStatus[] | null;
 
-  @Field(() => Date, { nullable: true, description: "Expires after this instant (never-expiring excluded)." })
+  @Field(() => Date, {
+    nullable: true,
+    description: "Expires after this instant (never-expiring excluded).",
+  })
   expiresAfter?: Date | null;
 
   @Field(() => Date, { nullable: true, description: "Expires before this instant." })

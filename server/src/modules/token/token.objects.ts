@@ -2,7 +2,9 @@ import { Field, Int, ObjectType } from "type-graphql";
 import { AccessToken } from "./access-token.entity";
 import { TokenKind } from "./token.types";
 
-@ObjectType({ description: "A new token with its secret. The secret is shown here once and never again." })
+@ObjectType({
+  description: "A new token with its secret. The secret is shown here once and never again.",
+})
 export class CreatedToken {
   @Field(() => AccessToken)
   token: AccessToken;

@@ -17,12 +17,21 @@ import { TokenStatus } from "./token.types";
 @Resolver(() => AccessToken)
 export class TokenResolver {
   @Query(() => TokenConnection, { description: "Tokens you may see, soonest to expire first." })
-  tokens(@Ctx() ctx: RequestContext, @Args(() => TokensArgs) args: TokensArgs): Promise<TokenConnection> {
+  tokens(
+    @Ctx() ctx: RequestContext,
+    @Args(() => TokensArgs) args: TokensArgs,
+  ): Promise<TokenConnection> {
     return ctx.services.tokenList.list(ctx, args);
   }
 
-  @Query(() => AccessToken, { nullable: true, description: "Null when no such token is visible to you." })
-  token(@Ctx() ctx: RequestContext, @Args(() => TokenIdArgs) { id }: TokenIdArgs): Promise<AccessToken | null> {
+  @Query(() => AccessToken, {
+    nullable: true,
+    description: "Null when no such token is visible to you.",
+  })
+  token(
+    @Ctx() ctx: RequestContext,
+    @Args(() => TokenIdArgs) { id }: TokenIdArgs,
+  ): Promise<AccessToken | null> {
     return ctx.services.tokens.get(ctx, id);
   }
 
@@ -50,8 +59,13 @@ export class TokenResolver {
     return ctx.services.tokens.createOrganization(ctx, args);
   }
 
-  @Mutation(() => AccessToken, { description: "Refused from the next request on. Revoking twice changes nothing." })
-  revokeToken(@Ctx() ctx: RequestContext, @Args(() => TokenIdArgs) { id }: TokenIdArgs): Promise<AccessToken> {
+  @Mutation(() => AccessToken, {
+    description: "Refused from the next request on. Revoking twice changes nothing.",
+  })
+  revokeToken(
+    @Ctx() ctx: RequestContext,
+    @Args(() => TokenIdArgs) { id }: TokenIdArgs,
+  ): Promise<AccessToken> {
     return ctx.services.tokens.revoke(ctx, id);
   }
 
@@ -60,12 +74,18 @@ export class TokenResolver {
     return token.statusAt(ctx.clock.now());
   }
 
-  @FieldResolver(() => User, { nullable: true, description: "The person who created it, if a person did." })
+  @FieldResolver(() => User, {
+    nullable: true,
+    description: "The person who created it, if a person did.",
+  })
   createdBy(@Root() token: AccessToken, @Ctx() ctx: RequestContext): Promise<User | null> | null {
     return token.createdById ? ctx.loaders.user.load(token.createdById) : null;
   }
 
-  @FieldResolver(() => User, { nullable: true, description: "The person a personal token acts as." })
+  @FieldResolver(() => User, {
+    nullable: true,
+    description: "The person a personal token acts as.",
+  })
   owner(@Root() token: AccessToken, @Ctx() ctx: RequestContext): Promise<User | null> | null {
     return token.ownerId ? ctx.loaders.user.load(token.ownerId) : null;
   }
@@ -76,7 +96,10 @@ export class TokenResolver {
   }
 
   @FieldResolver(() => Organization, { nullable: true })
-  organization(@Root() token: AccessToken, @Ctx() ctx: RequestContext): Promise<Organization | null> | null {
+  organization(
+    @Root() token: AccessToken,
+    @Ctx() ctx: RequestContext,
+  ): Promise<Organization | null> | null {
     return token.organizationId ? ctx.loaders.organization.load(token.organizationId) : null;
   }
 }

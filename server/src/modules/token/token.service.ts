@@ -99,7 +99,10 @@ export class TokenService {
    * Creates an organization token. Organization ADMINs who are people only: no machine token can
    * mint organization tokens. Throws NOT_FOUND, FORBIDDEN, EDITION_REQUIRED, BAD_USER_INPUT, CONFLICT.
    */
-  async createOrganization(ctx: RequestContext, args: CreateOrganizationTokenArgs): Promise<CreatedToken> {
+  async createOrganization(
+    ctx: RequestContext,
+    args: CreateOrganizationTokenArgs,
+  ): Promise<CreatedToken> {
     return this.dataSource.transaction(async (manager) => {
       const access = await this.organizations.access(ctx, args.organization, manager);
       if (!access.canManageOrganizationTokens) {
@@ -175,7 +178,11 @@ export class TokenService {
       tokenId: token.id,
       tokenName: token.name,
       teamId: token.teamId,
-      payload: { kind: token.kind, expiresAt: token.expiresAt?.toISOString() ?? null, admin: token.admin },
+      payload: {
+        kind: token.kind,
+        expiresAt: token.expiresAt?.toISOString() ?? null,
+        admin: token.admin,
+      },
     });
     return { token, secret };
   }
@@ -225,7 +232,10 @@ export class TokenService {
     return token && (await this.policy.canSee(ctx, manager, token)) ? token : null;
   }
 
-  private assertMachineTokenEdition(access: OrganizationAccess, kind: "Team" | "Organization"): void {
+  private assertMachineTokenEdition(
+    access: OrganizationAccess,
+    kind: "Team" | "Organization",
+  ): void {
     if (!MACHINE_TOKEN_EDITIONS.includes(access.organization.edition)) {
       throw editionRequired(
         `${kind} tokens need the ENTERPRISE or BUSINESS_CRITICAL edition; ` +
@@ -236,7 +246,9 @@ export class TokenService {
 
   private nameClash(spec: TokenSpec) {
     return spec.kind === TokenKind.PERSONAL
-      ? conflict(`You already have an active personal token named "${spec.name}"; choose another name.`)
+      ? conflict(
+          `You already have an active personal token named "${spec.name}"; choose another name.`,
+        )
       : conflict(
           `A token named "${spec.name}" already exists in this organization (names of revoked tokens stay reserved); choose another name.`,
         );

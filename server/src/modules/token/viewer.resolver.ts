@@ -12,7 +12,10 @@ export class ViewerResolver {
     return ctx.services.viewer.viewer(ctx);
   }
 
-  @FieldResolver(() => User, { nullable: true, description: "The acting user, for a personal token." })
+  @FieldResolver(() => User, {
+    nullable: true,
+    description: "The acting user, for a personal token.",
+  })
   user(@Root() viewer: Viewer, @Ctx() ctx: RequestContext) {
     return ctx.services.viewer.user(ctx, viewer);
   }
@@ -22,7 +25,10 @@ export class ViewerResolver {
     return ctx.services.viewer.team(ctx, viewer);
   }
 
-  @FieldResolver(() => Organization, { nullable: true, description: "The organization of a team or organization token." })
+  @FieldResolver(() => Organization, {
+    nullable: true,
+    description: "The organization of a team or organization token.",
+  })
   organization(@Root() viewer: Viewer, @Ctx() ctx: RequestContext) {
     return ctx.services.viewer.organization(ctx, viewer);
   }

@@ -22,6 +22,8 @@ export class ViewerService {
   }
 
   organization(ctx: RequestContext, viewer: Viewer): Promise<Organization | null> | null {
-    return viewer.token.organizationId ? ctx.loaders.organization.load(viewer.token.organizationId) : null;
+    return viewer.token.organizationId
+      ? ctx.loaders.organization.load(viewer.token.organizationId)
+      : null;
   }
 }

@@ -2,7 +2,9 @@ import { Field, ID, ObjectType } from "type-graphql";
 import { Column, Entity } from "typeorm";
 import { CreatedAtColumn, IdColumn } from "../../db/columns";
 
-@ObjectType({ description: "A person. People sign in with personal access tokens; there are no passwords." })
+@ObjectType({
+  description: "A person. People sign in with personal access tokens; there are no passwords.",
+})
 @Entity({ name: "users" })
 export class User {
   @Field(() => ID)

@@ -1,0 +1,114 @@
+import "reflect-metadata";
+import fs from "node:fs";
+import type { AddressInfo } from "node:net";
+import os from "node:os";
+import path from "node:path";
+import { Writable } from "node:stream";
+import type { Server } from "node:http";
+import type { DataSource } from "typeorm";
+import { afterAll, beforeAll, describe } from "vitest";
+import { createApp, type LapseApp } from "../src/app";
+import { openDatabase } from "../src/db/data-source";
+import { createLogger, type Logger } from "../src/logger";
+import { ManualClock } from "./clock";
+import { testStores, type TestStore } from "./stores";
+
+export interface GraphQLResponse<T> {
+  status: number;
+  headers: Headers;
+  data?: T | null;
+  errors?: { message: string; extensions?: { code?: string; requestId?: string } }[];
+}
+
+/** A running Lapse on a real store, with a clock the test controls and the log lines it wrote. */
+export class TestServer {
+  readonly logs: string[] = [];
+  readonly clock = new ManualClock();
+  url = "";
+  dataSource!: DataSource;
+  lapse!: LapseApp;
+  logger!: Logger;
+  private server!: Server;
+  private sqliteDir: string | null = null;
+
+  constructor(readonly store: TestStore) {}
+
+  async start(): Promise<void> {
+    let databaseUrl: string;
+    if (this.store.kind === "mysql") {
+      databaseUrl = this.store.url;
+    } else {
+      this.sqliteDir = fs.mkdtempSync(path.join(os.tmpdir(), "lapse-test-"));
+      databaseUrl = `sqlite:${path.join(this.sqliteDir, "lapse.sqlite")}`;
+    }
+    this.dataSource = await openDatabase(databaseUrl);
+    const logs = this.logs;
+    const destination = new Writable({
+      write(chunk: Buffer, _encoding, done) {
+        logs.push(chunk.toString("utf8"));
+        done();
+      },
+    });
+    this.logger = createLogger({ level: "debug", destination });
+    this.lapse = await createApp({
+      dataSource: this.dataSource,
+      clock: this.clock,
+      logger: this.logger,
+    });
+    this.server = await new Promise<Server>((resolve) => {
+      const server = this.lapse.app.listen(0, "127.0.0.1", () => resolve(server));
+    });
+    this.url = `http://127.0.0.1:${(this.server.address() as AddressInfo).port}`;
+  }
+
+  async stop(): Promise<void> {
+    await new Promise((resolve) => this.server?.close(resolve));
+    await this.lapse?.stop();
+    await this.dataSource?.destroy();
+    if (this.sqliteDir) fs.rmSync(this.sqliteDir, { recursive: true, force: true });
+  }
+
+  /** Sends one GraphQL operation, authenticated with `secret` when given. */
+  async gql<T = Record<string, unknown>>(
+    query: string,
+    variables: Record<string, unknown> = {},
+    secret?: string,
+    headers: Record<string, string> = {},
+  ): Promise<GraphQLResponse<T>> {
+    const response = await fetch(`${this.url}/graphql`, {
+      method: "POST",
+      headers: {
+        "content-type": "application/json",
+        ...(secret ? { authorization: `Bearer ${secret}` } : {}),
+        ...headers,
+      },
+      body: JSON.stringify({ query, variables }),
+    });
+    const body = (await response.json()) as Omit<GraphQLResponse<T>, "status" | "headers">;
+    return { status: response.status, headers: response.headers, ...body };
+  }
+
+  /** Counts rows of `table` matching a SQL condition. */
+  async count(table: string, where = "1=1", parameters: unknown[] = []): Promise<number> {
+    const rows: { n: number | string }[] = await this.dataSource.query(
+      `SELECT COUNT(*) AS n FROM ${table} WHERE ${where}`,
+      parameters,
+    );
+    return Number(rows[0]!.n);
+  }
+}
+
+/**
+ * Runs `suite` once per store (SQLite, and MySQL when configured), each with its own server started
+ * before the suite and stopped after it.
+ */
+export function describeEachStore(name: string, suite: (server: TestServer) => void): void {
+  for (const store of testStores()) {
+    describe(`${name} [${store.kind}]`, () => {
+      const server = new TestServer(store);
+      beforeAll(() => server.start());
+      afterAll(() => server.stop());
+      suite(server);
+    });
+  }
+}
