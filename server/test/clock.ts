@@ -4,8 +4,12 @@ import type { Clock } from "../src/clock";
 export class ManualClock implements Clock {
   private current: number;
 
-  constructor(start: Date | string = "2026-11-26T12:00:00.000Z") {
+  constructor(private readonly start: Date | string = "2026-11-26T12:00:00.000Z") {
     this.current = new Date(start).getTime();
+  }
+
+  reset(): void {
+    this.current = new Date(this.start).getTime();
   }
 
   now(): Date {

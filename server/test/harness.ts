@@ -6,7 +6,7 @@ import path from "node:path";
 import { Writable } from "node:stream";
 import type { Server } from "node:http";
 import type { DataSource } from "typeorm";
-import { afterAll, beforeAll, describe } from "vitest";
+import { afterAll, beforeAll, beforeEach, describe } from "vitest";
 import { createApp, type LapseApp } from "../src/app";
 import { openDatabase } from "../src/db/data-source";
 import { createLogger, type Logger } from "../src/logger";
@@ -88,6 +88,27 @@ export class TestServer {
     return { status: response.status, headers: response.headers, ...body };
   }
 
+  /**
+   * Counts the tokens and audit events that belong to one organization or were made by its members:
+   * a tenant-scoped "did anything change" that other test files writing at the same time cannot upset.
+   */
+  async tenantRows(organization: string): Promise<{ tokens: number; events: number }> {
+    const org = "(SELECT id FROM organizations WHERE name = ?)";
+    const members = `(SELECT user_id FROM memberships WHERE organization_id = ${org})`;
+    return {
+      tokens: await this.count(
+        "access_tokens",
+        `organization_id = ${org} OR owner_id IN ${members}`,
+        [organization, organization],
+      ),
+      events: await this.count(
+        "audit_events",
+        `organization_id = ${org} OR actor_user_id IN ${members}`,
+        [organization, organization],
+      ),
+    };
+  }
+
   /** Counts rows of `table` matching a SQL condition. */
   async count(table: string, where = "1=1", parameters: unknown[] = []): Promise<number> {
     const rows: { n: number | string }[] = await this.dataSource.query(
@@ -107,6 +128,8 @@ export function describeEachStore(name: string, suite: (server: TestServer) => v
     describe(`${name} [${store.kind}]`, () => {
       const server = new TestServer(store);
       beforeAll(() => server.start());
+      // Every test starts at the same instant, whatever the one before did to the clock.
+      beforeEach(() => server.clock.reset());
       afterAll(() => server.stop());
       suite(server);
     });

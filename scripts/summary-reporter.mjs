@@ -1,0 +1,21 @@
+/**
+ * Prints one closing line, "tests: N passed, N failed, N skipped", that CI and people can read without
+ * parsing Vitest's table. A module that failed to load counts as a failure.
+ */
+export default class SummaryReporter {
+  onTestRunEnd(testModules, unhandledErrors) {
+    let passed = 0;
+    let failed = unhandledErrors.length;
+    let skipped = 0;
+    for (const module of testModules) {
+      if (module.state() === "failed" && [...module.children.allTests()].length === 0) failed += 1;
+      for (const test of module.children.allTests()) {
+        const state = test.result().state;
+        if (state === "passed") passed += 1;
+        else if (state === "failed") failed += 1;
+        else skipped += 1;
+      }
+    }
+    process.stdout.write(`\ntests: ${passed} passed, ${failed} failed, ${skipped} skipped\n`);
+  }
+}

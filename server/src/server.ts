@@ -1,0 +1,78 @@
+import type { Server } from "node:http";
+import type { AddressInfo } from "node:net";
+import { createApp } from "./app";
+import type { Clock } from "./clock";
+import type { Config } from "./config";
+import { systemContext } from "./context";
+import { openDatabase } from "./db/data-source";
+import { createLoaders } from "./loaders";
+import type { Logger } from "./logger";
+
+/** The first-run admin token lives this long; `npm run lapse -- user-token` makes more. */
+export const BOOTSTRAP_TOKEN_DAYS = 30;
+
+export interface RunningLapse {
+  url: string;
+  close(): Promise<void>;
+}
+
+/**
+ * Opens the store (applying migrations), bootstraps an empty database, and listens. On first run the
+ * admin's token is written to `print` once; it is never logged.
+ */
+export async function startLapse(
+  config: Config,
+  deps: { clock: Clock; logger: Logger; print: (text: string) => void },
+): Promise<RunningLapse> {
+  const { clock, logger } = deps;
+  const dataSource = await openDatabase(config.databaseUrl);
+  const { app, services, stop } = await createApp({
+    dataSource,
+    clock,
+    logger,
+    webDir: config.webDir,
+    production: config.production,
+  });
+
+  const ctx = systemContext(
+    { clock, logger, services, loaders: createLoaders(dataSource) },
+    "lapse-bootstrap",
+  );
+  const expiresAt = new Date(clock.now().getTime() + BOOTSTRAP_TOKEN_DAYS * 86_400_000);
+  const created = await services.bootstrap.firstRun(ctx, {
+    organization: config.bootstrapOrg,
+    admin: config.bootstrapAdmin,
+    expiresAt,
+  });
+  if (created) {
+    deps.print(
+      [
+        "",
+        `Lapse created organization "${config.bootstrapOrg}" with site admin "${config.bootstrapAdmin}".`,
+        `Their personal access token (shown once; expires ${expiresAt.toISOString()}):`,
+        "",
+        `    ${created.secret}`,
+        "",
+        "",
+      ].join("\n"),
+    );
+  }
+
+  const server = await new Promise<Server>((resolve, reject) => {
+    const listening = app.listen(config.port, () => resolve(listening));
+    listening.once("error", reject);
+  });
+  const port = (server.address() as AddressInfo).port;
+  logger.info(
+    { port, store: dataSource.options.type },
+    `Lapse listening on http://localhost:${port}`,
+  );
+  return {
+    url: `http://127.0.0.1:${port}`,
+    close: async () => {
+      await new Promise((resolve) => server.close(resolve));
+      await stop();
+      await dataSource.destroy();
+    },
+  };
+}
