@@ -5,7 +5,7 @@ import os from "node:os";
 import path from "node:path";
 import { Writable } from "node:stream";
 import type { Server } from "node:http";
-import type { DataSource } from "typeorm";
+import type { DataSource, EntitySubscriberInterface } from "typeorm";
 import { afterAll, beforeAll, beforeEach, describe } from "vitest";
 import { createApp, type LapseApp } from "../src/app";
 import { openDatabase } from "../src/db/data-source";
@@ -29,6 +29,7 @@ export class TestServer {
   lapse!: LapseApp;
   logger!: Logger;
   private server!: Server;
+  private recorded: string[] | null = null;
   private sqliteDir: string | null = null;
 
   constructor(readonly store: TestStore) {}
@@ -42,6 +43,11 @@ export class TestServer {
       databaseUrl = `sqlite:${path.join(this.sqliteDir, "lapse.sqlite")}`;
     }
     this.dataSource = await openDatabase(databaseUrl);
+    this.dataSource.subscribers.push({
+      beforeQuery: (event: { query: string }) => {
+        this.recorded?.push(event.query);
+      },
+    } as EntitySubscriberInterface);
     const logs = this.logs;
     const destination = new Writable({
       write(chunk: Buffer, _encoding, done) {
@@ -107,6 +113,17 @@ export class TestServer {
         [organization, organization],
       ),
     };
+  }
+
+  /** The SQL statements this server's store ran while `action` ran. */
+  async queriesDuring(action: () => Promise<unknown>): Promise<string[]> {
+    this.recorded = [];
+    try {
+      await action();
+      return this.recorded;
+    } finally {
+      this.recorded = null;
+    }
   }
 
   /** Counts rows of `table` matching a SQL condition. */
