@@ -91,6 +91,8 @@ export async function mustCreate(
 }
 
 /** The first error's code, or undefined when the call succeeded. */
-export function errorCode(response: { errors?: { extensions?: { code?: string } }[] }): string | undefined {
+export function errorCode(response: {
+  errors?: { extensions?: { code?: string } }[];
+}): string | undefined {
   return response.errors?.[0]?.extensions?.code;
 }

@@ -38,7 +38,11 @@ describeEachStore("authentication", (server) => {
 
   it("accepts `token` and `Bearer` schemes and refuses any other", async () => {
     const org = await seedOrg(server);
-    for (const header of [`token ${org.admin.secret}`, `Bearer ${org.admin.secret}`, `bearer ${org.admin.secret}`]) {
+    for (const header of [
+      `token ${org.admin.secret}`,
+      `Bearer ${org.admin.secret}`,
+      `bearer ${org.admin.secret}`,
+    ]) {
       const response = await server.gql(VIEWER, {}, undefined, { authorization: header });
       expect.soft(response.status, header.split(" ")[0]).toBe(200);
     }
@@ -58,7 +62,12 @@ describeEachStore("authentication", (server) => {
 
   it("writes lastUsedAt at most once a minute per token, whatever the request rate", async () => {
     const org = await seedOrg(server);
-    const { secret, token } = await mustCreate(server, CREATE_PERSONAL_TOKEN, { name: "busy" }, org.admin.secret);
+    const { secret, token } = await mustCreate(
+      server,
+      CREATE_PERSONAL_TOKEN,
+      { name: "busy" },
+      org.admin.secret,
+    );
     const lastUsed = async () =>
       (
         await server.gql<{ token: { lastUsedAt: string | null } }>(
@@ -70,7 +79,8 @@ describeEachStore("authentication", (server) => {
     expect(await lastUsed()).toBeNull();
 
     const start = server.clock.now();
-    const updates = (queries: string[]) => queries.filter((q) => /^UPDATE .*last_used_at/.test(q)).length;
+    const updates = (queries: string[]) =>
+      queries.filter((q) => /^UPDATE .*last_used_at/.test(q)).length;
     const burst = await server.queriesDuring(async () => {
       for (let i = 0; i < 20; i++) {
         await server.gql(`{ viewer { kind } }`, {}, secret);
@@ -88,7 +98,12 @@ describeEachStore("authentication", (server) => {
 
   it("never puts a secret in a log line, refused or accepted", async () => {
     const org = await seedOrg(server);
-    const { secret } = await mustCreate(server, CREATE_PERSONAL_TOKEN, { name: "quiet" }, org.admin.secret);
+    const { secret } = await mustCreate(
+      server,
+      CREATE_PERSONAL_TOKEN,
+      { name: "quiet" },
+      org.admin.secret,
+    );
     await server.gql(VIEWER, {}, secret);
     await server.gql(VIEWER, {}, secret.slice(0, -1) + "x");
     await server.gql(`mutation($id: ID!) { revokeToken(id: $id) { id } }`, { id: "nope" }, secret);

@@ -67,10 +67,18 @@ describeEachStore("who may do what", (server) => {
     secrets.teamMember = teamMember.secret;
     const create = (document: string, variables: Record<string, unknown>) =>
       mustCreate(server, document, variables, org.admin.secret);
-    secrets.teamToken = (await create(CREATE_TEAM_TOKEN, { organization: org.name, team, name: "actor-team" })).secret;
-    secrets.orgToken = (await create(CREATE_ORGANIZATION_TOKEN, { organization: org.name, name: "actor-org" })).secret;
+    secrets.teamToken = (
+      await create(CREATE_TEAM_TOKEN, { organization: org.name, team, name: "actor-team" })
+    ).secret;
+    secrets.orgToken = (
+      await create(CREATE_ORGANIZATION_TOKEN, { organization: org.name, name: "actor-org" })
+    ).secret;
     secrets.orgAdminToken = (
-      await create(CREATE_ORGANIZATION_TOKEN, { organization: org.name, name: "actor-org-admin", admin: true })
+      await create(CREATE_ORGANIZATION_TOKEN, {
+        organization: org.name,
+        name: "actor-org-admin",
+        admin: true,
+      })
     ).secret;
     secrets.outsider = (await seedOrg(server)).admin.secret;
     secrets.siteAdmin = (await seedOrg(server, { siteAdmin: true })).admin.secret;
@@ -82,7 +90,10 @@ describeEachStore("who may do what", (server) => {
   const actions: Action[] = [
     {
       name: "createPersonalToken",
-      prepare: async () => ({ document: CREATE_PERSONAL_TOKEN, variables: { name: uniqueName("p") } }),
+      prepare: async () => ({
+        document: CREATE_PERSONAL_TOKEN,
+        variables: { name: uniqueName("p") },
+      }),
       expected: { teamToken: "FORBIDDEN", orgToken: "FORBIDDEN", orgAdminToken: "FORBIDDEN" },
       otherwise: "ok",
     },
@@ -92,7 +103,13 @@ describeEachStore("who may do what", (server) => {
         document: CREATE_TEAM_TOKEN,
         variables: { organization: org.name, team, name: uniqueName("t") },
       }),
-      expected: { admin: "ok", maintainer: "ok", orgAdminToken: "ok", outsider: "NOT_FOUND", siteAdmin: "NOT_FOUND" },
+      expected: {
+        admin: "ok",
+        maintainer: "ok",
+        orgAdminToken: "ok",
+        outsider: "NOT_FOUND",
+        siteAdmin: "NOT_FOUND",
+      },
       otherwise: "FORBIDDEN",
     },
     {
@@ -109,7 +126,11 @@ describeEachStore("who may do what", (server) => {
       prepare: async () => ({
         document: REVOKE_TOKEN,
         variables: {
-          id: await adminCreates(CREATE_TEAM_TOKEN, { organization: org.name, team, name: uniqueName("r") }),
+          id: await adminCreates(CREATE_TEAM_TOKEN, {
+            organization: org.name,
+            team,
+            name: uniqueName("r"),
+          }),
         },
       }),
       expected: {
@@ -126,7 +147,12 @@ describeEachStore("who may do what", (server) => {
       name: "revokeToken (an organization token)",
       prepare: async () => ({
         document: REVOKE_TOKEN,
-        variables: { id: await adminCreates(CREATE_ORGANIZATION_TOKEN, { organization: org.name, name: uniqueName("r") }) },
+        variables: {
+          id: await adminCreates(CREATE_ORGANIZATION_TOKEN, {
+            organization: org.name,
+            name: uniqueName("r"),
+          }),
+        },
       }),
       expected: { admin: "ok", auditor: "FORBIDDEN", orgAdminToken: "FORBIDDEN" },
       otherwise: "NOT_FOUND",
@@ -182,7 +208,13 @@ describeEachStore("who may do what", (server) => {
         document: `mutation($o: String!, $t: String!, $l: String!) { addTeamMember(organization: $o, team: $t, login: $l, role: MEMBER) { login } }`,
         variables: { o: org.name, t: team, l: (await org.member()).login },
       }),
-      expected: { admin: "ok", maintainer: "ok", orgAdminToken: "ok", outsider: "NOT_FOUND", siteAdmin: "NOT_FOUND" },
+      expected: {
+        admin: "ok",
+        maintainer: "ok",
+        orgAdminToken: "ok",
+        outsider: "NOT_FOUND",
+        siteAdmin: "NOT_FOUND",
+      },
       otherwise: "FORBIDDEN",
     },
   ];
@@ -195,10 +227,14 @@ describeEachStore("who may do what", (server) => {
         const before = await server.tenantRows(org.name);
         const response = await server.gql(document, variables, secrets[actor]);
         const outcome = response.errors ? errorCode(response) : "ok";
-        expect.soft(outcome, `${actor} ${action.name}: ${response.errors?.[0]?.message ?? ""}`).toBe(expected);
+        expect
+          .soft(outcome, `${actor} ${action.name}: ${response.errors?.[0]?.message ?? ""}`)
+          .toBe(expected);
         if (expected !== "ok") {
           expect.soft(response.errors?.[0]?.message, actor).toMatch(/\w+ .*\./);
-          expect.soft(await server.tenantRows(org.name), `${actor} changed nothing`).toEqual(before);
+          expect
+            .soft(await server.tenantRows(org.name), `${actor} changed nothing`)
+            .toEqual(before);
         }
       }
     });

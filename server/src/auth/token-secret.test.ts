@@ -1,6 +1,12 @@
 import { describe, expect, it } from "vitest";
 import { TokenKind } from "../modules/token/token.types";
-import { SECRET_PREFIXES, digestSecret, generateSecret, parseSecret, secretHint } from "./token-secret";
+import {
+  SECRET_PREFIXES,
+  digestSecret,
+  generateSecret,
+  parseSecret,
+  secretHint,
+} from "./token-secret";
 
 describe("token secrets", () => {
   it("carry the kind's prefix, 32 random base62 characters and a 6-character checksum", () => {

@@ -89,7 +89,9 @@ export async function runCli(argv: string[], io: CliIO): Promise<number> {
           edition: edition as Edition,
           expiresAt,
         });
-        io.out(`Created organization ${values.org} with admin ${values.admin}; their token (shown once):`);
+        io.out(
+          `Created organization ${values.org} with admin ${values.admin}; their token (shown once):`,
+        );
         io.out(created.secret);
         return 0;
       }

@@ -36,7 +36,12 @@ describeEachStore("token lifecycle", (server) => {
     const org = await seedOrg(server);
     const team = await org.team();
     const variants = [
-      { document: CREATE_PERSONAL_TOKEN, vars: { name: "laptop" }, kind: "PERSONAL", prefix: "lapse_pat_" },
+      {
+        document: CREATE_PERSONAL_TOKEN,
+        vars: { name: "laptop" },
+        kind: "PERSONAL",
+        prefix: "lapse_pat_",
+      },
       {
         document: CREATE_TEAM_TOKEN,
         vars: { organization: org.name, team, name: "deploy" },
@@ -110,7 +115,11 @@ describeEachStore("token lifecycle", (server) => {
       { organization: org.name, name: "self" },
       org.admin.secret,
     );
-    const first = await server.gql<{ revokeToken: TokenNode }>(REVOKE_TOKEN, { id: token.id }, secret);
+    const first = await server.gql<{ revokeToken: TokenNode }>(
+      REVOKE_TOKEN,
+      { id: token.id },
+      secret,
+    );
     expect(first.data!.revokeToken.status).toBe("REVOKED");
     const second = await server.gql<{ revokeToken: TokenNode }>(
       REVOKE_TOKEN,
