@@ -79,7 +79,7 @@ function operatorContext(server: TestServer) {
 export async function personalToken(
   server: TestServer,
   login: string,
-  name = uniqueName("seed"),
+  name = "seed",
 ): Promise<string> {
   const created = await server.lapse.services.bootstrap.userToken(operatorContext(server), {
     login,
