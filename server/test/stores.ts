@@ -10,3 +10,43 @@ export function testStores(): TestStore[] {
   }
   return url ? [{ kind: "sqlite" }, { kind: "mysql", url }] : [{ kind: "sqlite" }];
 }
+
+/**
+ * An empty database of the store's kind, for tests that need a store of their own (first run, the
+ * CLI): a temporary SQLite file, or a new MySQL database beside TEST_MYSQL_URL's. `drop` removes it.
+ */
+export async function freshDatabase(
+  store: TestStore,
+): Promise<{ url: string; drop(): Promise<void> }> {
+  const { randomBytes } = await import("node:crypto");
+  const suffix = randomBytes(4).toString("hex");
+  if (store.kind === "sqlite") {
+    const fs = await import("node:fs");
+    const os = await import("node:os");
+    const path = await import("node:path");
+    const dir = fs.mkdtempSync(path.join(os.tmpdir(), "lapse-fresh-"));
+    return {
+      url: `sqlite:${path.join(dir, "lapse.sqlite")}`,
+      drop: async () => fs.rmSync(dir, { recursive: true, force: true }),
+    };
+  }
+  const mysql = await import("mysql2/promise");
+  const server = new URL(store.url);
+  const name = `${server.pathname.slice(1)}_${suffix}`;
+  const admin = async (sql: string) => {
+    const connection = await mysql.createConnection({
+      host: server.hostname,
+      port: Number(server.port || 3306),
+      user: decodeURIComponent(server.username),
+      password: decodeURIComponent(server.password),
+    });
+    try {
+      await connection.query(sql);
+    } finally {
+      await connection.end();
+    }
+  };
+  await admin(`CREATE DATABASE \`${name}\` CHARACTER SET utf8mb4 COLLATE utf8mb4_bin`);
+  server.pathname = `/${name}`;
+  return { url: server.toString(), drop: () => admin(`DROP DATABASE IF EXISTS \`${name}\``) };
+}
