@@ -19,6 +19,8 @@ COPY --from=build /app/node_modules node_modules
 COPY --from=build /app/server/package.json server/
 COPY --from=build /app/server/dist server/dist
 COPY --from=build /app/web/dist web/dist
+# Room for the embedded SQLite default when DATABASE_URL is not set.
+RUN mkdir -p /app/data && chown node:node /app/data
 USER node
 EXPOSE 4000
 CMD ["node", "server/dist/main.js"]

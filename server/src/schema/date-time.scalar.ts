@@ -1,6 +1,10 @@
 import { GraphQLScalarType, Kind } from "graphql";
 import { badUserInput } from "../errors/lapse-error";
 
+// Both stores hold DATETIME values from year 1 to 9999; anything outside is refused before it reaches SQL.
+const EARLIEST = Date.parse("0001-01-01T00:00:00.000Z");
+const LATEST = Date.parse("9999-12-31T23:59:59.999Z");
+
 const RFC3339 = /^(\d{4})-(\d{2})-(\d{2})T(\d{2}):(\d{2}):(\d{2})(\.\d{1,9})?(Z|[+-]\d{2}:\d{2})$/i;
 
 /** Parses an RFC 3339 instant with an explicit offset; anything else is BAD_USER_INPUT. */
@@ -16,11 +20,14 @@ export function parseDateTime(value: unknown): Date {
       `${match[1]}-${match[2]}-${match[3]}` &&
     Number(match[4]) < 24 &&
     Number(match[5]) < 60 &&
-    Number(match[6]) < 60;
+    Number(match[6]) < 60 &&
+    date.getTime() >= EARLIEST &&
+    date.getTime() <= LATEST;
   if (!calendarValid) {
     const shown = typeof value === "string" ? JSON.stringify(value.slice(0, 64)) : typeof value;
     throw badUserInput(
-      `DateTime must be an RFC 3339 instant with a time zone, such as 2027-01-31T17:00:00Z; got ${shown}.`,
+      `DateTime must be an RFC 3339 instant with a time zone between the years 0001 and 9999 (UTC), ` +
+        `such as 2027-01-31T17:00:00Z; got ${shown}.`,
     );
   }
   return date;

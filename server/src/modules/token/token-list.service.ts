@@ -38,8 +38,9 @@ function decodeCursor(cursor: string): Cursor {
     const [expiresAt, id] = JSON.parse(
       Buffer.from(cursor, "base64url").toString("utf8"),
     ) as unknown[];
-    if (typeof expiresAt === "number" && typeof id === "string" && Number.isFinite(expiresAt)) {
-      return { expiresAt: new Date(expiresAt), id };
+    const date = new Date(typeof expiresAt === "number" ? expiresAt : NaN);
+    if (!Number.isNaN(date.getTime()) && typeof id === "string" && id.length <= 36) {
+      return { expiresAt: date, id };
     }
   } catch {
     // fall through to the error below

@@ -195,6 +195,9 @@ describeEachStore("listing tokens", (server) => {
       [{ search: "%" }, []],
       [{ search: "_" }, []],
       [{ search: "A-DAY" }, []],
+      [{ expiresBefore: "0001-01-01T00:00:00Z" }, []],
+      [{ expiresAfter: "9999-12-31T23:59:59.999Z" }, []],
+      [{ expiresBefore: "1970-01-01T00:00:00Z", neverExpires: false }, []],
     ];
     for (const [filter, expected] of cases) {
       const seen = names(await list(admin, orgFilter(filter)));
@@ -208,6 +211,9 @@ describeEachStore("listing tokens", (server) => {
       { first: 501 },
       { after: "not-a-cursor" },
       { after: Buffer.from("[1,2]").toString("base64url") },
+      { after: Buffer.from('[1e300,"x"]').toString("base64url") },
+      { filter: { expiresBefore: "9999-12-31T23:59:59-05:00" } },
+      { filter: { expiresAfter: "0000-12-31T23:59:59Z" } },
       { filter: { team: teamA } },
     ]) {
       const response = await server.gql(TOKENS, variables, org.admin.secret);
