@@ -8,6 +8,7 @@ import { AuthenticationService } from "./auth/authentication.service";
 import type { Clock } from "./clock";
 import type { RequestContext } from "./context";
 import { formatError } from "./errors/format-error";
+import { accessLog } from "./http/access-log";
 import { healthRoutes } from "./http/health";
 import { requestId } from "./http/request-id";
 import { webRoutes } from "./http/web";
@@ -48,6 +49,7 @@ export async function createApp(options: AppOptions): Promise<LapseApp> {
   app.disable("x-powered-by");
   app.set("trust proxy", "loopback");
   app.use(requestId);
+  app.use(accessLog(logger));
   app.use(healthRoutes(dataSource, logger));
   app.use(
     "/graphql",

@@ -11,8 +11,6 @@ export interface AuditRecord {
   tokenName?: string | null;
   teamId?: string | null;
   payload?: Record<string, unknown>;
-  /** For actions with no authenticated caller (the CLI, first-run bootstrap). */
-  actorLogin?: string;
 }
 
 export class AuditService {
@@ -27,9 +25,10 @@ export class AuditService {
   ): Promise<AuditEvent> {
     const actor = ctx.principal;
     const actorUserId = actor?.userId ?? null;
-    const actorLogin =
-      record.actorLogin ??
-      (actorUserId ? ((await ctx.loaders.user.load(actorUserId))?.login ?? null) : null);
+    // With no principal (first-run bootstrap, the CLI) the user agent names the operator tool.
+    const actorLogin = actorUserId
+      ? ((await ctx.loaders.user.load(actorUserId))?.login ?? null)
+      : null;
     const event = manager.create(AuditEvent, {
       id: uuidv7(),
       type: record.type,

@@ -103,7 +103,6 @@ export class OrganizationService {
       await this.audit.record(ctx, manager, {
         type: AuditEventType.ORGANIZATION_CREATED,
         organizationId: organization.id,
-        actorLogin: ctx.principal ? undefined : "lapse-cli",
         payload: { name: organization.name, edition: organization.edition, admin: admin.login },
       });
       return organization;
