@@ -7,12 +7,14 @@ import { authenticate } from "./auth/authenticate.middleware";
 import { AuthenticationService } from "./auth/authentication.service";
 import type { Clock } from "./clock";
 import type { RequestContext } from "./context";
+import { auditCsvRoutes } from "./modules/audit/audit-csv.route";
+import { requestContextFactory } from "./http/request-context";
+import { refuseAsRest } from "./http/rest";
 import { formatError } from "./errors/format-error";
 import { accessLog } from "./http/access-log";
 import { healthRoutes } from "./http/health";
 import { requestId } from "./http/request-id";
 import { webRoutes } from "./http/web";
-import { createLoaders } from "./loaders";
 import type { Logger } from "./logger";
 import { buildLapseSchema } from "./schema/build-schema";
 import { createServices, type Services } from "./services";
@@ -34,8 +36,9 @@ export interface LapseApp {
 /** The whole HTTP application over one store: GraphQL, health checks and the console. */
 export async function createApp(options: AppOptions): Promise<LapseApp> {
   const { dataSource, clock, logger } = options;
-  const services = createServices(dataSource);
-  const auth = new AuthenticationService(dataSource, clock, logger);
+  const services = createServices(dataSource, logger);
+  const auth = new AuthenticationService(dataSource, clock, logger, services.refusals);
+  const contextFor = requestContextFactory({ dataSource, clock, logger, services });
   const apollo = new ApolloServer<RequestContext>({
     schema: await buildLapseSchema(),
     formatError,
@@ -55,19 +58,10 @@ export async function createApp(options: AppOptions): Promise<LapseApp> {
     "/graphql",
     express.json({ limit: "1mb" }),
     authenticate(auth, logger),
-    expressMiddleware(apollo, {
-      context: async ({ req, res }): Promise<RequestContext> => ({
-        requestId: res.locals.requestId as string,
-        clock,
-        logger,
-        principal: res.locals.principal ?? null,
-        ip: req.ip ?? null,
-        userAgent: req.get("user-agent") ?? null,
-        services,
-        loaders: createLoaders(dataSource),
-      }),
-    }),
+    expressMiddleware(apollo, { context: async ({ req, res }) => contextFor(req, res) }),
   );
+  app.use("/api", authenticate(auth, logger, refuseAsRest));
+  app.use(auditCsvRoutes(contextFor));
   if (options.webDir) app.use(webRoutes(options.webDir));
   app.use(jsonErrors(logger));
   return { app, services, stop: () => apollo.stop() };

@@ -7,6 +7,7 @@ import { systemContext } from "./context";
 import { openDatabase } from "./db/data-source";
 import { createLoaders } from "./loaders";
 import type { Logger } from "./logger";
+import { SWEEP_INTERVAL_MS } from "./modules/token/expiry-sweep.service";
 
 /** The first-run admin token lives this long; `npm run lapse -- user-token` makes more. */
 export const BOOTSTRAP_TOKEN_DAYS = 30;
@@ -58,6 +59,19 @@ export async function startLapse(
     );
   }
 
+  // Records lapsed tokens in the audit trail; expiry itself is enforced at use, not by this job.
+  const sweepContext = systemContext(
+    { clock, logger, services, loaders: createLoaders(dataSource) },
+    "lapse-expiry-sweep",
+  );
+  const sweep = setInterval(() => {
+    sweepContext.loaders = createLoaders(dataSource);
+    services.expirySweep
+      .sweep(sweepContext)
+      .catch((error: unknown) => logger.warn({ err: error }, "expiry sweep failed"));
+  }, SWEEP_INTERVAL_MS);
+  sweep.unref();
+
   const server = await new Promise<Server>((resolve, reject) => {
     const listening = app.listen(config.port, () => resolve(listening));
     listening.once("error", reject);
@@ -70,6 +84,7 @@ export async function startLapse(
   return {
     url: `http://127.0.0.1:${port}`,
     close: async () => {
+      clearInterval(sweep);
       await new Promise((resolve) => server.close(resolve));
       await stop();
       await dataSource.destroy();

@@ -1,5 +1,12 @@
 import type { DataSource } from "typeorm";
+import { RefusalRecorder } from "./auth/refusal-recorder";
+import type { Logger } from "./logger";
+import { InvitationService } from "./modules/invitation/invitation.service";
+import { ExpiryPolicyService } from "./modules/organization/expiry-policy.service";
+import { TokenRotationService } from "./modules/token/token-rotation.service";
+import { AuditQueryService } from "./modules/audit/audit-query.service";
 import { AuditService } from "./modules/audit/audit.service";
+import { ExpirySweepService } from "./modules/token/expiry-sweep.service";
 import { BootstrapService } from "./modules/bootstrap/bootstrap.service";
 import { OrganizationService } from "./modules/organization/organization.service";
 import { TeamService } from "./modules/team/team.service";
@@ -10,19 +17,27 @@ import { ViewerService } from "./modules/token/viewer.service";
 import { UserService } from "./modules/user/user.service";
 
 /** Wires the services over one DataSource; tests build their own with their own store. */
-export function createServices(dataSource: DataSource) {
+export function createServices(dataSource: DataSource, logger: Logger) {
   const audit = new AuditService();
   const users = new UserService();
   const organizations = new OrganizationService(dataSource, audit, users);
   const teams = new TeamService(dataSource, audit, organizations);
-  const tokens = new TokenService(dataSource, audit, organizations, teams, new TokenAccessPolicy());
+  const tokenAccess = new TokenAccessPolicy();
+  const tokens = new TokenService(dataSource, audit, organizations, teams, tokenAccess);
+  const tokenList = new TokenListService(dataSource, organizations);
   return {
     audit,
     users,
     organizations,
     teams,
     tokens,
-    tokenList: new TokenListService(dataSource, organizations),
+    tokenList,
+    rotation: new TokenRotationService(dataSource, audit, tokens, tokenAccess),
+    expiryPolicy: new ExpiryPolicyService(dataSource, audit, organizations, tokenList),
+    invitations: new InvitationService(dataSource, audit, organizations, users, tokens),
+    refusals: new RefusalRecorder(dataSource, audit, logger),
+    auditQuery: new AuditQueryService(dataSource, organizations),
+    expirySweep: new ExpirySweepService(dataSource, audit),
     viewer: new ViewerService(),
     bootstrap: new BootstrapService(dataSource, organizations, tokens, users),
   };

@@ -10,7 +10,10 @@ export type Refuse = (res: Response, error: LapseError) => void;
 export const refuseAsGraphQL: Refuse = (res, error) => {
   res.status(error.httpStatus).json({
     errors: [
-      { message: error.message, extensions: { code: error.code, requestId: res.locals.requestId } },
+      {
+        message: error.message,
+        extensions: { code: error.code, requestId: res.locals.requestId },
+      },
     ],
   });
 };
@@ -18,6 +21,7 @@ export const refuseAsGraphQL: Refuse = (res, error) => {
 const SCHEME = /^(?:token|bearer)\s+(\S+)\s*$/i;
 
 const MESSAGES = {
+  scheme: "Send the token as `Authorization: token <secret>` or `Authorization: Bearer <secret>`.",
   malformed: "This is not a Lapse access token; check that it was copied whole.",
   invalid: "This access token is not valid.",
   revoked: "This access token has been revoked; create a new one.",
@@ -26,8 +30,9 @@ const MESSAGES = {
 
 /**
  * Authenticates `Authorization: token <secret>` or `Bearer <secret>`. A request without the header
- * goes on anonymously (resolvers then demand a principal); a request with a bad one is refused with 401
- * before anything else runs. The log line gives the reason and token id, never the secret.
+ * goes on anonymously (resolvers then demand a principal); a request with a bad one is refused with
+ * 401 (403 for a token its organization's lifetime policy refuses) before anything else runs. The
+ * log line gives the reason and token id, never the secret.
  */
 export function authenticate(
   auth: AuthenticationService,
@@ -38,23 +43,27 @@ export function authenticate(
     res.locals.principal = null;
     const header = req.get("authorization");
     if (header === undefined) return next();
-    const refuseWith = (reason: keyof typeof MESSAGES | "scheme", tokenId?: string) => {
+    const refuseWith = (reason: string, error: LapseError, tokenId?: string) => {
       logger.info({ requestId: res.locals.requestId, reason, tokenId }, "authentication refused");
-      res.setHeader("WWW-Authenticate", 'Bearer realm="lapse"');
-      refuse(
-        res,
-        reason === "scheme"
-          ? unauthenticated(
-              "Send the token as `Authorization: token <secret>` or `Authorization: Bearer <secret>`.",
-            )
-          : unauthenticated(MESSAGES[reason]),
-      );
+      if (error.code === "UNAUTHENTICATED")
+        res.setHeader("WWW-Authenticate", 'Bearer realm="lapse"');
+      refuse(res, error);
     };
     const match = SCHEME.exec(header);
-    if (!match) return refuseWith("scheme");
+    if (!match) return refuseWith("scheme", unauthenticated(MESSAGES.scheme));
     try {
-      const result = await auth.authenticate(match[1]!);
-      if (!result.ok) return refuseWith(result.reason, result.token?.id);
+      const result = await auth.authenticate(match[1]!, {
+        requestId: res.locals.requestId as string,
+        ip: req.ip ?? null,
+        userAgent: req.get("user-agent") ?? null,
+      });
+      if (!result.ok) {
+        const error =
+          result.reason === "policy"
+            ? new LapseError("POLICY_VIOLATION", result.message!)
+            : unauthenticated(MESSAGES[result.reason]);
+        return refuseWith(result.reason, error, result.token?.id);
+      }
       res.locals.principal = principalFor(result.token);
       if (result.token.expiresAt) {
         res.setHeader("Lapse-Token-Expiration", result.token.expiresAt.toISOString());

@@ -1,8 +1,12 @@
 import type { DataSource } from "typeorm";
 import type { Clock } from "../clock";
 import type { Logger } from "../logger";
+import { createLoaders } from "../loaders";
+import { PolicyRefusal, breaksPolicy } from "../modules/organization/token-policy";
 import { AccessToken } from "../modules/token/access-token.entity";
-import { TokenStatus } from "../modules/token/token.types";
+import { TokenKind, TokenStatus } from "../modules/token/token.types";
+import { principalFor } from "./principal";
+import type { RefusalRecorder } from "./refusal-recorder";
 import { digestSecret, parseSecret } from "./token-secret";
 
 /** lastUsedAt is written at most this often per token, so reads do not turn into writes. */
@@ -10,30 +14,73 @@ export const LAST_USED_RESOLUTION_MS = 60_000;
 
 export type AuthenticationResult =
   | { ok: true; token: AccessToken }
-  | { ok: false; reason: "malformed" | "invalid" | "revoked" | "expired"; token?: AccessToken };
+  | {
+      ok: false;
+      reason: "malformed" | "invalid" | "revoked" | "expired" | "policy";
+      token?: AccessToken;
+      /** For a policy refusal: the sentence that names the cap. */
+      message?: string;
+    };
+
+/** Where a request came from, for the audit trail of a refusal. */
+export interface RequestOrigin {
+  requestId: string;
+  ip: string | null;
+  userAgent: string | null;
+}
 
 export class AuthenticationService {
   constructor(
     private readonly dataSource: DataSource,
     private readonly clock: Clock,
     private readonly logger: Logger,
+    private readonly refusals: RefusalRecorder,
   ) {}
 
   /**
    * Decides whether `secret` is usable right now: a checksum test without the database, then one read
-   * by digest through a unique index; expiry and revocation are judged against the clock at this
-   * moment, to the millisecond, whatever any background job has done.
+   * by digest through a unique index (joined to the token's organization for its policy); expiry,
+   * revocation and the lifetime policy are judged against the clock at this moment, to the
+   * millisecond, whatever any background job has done.
    */
-  async authenticate(secret: string): Promise<AuthenticationResult> {
+  async authenticate(secret: string, origin: RequestOrigin): Promise<AuthenticationResult> {
     if (!parseSecret(secret)) return { ok: false, reason: "malformed" };
-    const token = await this.dataSource.manager.findOneBy(AccessToken, {
-      digest: digestSecret(secret),
-    });
+    const token = await this.dataSource.manager
+      .createQueryBuilder(AccessToken, "t")
+      .leftJoinAndSelect("t.org", "org")
+      .where("t.digest = :digest", { digest: digestSecret(secret) })
+      .getOne();
     if (!token) return { ok: false, reason: "invalid" };
     const now = this.clock.now();
     const status = token.statusAt(now);
-    if (status === TokenStatus.REVOKED) return { ok: false, reason: "revoked", token };
-    if (status === TokenStatus.EXPIRED) return { ok: false, reason: "expired", token };
+    let refusal: Extract<AuthenticationResult, { ok: false }> | null = null;
+    if (status === TokenStatus.REVOKED) refusal = { ok: false, reason: "revoked", token };
+    else if (status === TokenStatus.EXPIRED) refusal = { ok: false, reason: "expired", token };
+    else if (
+      token.kind !== TokenKind.PERSONAL &&
+      token.org &&
+      breaksPolicy(token, token.org, now)
+    ) {
+      refusal = {
+        ok: false,
+        reason: "policy",
+        token,
+        message: new PolicyRefusal(token.org, token).message,
+      };
+    }
+    if (refusal) {
+      await this.refusals.record(
+        {
+          ...origin,
+          clock: this.clock,
+          principal: principalFor(token),
+          loaders: createLoaders(this.dataSource),
+        },
+        token,
+        refusal.reason as "revoked" | "expired" | "policy",
+      );
+      return refusal;
+    }
     await this.touch(token, now);
     return { ok: true, token };
   }

@@ -7,6 +7,7 @@ import { TeamMembership } from "../modules/team/team-membership.entity";
 import { Team } from "../modules/team/team.entity";
 import { TeamRole } from "../modules/team/team.types";
 import { TokenKind } from "../modules/token/token.types";
+import { PolicyRefusal, breaksPolicy } from "../modules/organization/token-policy";
 import { requirePrincipal } from "./principal";
 
 /**
@@ -78,6 +79,9 @@ export async function organizationAccess(
     userId,
   });
   if (!membership) return new OrganizationAccess(organization, null, false, new Map());
+  // A personal token acting on this organization's resources must meet its lifetime policy.
+  if (breaksPolicy(token, organization, ctx.clock.now()))
+    throw new PolicyRefusal(organization, token);
   const teamMemberships = await manager
     .createQueryBuilder(TeamMembership, "tm")
     .innerJoin(Team, "t", "t.id = tm.team_id")

@@ -40,20 +40,30 @@ function checksum(text: string): string {
   return out;
 }
 
+/** Invitation codes share the format, with a prefix of their own. */
+export const INVITATION_PREFIX = "lapse_inv_";
+
+/** A new random string in the secret format with `prefix`. */
+export function generateCode(prefix: string): string {
+  const body = prefix + randomBase62(RANDOM_LENGTH);
+  return body + checksum(body);
+}
+
+/** Whether `text` has the secret format with `prefix` and a matching checksum. */
+export function isWellFormed(text: string, prefix: string): boolean {
+  if (!text.startsWith(prefix) || !BODY.test(text.slice(prefix.length))) return false;
+  return checksum(text.slice(0, -CHECKSUM_LENGTH)) === text.slice(-CHECKSUM_LENGTH);
+}
+
 /** A new secret for a token of `kind`. */
 export function generateSecret(kind: TokenKind): string {
-  const body = SECRET_PREFIXES[kind] + randomBase62(RANDOM_LENGTH);
-  return body + checksum(body);
+  return generateCode(SECRET_PREFIXES[kind]);
 }
 
 /** The kind a well-formed secret claims, or null if its shape or checksum is wrong. */
 export function parseSecret(secret: string): TokenKind | null {
   for (const [kind, prefix] of Object.entries(SECRET_PREFIXES) as [TokenKind, string][]) {
-    if (!secret.startsWith(prefix)) continue;
-    const rest = secret.slice(prefix.length);
-    if (!BODY.test(rest)) return null;
-    const body = secret.slice(0, secret.length - CHECKSUM_LENGTH);
-    return checksum(body) === secret.slice(-CHECKSUM_LENGTH) ? kind : null;
+    if (secret.startsWith(prefix)) return isWellFormed(secret, prefix) ? kind : null;
   }
   return null;
 }

@@ -77,7 +77,7 @@ export async function runCli(argv: string[], io: CliIO): Promise<number> {
       }
       // Logs go to stderr so that stdout carries only what scripts read.
       const logger = createLogger({ level: "warn", destination: process.stderr });
-      const services = createServices(dataSource);
+      const services = createServices(dataSource, logger);
       const ctx = systemContext(
         { clock: io.clock, logger, services, loaders: createLoaders(dataSource) },
         "lapse-cli",

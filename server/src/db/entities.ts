@@ -1,4 +1,5 @@
 import { AuditEvent } from "../modules/audit/audit-event.entity";
+import { Invitation } from "../modules/invitation/invitation.entity";
 import { Membership } from "../modules/organization/membership.entity";
 import { Organization } from "../modules/organization/organization.entity";
 import { TeamMembership } from "../modules/team/team-membership.entity";
@@ -14,4 +15,5 @@ export const ENTITIES = [
   TeamMembership,
   AccessToken,
   AuditEvent,
+  Invitation,
 ];

@@ -2,6 +2,7 @@ import { GraphQLError } from "graphql";
 import type { MiddlewareFn } from "type-graphql";
 import type { RequestContext } from "../context";
 import { isUniqueViolation } from "../db/errors";
+import { PolicyRefusal } from "../modules/organization/token-policy";
 import { LapseError, conflict, serviceUnavailable } from "./lapse-error";
 
 const UNAVAILABLE_CODES = new Set([
@@ -13,6 +14,8 @@ const UNAVAILABLE_CODES = new Set([
   "SQLITE_BUSY",
   "SQLITE_LOCKED",
 ]);
+
+const HTTP_STATUS_CODES = new Set(["UNAUTHENTICATED", "SERVICE_UNAVAILABLE"]);
 
 /** The client-facing error for anything a resolver throws; unexpected errors are logged and hidden. */
 export function toGraphQLError(error: unknown, ctx: RequestContext): GraphQLError {
@@ -32,8 +35,10 @@ export function toGraphQLError(error: unknown, ctx: RequestContext): GraphQLErro
       extensions: {
         code: known.code,
         requestId: ctx.requestId,
-        ...(known.code === "UNAUTHENTICATED" ? { http: { status: 401 } } : {}),
-        ...(known.code === "SERVICE_UNAVAILABLE" ? { http: { status: 503 } } : {}),
+        // GraphQL answers 200 with errors, except where HTTP clients must see the refusal itself.
+        ...(HTTP_STATUS_CODES.has(known.code) || known instanceof PolicyRefusal
+          ? { http: { status: known.httpStatus } }
+          : {}),
       },
     });
   }
@@ -51,6 +56,9 @@ export const ErrorMiddleware: MiddlewareFn<RequestContext> = async ({ context },
   try {
     return await next();
   } catch (error) {
+    // Audited after the failed transaction has rolled back, so the refusal itself is kept.
+    if (error instanceof PolicyRefusal)
+      await context.services.refusals.record(context, error.token, "policy");
     throw toGraphQLError(error, context);
   }
 };

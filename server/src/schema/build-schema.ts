@@ -2,6 +2,8 @@ import "reflect-metadata";
 import type { GraphQLSchema } from "graphql";
 import { buildSchema } from "type-graphql";
 import { ErrorMiddleware } from "../errors/error-middleware";
+import { AuditResolver } from "../modules/audit/audit.resolver";
+import { InvitationResolver } from "../modules/invitation/invitation.resolver";
 import { OrganizationResolver } from "../modules/organization/organization.resolver";
 import { TeamResolver } from "../modules/team/team.resolver";
 import { TokenResolver } from "../modules/token/token.resolver";
@@ -11,7 +13,14 @@ import { DateTimeScalar } from "./date-time.scalar";
 /** The GraphQL schema, built from the resolver classes (schema.graphql is printed from it). */
 export function buildLapseSchema(): Promise<GraphQLSchema> {
   return buildSchema({
-    resolvers: [ViewerResolver, TokenResolver, OrganizationResolver, TeamResolver],
+    resolvers: [
+      ViewerResolver,
+      TokenResolver,
+      OrganizationResolver,
+      TeamResolver,
+      InvitationResolver,
+      AuditResolver,
+    ],
     scalarsMap: [{ type: Date, scalar: DateTimeScalar }],
     // Services validate their own input (assertValid), so GraphQL, REST and the CLI share one set of rules.
     validate: false,

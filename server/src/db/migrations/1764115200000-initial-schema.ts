@@ -61,7 +61,13 @@ export class InitialSchema1764115200000 implements MigrationInterface {
       new Table({
         name: "organizations",
         engine,
-        columns: [c.id(), c.str("name", 40), c.str("edition", 32), c.time("created_at")],
+        columns: [
+          c.id(),
+          c.str("name", 40),
+          c.str("edition", 32),
+          { name: "max_token_lifetime_days", type: "int", isNullable: true },
+          c.time("created_at"),
+        ],
         indices: [
           new TableIndex({ name: "uq_organizations_name", columnNames: ["name"], isUnique: true }),
         ],
@@ -103,11 +109,19 @@ export class InitialSchema1764115200000 implements MigrationInterface {
       new Table({
         name: "teams",
         engine,
-        columns: [c.id(), c.ref("organization_id"), c.str("name", 40), c.time("created_at")],
+        columns: [
+          c.id(),
+          c.ref("organization_id"),
+          c.str("name", 40),
+          // The name while the team exists; cleared on deletion so the name can be used again.
+          c.str("active_name", 40, true),
+          c.time("created_at"),
+          c.time("deleted_at", true),
+        ],
         indices: [
           new TableIndex({
-            name: "uq_teams_org_name",
-            columnNames: ["organization_id", "name"],
+            name: "uq_teams_org_active_name",
+            columnNames: ["organization_id", "active_name"],
             isUnique: true,
           }),
         ],
@@ -153,11 +167,15 @@ export class InitialSchema1764115200000 implements MigrationInterface {
           c.ref("team_id", true),
           c.ref("owner_id", true),
           c.ref("created_by_id", true),
-          c.str("personal_name_key", 40, true),
+          c.str("name_key", 40, true),
+          c.ref("replaced_token_id", true),
           c.time("created_at"),
           c.time("expires_at"),
           c.time("revoked_at", true),
+          c.time("rotated_at", true),
           c.time("last_used_at", true),
+          c.time("last_refused_at", true),
+          c.time("expiry_recorded_at", true),
         ],
         indices: [
           // Authentication is one read through this index.
@@ -166,16 +184,18 @@ export class InitialSchema1764115200000 implements MigrationInterface {
             columnNames: ["digest"],
             isUnique: true,
           }),
-          // Team and organization token names stay reserved in their organization, revoked ones too.
-          // Personal tokens have no organization, and NULLs never clash.
+          // name_key holds the name while it is taken: for team and organization tokens until the
+          // token is rotated (revoked ones keep it), for personal tokens while active. Team and
+          // organization tokens have no owner and personal tokens no organization, and NULLs never
+          // clash, so each index judges one kind of name.
           new TableIndex({
             name: "uq_access_tokens_org_name",
-            columnNames: ["organization_id", "name"],
+            columnNames: ["organization_id", "name_key"],
             isUnique: true,
           }),
           new TableIndex({
-            name: "uq_access_tokens_owner_active_name",
-            columnNames: ["owner_id", "personal_name_key"],
+            name: "uq_access_tokens_owner_name",
+            columnNames: ["owner_id", "name_key"],
             isUnique: true,
           }),
           // The list order (expires_at, id) within each scope a listing can start from.
@@ -195,6 +215,24 @@ export class InitialSchema1764115200000 implements MigrationInterface {
             name: "ix_access_tokens_creator_expiry",
             columnNames: ["created_by_id", "expires_at", "id"],
           }),
+          // The other orders auditors page through.
+          new TableIndex({
+            name: "ix_access_tokens_org_created",
+            columnNames: ["organization_id", "created_at", "id"],
+          }),
+          new TableIndex({
+            name: "ix_access_tokens_org_last_used",
+            columnNames: ["organization_id", "last_used_at", "id"],
+          }),
+          new TableIndex({
+            name: "ix_access_tokens_org_name_order",
+            columnNames: ["organization_id", "name", "id"],
+          }),
+          // The expiry sweep: lapsed tokens not yet recorded.
+          new TableIndex({
+            name: "ix_access_tokens_expiry_sweep",
+            columnNames: ["expiry_recorded_at", "expires_at"],
+          }),
         ],
         foreignKeys: [
           fk("organization_id", "organizations"),
@@ -202,6 +240,36 @@ export class InitialSchema1764115200000 implements MigrationInterface {
           fk("owner_id", "users"),
           fk("created_by_id", "users"),
         ],
+      }),
+    );
+    await queryRunner.createTable(
+      new Table({
+        name: "invitations",
+        engine,
+        columns: [
+          c.id(),
+          c.ref("organization_id"),
+          c.str("login", 40),
+          c.str("role", 16),
+          c.str("code_digest", 64),
+          c.ref("created_by_id", true),
+          c.time("created_at"),
+          c.time("expires_at"),
+          c.time("redeemed_at", true),
+          c.ref("redeemed_by_id", true),
+        ],
+        indices: [
+          new TableIndex({
+            name: "uq_invitations_code",
+            columnNames: ["code_digest"],
+            isUnique: true,
+          }),
+          new TableIndex({
+            name: "ix_invitations_org_time",
+            columnNames: ["organization_id", "created_at"],
+          }),
+        ],
+        foreignKeys: [fk("organization_id", "organizations")],
       }),
     );
     await queryRunner.createTable(
@@ -243,6 +311,7 @@ export class InitialSchema1764115200000 implements MigrationInterface {
   async down(queryRunner: QueryRunner): Promise<void> {
     for (const table of [
       "audit_events",
+      "invitations",
       "access_tokens",
       "team_memberships",
       "teams",

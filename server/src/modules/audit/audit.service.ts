@@ -11,7 +11,15 @@ export interface AuditRecord {
   tokenName?: string | null;
   teamId?: string | null;
   payload?: Record<string, unknown>;
+  /** The acting user when no token authenticated the request (e.g. redeeming an invitation). */
+  actorUserId?: string;
 }
+
+/** What an audit event needs to know of the request; a RequestContext has it all. */
+export type AuditContext = Pick<
+  RequestContext,
+  "clock" | "principal" | "ip" | "userAgent" | "requestId" | "loaders"
+>;
 
 export class AuditService {
   /**
@@ -19,12 +27,12 @@ export class AuditService {
    * that the change and its event commit or fail together.
    */
   async record(
-    ctx: RequestContext,
+    ctx: AuditContext,
     manager: EntityManager,
     record: AuditRecord,
   ): Promise<AuditEvent> {
     const actor = ctx.principal;
-    const actorUserId = actor?.userId ?? null;
+    const actorUserId = actor?.userId ?? record.actorUserId ?? null;
     // With no principal (first-run bootstrap, the CLI) the user agent names the operator tool.
     const actorLogin = actorUserId
       ? ((await ctx.loaders.user.load(actorUserId))?.login ?? null)

@@ -1,4 +1,4 @@
-import { Field, ID, ObjectType } from "type-graphql";
+import { Field, ID, Int, ObjectType } from "type-graphql";
 import { Column, Entity } from "typeorm";
 import { CreatedAtColumn, IdColumn } from "../../db/columns";
 import { Edition } from "./organization.types";
@@ -17,6 +17,13 @@ export class Organization {
   @Field(() => Edition)
   @Column({ type: "varchar", length: 32 })
   edition: Edition;
+
+  @Field(() => Int, {
+    nullable: true,
+    description: "The longest a team or organization token may live, in days; null: no cap.",
+  })
+  @Column({ name: "max_token_lifetime_days", type: "int", nullable: true })
+  maxTokenLifetimeDays: number | null;
 
   @Field(() => Date)
   @CreatedAtColumn()

@@ -1,5 +1,5 @@
-import { Matches } from "class-validator";
-import { ArgsType, Field } from "type-graphql";
+import { IsInt, IsOptional, Matches, Max, Min } from "class-validator";
+import { ArgsType, Field, Int } from "type-graphql";
 import { TeamRole } from "../team/team.types";
 import { Edition, OrganizationRole } from "./organization.types";
 
@@ -65,4 +65,56 @@ export class AddTeamMemberArgs {
 
   @Field(() => TeamRole)
   role: TeamRole;
+}
+
+@ArgsType()
+export class RemoveTeamMemberArgs {
+  @Field(() => String)
+  organization: string;
+
+  @Field(() => String)
+  team: string;
+
+  @Field(() => String)
+  login: string;
+}
+
+@ArgsType()
+export class DeleteTeamArgs {
+  @Field(() => String)
+  organization: string;
+
+  @Field(() => String)
+  team: string;
+}
+
+@ArgsType()
+export class OrganizationMemberArgs {
+  @Field(() => String)
+  organization: string;
+
+  @Field(() => String)
+  login: string;
+}
+
+@ArgsType()
+export class ChangeOrganizationRoleArgs extends OrganizationMemberArgs {
+  @Field(() => OrganizationRole)
+  role: OrganizationRole;
+}
+
+@ArgsType()
+export class TokenExpiryPolicyArgs {
+  @Field(() => String)
+  organization: string;
+
+  @Field(() => Int, {
+    nullable: true,
+    description: "1 to 3650 days; null removes the cap.",
+  })
+  @IsOptional()
+  @IsInt({ message: "maxTokenLifetimeDays must be a whole number of days" })
+  @Min(1, { message: "maxTokenLifetimeDays must be from 1 to 3650, or null for no cap" })
+  @Max(3650, { message: "maxTokenLifetimeDays must be from 1 to 3650, or null for no cap" })
+  maxTokenLifetimeDays?: number | null;
 }

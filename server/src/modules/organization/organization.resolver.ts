@@ -3,10 +3,14 @@ import type { RequestContext } from "../../context";
 import { Team } from "../team/team.entity";
 import { User } from "../user/user.entity";
 import { Organization } from "./organization.entity";
+import { TokenExpiryPolicyPreview } from "../token/token.objects";
 import {
   AddOrganizationMemberArgs,
+  ChangeOrganizationRoleArgs,
   CreateOrganizationArgs,
+  OrganizationMemberArgs,
   SetOrganizationEditionArgs,
+  TokenExpiryPolicyArgs,
 } from "./organization.inputs";
 import { OrganizationMember } from "./organization.objects";
 
@@ -41,6 +45,42 @@ export class OrganizationResolver {
     @Args(() => AddOrganizationMemberArgs) args: AddOrganizationMemberArgs,
   ) {
     return ctx.services.organizations.addMember(ctx, args);
+  }
+
+  @Mutation(() => User, { description: "Organization ADMINs only; the last ADMIN stays." })
+  removeOrganizationMember(
+    @Ctx() ctx: RequestContext,
+    @Args(() => OrganizationMemberArgs) args: OrganizationMemberArgs,
+  ) {
+    return ctx.services.organizations.removeMember(ctx, args);
+  }
+
+  @Mutation(() => User, { description: "Organization ADMINs only; the last ADMIN stays." })
+  changeOrganizationRole(
+    @Ctx() ctx: RequestContext,
+    @Args(() => ChangeOrganizationRoleArgs) args: ChangeOrganizationRoleArgs,
+  ) {
+    return ctx.services.organizations.changeRole(ctx, args);
+  }
+
+  @Mutation(() => Organization, {
+    description: "Organization ADMINs signed in with a personal token. Null removes the cap.",
+  })
+  setTokenExpiryPolicy(
+    @Ctx() ctx: RequestContext,
+    @Args(() => TokenExpiryPolicyArgs) args: TokenExpiryPolicyArgs,
+  ) {
+    return ctx.services.expiryPolicy.set(ctx, args);
+  }
+
+  @Query(() => TokenExpiryPolicyPreview, {
+    description: "The active tokens a proposed cap would refuse. ADMINs and AUDITORs.",
+  })
+  previewTokenExpiryPolicy(
+    @Ctx() ctx: RequestContext,
+    @Args(() => TokenExpiryPolicyArgs) args: TokenExpiryPolicyArgs,
+  ) {
+    return ctx.services.expiryPolicy.preview(ctx, args);
   }
 
   @FieldResolver(() => [OrganizationMember])

@@ -12,9 +12,13 @@ import { User } from "../user/user.entity";
 import type { UserService } from "../user/user.service";
 import { Membership } from "./membership.entity";
 import { Organization } from "./organization.entity";
+import { TeamMembership } from "../team/team-membership.entity";
+import { Team } from "../team/team.entity";
 import {
   AddOrganizationMemberArgs,
+  ChangeOrganizationRoleArgs,
   CreateOrganizationArgs,
+  OrganizationMemberArgs,
   SetOrganizationEditionArgs,
 } from "./organization.inputs";
 import { OrganizationRole } from "./organization.types";
@@ -166,6 +170,78 @@ export class OrganizationService {
     });
   }
 
+  /**
+   * Removes a member and their team memberships. Their personal tokens stop acting here (they act only
+   * where the user is a member). ADMINs only; the last ADMIN cannot be removed.
+   * Throws NOT_FOUND, FORBIDDEN, CONFLICT (last ADMIN).
+   */
+  async removeMember(ctx: RequestContext, input: OrganizationMemberArgs): Promise<User> {
+    const args = await assertValid(OrganizationMemberArgs, input);
+    return this.dataSource.transaction(async (manager) => {
+      const { access, user, membership } = await this.memberToManage(
+        ctx,
+        manager,
+        args,
+        "remove members",
+      );
+      await this.assertNotLastAdmin(manager, access.organization, membership, "remove them");
+      await manager.delete(Membership, { id: membership.id });
+      const teamIds = manager
+        .createQueryBuilder()
+        .subQuery()
+        .select("team.id")
+        .from(Team, "team")
+        .where("team.organization_id = :orgId")
+        .getQuery();
+      await manager
+        .createQueryBuilder()
+        .delete()
+        .from(TeamMembership)
+        .where(`user_id = :userId AND team_id IN ${teamIds}`, {
+          userId: user.id,
+          orgId: access.organization.id,
+        })
+        .execute();
+      await this.audit.record(ctx, manager, {
+        type: AuditEventType.MEMBER_REMOVED,
+        organizationId: access.organization.id,
+        payload: { login: user.login, role: membership.role },
+      });
+      return user;
+    });
+  }
+
+  /** Changes a member's role. ADMINs only; the last ADMIN keeps the role. Throws NOT_FOUND, FORBIDDEN, CONFLICT. */
+  async changeRole(ctx: RequestContext, input: ChangeOrganizationRoleArgs): Promise<User> {
+    const args = await assertValid(ChangeOrganizationRoleArgs, input);
+    return this.dataSource.transaction(async (manager) => {
+      const { access, user, membership } = await this.memberToManage(
+        ctx,
+        manager,
+        args,
+        "change roles",
+      );
+      if (membership.role === args.role) return user;
+      if (args.role !== OrganizationRole.ADMIN) {
+        await this.assertNotLastAdmin(
+          manager,
+          access.organization,
+          membership,
+          "change their role",
+        );
+      }
+      const previous = membership.role;
+      membership.role = args.role;
+      await manager.save(membership);
+      await this.audit.record(ctx, manager, {
+        type: AuditEventType.ROLE_CHANGED,
+        organizationId: access.organization.id,
+        payload: { login: user.login, from: previous, to: args.role },
+      });
+      return user;
+    });
+  }
+
   /** Members with their roles, by login. Any member may read them. */
   async members(ctx: RequestContext, organization: Organization): Promise<OrganizationMember[]> {
     const rows = await this.dataSource.manager.find(Membership, {
@@ -193,6 +269,51 @@ export class OrganizationService {
         createdAt: ctx.clock.now(),
       }),
     );
+  }
+
+  private async memberToManage(
+    ctx: RequestContext,
+    manager: EntityManager,
+    args: OrganizationMemberArgs,
+    action: string,
+  ): Promise<{ access: OrganizationAccess; user: User; membership: Membership }> {
+    const access = await this.access(ctx, args.organization, manager);
+    if (!access.canAdminister)
+      throw forbidden(`Only ADMINs of ${args.organization} can ${action}.`);
+    const user = await manager.findOneBy(User, { login: args.login });
+    const membership =
+      user &&
+      (await manager.findOneBy(Membership, {
+        organizationId: access.organization.id,
+        userId: user.id,
+      }));
+    if (!user || !membership)
+      throw notFound(`${args.login} is not a member of ${args.organization}.`);
+    return { access, user, membership };
+  }
+
+  /** Refuses to leave an organization without an ADMIN; locks the ADMIN rows so two removals cannot race. */
+  private async assertNotLastAdmin(
+    manager: EntityManager,
+    organization: Organization,
+    membership: Membership,
+    action: string,
+  ): Promise<void> {
+    if (membership.role !== OrganizationRole.ADMIN) return;
+    const query = manager
+      .createQueryBuilder(Membership, "m")
+      .where("m.organization_id = :orgId AND m.role = :admin", {
+        orgId: organization.id,
+        admin: OrganizationRole.ADMIN,
+      });
+    // SQLite serialises writers already; MySQL needs the rows locked.
+    if (manager.connection.options.type === "mysql") query.setLock("pessimistic_write");
+    const admins = await query.getMany();
+    if (admins.length <= 1) {
+      throw conflict(
+        `This is the last ADMIN of ${organization.name}; make another member ADMIN before you ${action}.`,
+      );
+    }
   }
 
   private async requireSiteAdmin(ctx: RequestContext): Promise<User> {

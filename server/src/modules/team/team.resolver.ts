@@ -1,6 +1,11 @@
 import { Args, Ctx, FieldResolver, Mutation, Resolver, Root } from "type-graphql";
 import type { RequestContext } from "../../context";
-import { AddTeamMemberArgs, CreateTeamArgs } from "../organization/organization.inputs";
+import {
+  AddTeamMemberArgs,
+  CreateTeamArgs,
+  DeleteTeamArgs,
+  RemoveTeamMemberArgs,
+} from "../organization/organization.inputs";
 import { Organization } from "../organization/organization.entity";
 import { User } from "../user/user.entity";
 import { Team } from "./team.entity";
@@ -18,6 +23,19 @@ export class TeamResolver {
     @Args(() => AddTeamMemberArgs) args: AddTeamMemberArgs,
   ) {
     return ctx.services.teams.addMember(ctx, args);
+  }
+
+  @Mutation(() => Team, { description: "Organization ADMINs and the team's MAINTAINERs only." })
+  removeTeamMember(
+    @Ctx() ctx: RequestContext,
+    @Args(() => RemoveTeamMemberArgs) args: RemoveTeamMemberArgs,
+  ) {
+    return ctx.services.teams.removeMember(ctx, args);
+  }
+
+  @Mutation(() => Team, { description: "Organization ADMINs only. Revokes the team's tokens." })
+  deleteTeam(@Ctx() ctx: RequestContext, @Args(() => DeleteTeamArgs) args: DeleteTeamArgs) {
+    return ctx.services.teams.delete(ctx, args);
   }
 
   @FieldResolver(() => Organization)

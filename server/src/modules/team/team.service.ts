@@ -1,5 +1,5 @@
 import { v7 as uuidv7 } from "uuid";
-import type { DataSource, EntityManager } from "typeorm";
+import { IsNull, type DataSource, type EntityManager } from "typeorm";
 import type { OrganizationAccess } from "../../auth/organization-access";
 import type { RequestContext } from "../../context";
 import { isUniqueViolation } from "../../db/errors";
@@ -9,7 +9,13 @@ import type { AuditService } from "../audit/audit.service";
 import { AuditEventType } from "../audit/audit.types";
 import { Membership } from "../organization/membership.entity";
 import type { Organization } from "../organization/organization.entity";
-import { AddTeamMemberArgs, CreateTeamArgs } from "../organization/organization.inputs";
+import {
+  AddTeamMemberArgs,
+  CreateTeamArgs,
+  DeleteTeamArgs,
+  RemoveTeamMemberArgs,
+} from "../organization/organization.inputs";
+import { AccessToken } from "../token/access-token.entity";
 import type { OrganizationService } from "../organization/organization.service";
 import { User } from "../user/user.entity";
 import { TeamMembership } from "./team-membership.entity";
@@ -24,7 +30,10 @@ export class TeamService {
 
   /** The team `name` of the organization, or NOT_FOUND. */
   async find(manager: EntityManager, access: OrganizationAccess, name: string): Promise<Team> {
-    const team = await manager.findOneBy(Team, { organizationId: access.organization.id, name });
+    const team = await manager.findOneBy(Team, {
+      organizationId: access.organization.id,
+      activeName: name,
+    });
     if (!team) throw notFound(`No team named "${name}" exists in ${access.organization.name}.`);
     return team;
   }
@@ -49,7 +58,9 @@ export class TeamService {
             id: uuidv7(),
             organizationId: access.organization.id,
             name: args.name,
+            activeName: args.name,
             createdAt: ctx.clock.now(),
+            deletedAt: null,
           }),
         );
         await this.audit.record(ctx, manager, {
@@ -114,10 +125,91 @@ export class TeamService {
     });
   }
 
+  /**
+   * Removes a person from a team. Organization ADMINs and the team's MAINTAINERs only.
+   * Throws NOT_FOUND (organization, team, or not a team member), FORBIDDEN.
+   */
+  async removeMember(ctx: RequestContext, input: RemoveTeamMemberArgs): Promise<Team> {
+    const args = await assertValid(RemoveTeamMemberArgs, input);
+    return this.dataSource.transaction(async (manager) => {
+      const access = await this.organizations.access(ctx, args.organization, manager);
+      const team = await this.find(manager, access, args.team);
+      if (!access.canManageTeam(team.id)) {
+        throw forbidden(
+          `Only ADMINs of ${args.organization} and MAINTAINERs of ${args.team} can remove team members.`,
+        );
+      }
+      const user = await manager.findOneBy(User, { login: args.login });
+      const membership =
+        user && (await manager.findOneBy(TeamMembership, { teamId: team.id, userId: user.id }));
+      if (!user || !membership) throw notFound(`${args.login} is not a member of ${args.team}.`);
+      await manager.delete(TeamMembership, { id: membership.id });
+      await this.audit.record(ctx, manager, {
+        type: AuditEventType.TEAM_MEMBER_REMOVED,
+        organizationId: access.organization.id,
+        teamId: team.id,
+        payload: { login: user.login, role: membership.role },
+      });
+      return team;
+    });
+  }
+
+  /**
+   * Deletes a team: its memberships go, its tokens are revoked (each with a TOKEN_REVOKED event), and
+   * its name is free again; the row stays so the audit trail can still name it. ADMINs only.
+   * Throws NOT_FOUND, FORBIDDEN.
+   */
+  async delete(ctx: RequestContext, input: DeleteTeamArgs): Promise<Team> {
+    const args = await assertValid(DeleteTeamArgs, input);
+    return this.dataSource.transaction(async (manager) => {
+      const access = await this.organizations.access(ctx, args.organization, manager);
+      const team = await this.find(manager, access, args.team);
+      if (!access.canAdminister)
+        throw forbidden(`Only ADMINs of ${args.organization} can delete teams.`);
+      const now = ctx.clock.now();
+      const live = await manager
+        .createQueryBuilder(AccessToken, "t")
+        .where("t.team_id = :teamId AND (t.revoked_at IS NULL OR t.revoked_at > :now)", {
+          teamId: team.id,
+          now,
+        })
+        .getMany();
+      if (live.length > 0) {
+        await manager
+          .createQueryBuilder()
+          .update(AccessToken)
+          .set({ revokedAt: now })
+          .where("id IN (:...ids)", { ids: live.map((t) => t.id) })
+          .execute();
+      }
+      for (const token of live) {
+        await this.audit.record(ctx, manager, {
+          type: AuditEventType.TOKEN_REVOKED,
+          organizationId: access.organization.id,
+          tokenId: token.id,
+          tokenName: token.name,
+          teamId: team.id,
+          payload: { kind: token.kind, reason: "team deleted" },
+        });
+      }
+      await manager.delete(TeamMembership, { teamId: team.id });
+      team.deletedAt = now;
+      team.activeName = null;
+      await manager.save(team);
+      await this.audit.record(ctx, manager, {
+        type: AuditEventType.TEAM_DELETED,
+        organizationId: access.organization.id,
+        teamId: team.id,
+        payload: { name: team.name, revokedTokenIds: live.map((t) => t.id) },
+      });
+      return team;
+    });
+  }
+
   /** The organization's teams by name. Any member may list them. */
   async list(ctx: RequestContext, organization: Organization): Promise<Team[]> {
     return this.dataSource.manager.find(Team, {
-      where: { organizationId: organization.id },
+      where: { organizationId: organization.id, deletedAt: IsNull() },
       order: { name: "ASC" },
     });
   }

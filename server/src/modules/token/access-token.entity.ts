@@ -1,5 +1,6 @@
 import { Field, ID, ObjectType } from "type-graphql";
-import { Column, Entity } from "typeorm";
+import { Column, Entity, JoinColumn, ManyToOne } from "typeorm";
+import { Organization } from "../organization/organization.entity";
 import { CreatedAtColumn, IdColumn, RefColumn, TimeColumn } from "../../db/columns";
 import { expiresAtTransformer } from "../../db/never-expires";
 import { TokenKind, TokenSource, TokenStatus } from "./token.types";
@@ -47,6 +48,11 @@ export class AccessToken {
   @RefColumn("organization_id", { nullable: true })
   organizationId: string | null;
 
+  /** Loaded with the token when it authenticates, for the organization's policy. Not a GraphQL field. */
+  @ManyToOne(() => Organization)
+  @JoinColumn({ name: "organization_id" })
+  org?: Organization | null;
+
   @RefColumn("team_id", { nullable: true })
   teamId: string | null;
 
@@ -57,11 +63,16 @@ export class AccessToken {
   createdById: string | null;
 
   /**
-   * Holds the name while a personal token is active so a unique index can keep active names distinct;
-   * cleared on revocation, and when an expired token's name is taken again.
+   * The name while it is taken, judged by unique indexes: a team or organization token keeps it
+   * until rotated (revoked ones too); a personal token while active (cleared on revocation,
+   * rotation, or when an expired token's name is taken again).
    */
-  @Column({ name: "personal_name_key", type: "varchar", length: 40, nullable: true })
-  personalNameKey: string | null;
+  @Column({ name: "name_key", type: "varchar", length: 40, nullable: true })
+  nameKey: string | null;
+
+  @Field(() => ID, { nullable: true, description: "The token this one replaced by rotation." })
+  @RefColumn("replaced_token_id", { nullable: true })
+  replacedTokenId: string | null;
 
   @Field(() => Date)
   @CreatedAtColumn()
@@ -83,9 +94,25 @@ export class AccessToken {
   @TimeColumn("revoked_at", { nullable: true })
   revokedAt: Date | null;
 
+  @Field(() => Date, {
+    nullable: true,
+    description:
+      "When the token was rotated; it stays usable until revokedAt, the end of any grace period.",
+  })
+  @TimeColumn("rotated_at", { nullable: true })
+  rotatedAt: Date | null;
+
   @Field(() => Date, { nullable: true, description: "Updated at most once a minute." })
   @TimeColumn("last_used_at", { nullable: true })
   lastUsedAt: Date | null;
+
+  /** When a refused use was last audited; throttles TOKEN_USE_REFUSED to one a minute. */
+  @TimeColumn("last_refused_at", { nullable: true })
+  lastRefusedAt: Date | null;
+
+  /** When the expiry sweep wrote this token's TOKEN_EXPIRED event. */
+  @TimeColumn("expiry_recorded_at", { nullable: true })
+  expiryRecordedAt: Date | null;
 
   /** ACTIVE, EXPIRED or REVOKED at `now`; a revocation takes precedence over expiry. */
   statusAt(now: Date): TokenStatus {

@@ -98,8 +98,14 @@ describeEachStore("token lifecycle", (server) => {
       expect(refused.errors![0]!.message).toMatch(/revoked/);
 
       const events = await auditFor(token.id);
-      expect(events.map((e) => e.type)).toEqual(["TOKEN_CREATED", "TOKEN_REVOKED"]);
-      for (const event of events) {
+      // The refused use after revocation is on the trail too.
+      expect(events.map((e) => e.type)).toEqual([
+        "TOKEN_CREATED",
+        "TOKEN_REVOKED",
+        "TOKEN_USE_REFUSED",
+      ]);
+      expect(events[2]).toMatchObject({ actor_token_id: token.id, token_id: token.id });
+      for (const event of events.slice(0, 2)) {
         expect(event).toMatchObject({ actor_login: org.admin.login, token_name: token.name });
         expect(event.organization_id === null).toBe(variant.kind === "PERSONAL");
       }

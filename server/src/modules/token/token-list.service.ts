@@ -16,46 +16,123 @@ import type { OrganizationService } from "../organization/organization.service";
 import { Team } from "../team/team.entity";
 import { User } from "../user/user.entity";
 import { AccessToken } from "./access-token.entity";
-import { TokenFilter, TokensArgs } from "./token.inputs";
-import { TokenConnection } from "./token.objects";
-import { TokenKind, TokenStatus } from "./token.types";
+import {
+  TokenFilter,
+  TokenOrderField,
+  OrderDirection,
+  TokensArgs,
+  type TokenOrder,
+} from "./token.inputs";
+import { TokenConnection, TokenStats } from "./token.objects";
+import { TokenKind, TokenSource, TokenStatus } from "./token.types";
 
 export const DEFAULT_PAGE_SIZE = 50;
 export const MAX_PAGE_SIZE = 500;
+const DAY_MS = 86_400_000;
 
+/** Revoked as of :now; a revocation scheduled for the end of a rotation grace period is not yet. */
+const REVOKED = "(t.revoked_at IS NOT NULL AND t.revoked_at <= :now)";
+
+const ORDER_COLUMNS: Record<TokenOrderField, { column: string; nullable: boolean }> = {
+  [TokenOrderField.EXPIRES_AT]: { column: "t.expires_at", nullable: false },
+  [TokenOrderField.CREATED_AT]: { column: "t.created_at", nullable: false },
+  [TokenOrderField.LAST_USED_AT]: { column: "t.last_used_at", nullable: true },
+  [TokenOrderField.NAME]: { column: "t.name", nullable: false },
+};
+
+const DEFAULT_ORDER: TokenOrder = {
+  field: TokenOrderField.EXPIRES_AT,
+  direction: OrderDirection.ASC,
+};
+
+/** A position in one order: the sort value of the last row seen (ms for times) and its id. */
 interface Cursor {
-  expiresAt: Date;
+  order: string;
+  value: number | string | null;
   id: string;
 }
 
-function encodeCursor(token: AccessToken): string {
-  const expiresAt = (token.expiresAt ?? NEVER_EXPIRES).getTime();
-  return Buffer.from(JSON.stringify([expiresAt, token.id])).toString("base64url");
+function sortValue(token: AccessToken, field: TokenOrderField): number | string | null {
+  switch (field) {
+    case TokenOrderField.EXPIRES_AT:
+      return (token.expiresAt ?? NEVER_EXPIRES).getTime();
+    case TokenOrderField.CREATED_AT:
+      return token.createdAt.getTime();
+    case TokenOrderField.LAST_USED_AT:
+      return token.lastUsedAt?.getTime() ?? null;
+    case TokenOrderField.NAME:
+      return token.name;
+  }
 }
 
-function decodeCursor(cursor: string): Cursor {
+const orderKey = (order: TokenOrder) => `${order.field}:${order.direction}`;
+
+function encodeCursor(token: AccessToken, order: TokenOrder): string {
+  const cursor: Cursor = {
+    order: orderKey(order),
+    value: sortValue(token, order.field),
+    id: token.id,
+  };
+  return Buffer.from(JSON.stringify(cursor)).toString("base64url");
+}
+
+function decodeCursor(
+  text: string,
+  order: TokenOrder,
+): { value: Date | string | null; id: string } {
+  let cursor: Partial<Cursor> = {};
   try {
-    const [expiresAt, id] = JSON.parse(
-      Buffer.from(cursor, "base64url").toString("utf8"),
-    ) as unknown[];
-    const date = new Date(typeof expiresAt === "number" ? expiresAt : NaN);
-    if (!Number.isNaN(date.getTime()) && typeof id === "string" && id.length <= 36) {
-      return { expiresAt: date, id };
-    }
+    cursor = JSON.parse(Buffer.from(text, "base64url").toString("utf8")) as Partial<Cursor>;
   } catch {
-    // fall through to the error below
+    // reported below
+  }
+  const { value, id } = cursor;
+  const idOk = typeof id === "string" && id.length <= 36;
+  if (!cursor || cursor.order !== orderKey(order) || !idOk) {
+    throw badUserInput(
+      "after must be an endCursor returned by a previous tokens query with the same orderBy.",
+    );
+  }
+  if (order.field === TokenOrderField.NAME) {
+    if (typeof value === "string" && value.length <= 40) return { value, id };
+  } else if (value === null && ORDER_COLUMNS[order.field].nullable) {
+    return { value: null, id };
+  } else if (typeof value === "number" && !Number.isNaN(new Date(value).getTime())) {
+    return { value: new Date(value), id };
   }
   throw badUserInput("after must be an endCursor returned by a previous tokens query.");
 }
 
-/** Lists the tokens a caller may see, filtered, in (expiresAt, id) order with keyset pages. */
+/** Rows strictly after the cursor in (column, id) order; NULLs sort first ascending on both stores. */
+function whereAfter(
+  q: WhereExpressionBuilder,
+  order: TokenOrder,
+  cursor: { value: Date | string | null; id: string },
+): void {
+  const { column, nullable } = ORDER_COLUMNS[order.field];
+  const params = { cursorValue: cursor.value, cursorId: cursor.id };
+  const asc = order.direction === OrderDirection.ASC;
+  if (cursor.value === null) {
+    const rest = asc ? ` OR ${column} IS NOT NULL` : "";
+    q.andWhere(`((${column} IS NULL AND t.id ${asc ? ">" : "<"} :cursorId)${rest})`, params);
+    return;
+  }
+  const op = asc ? ">" : "<";
+  const nulls = nullable && !asc ? ` OR ${column} IS NULL` : "";
+  q.andWhere(
+    `(${column} ${op} :cursorValue OR (${column} = :cursorValue AND t.id ${op} :cursorId)${nulls})`,
+    params,
+  );
+}
+
+/** Lists and counts the tokens a caller may see, filtered and ordered, with keyset pages. */
 export class TokenListService {
   constructor(
     private readonly dataSource: DataSource,
     private readonly organizations: OrganizationService,
   ) {}
 
-  /** Throws NOT_FOUND (organization or team not visible), BAD_USER_INPUT (bad cursor, page size, filter). */
+  /** Throws NOT_FOUND (organization not visible), BAD_USER_INPUT (bad cursor, page size or filter). */
   async list(ctx: RequestContext, input: TokensArgs): Promise<TokenConnection> {
     const args = await assertValid(TokensArgs, input);
     const filter = args.filter ? await assertValid(TokenFilter, args.filter) : new TokenFilter();
@@ -63,27 +140,18 @@ export class TokenListService {
     if (!Number.isInteger(first) || first < 1 || first > MAX_PAGE_SIZE) {
       throw badUserInput(`first must be from 1 to ${MAX_PAGE_SIZE}; got ${first}.`);
     }
+    const order = args.orderBy ?? DEFAULT_ORDER;
     const base = await this.filtered(ctx, filter);
     const page = base.clone();
-    if (args.after) {
-      const cursor = decodeCursor(args.after);
-      page.andWhere(
-        new Brackets((q) =>
-          q
-            .where("t.expires_at > :cursorExpiresAt", { cursorExpiresAt: cursor.expiresAt })
-            .orWhere("t.expires_at = :cursorExpiresAt AND t.id > :cursorId", {
-              cursorId: cursor.id,
-            }),
-        ),
-      );
-    }
+    if (args.after) whereAfter(page, order, decodeCursor(args.after, order));
+    const { column } = ORDER_COLUMNS[order.field];
     const rows = await page
-      .orderBy("t.expires_at", "ASC")
-      .addOrderBy("t.id", "ASC")
+      .orderBy(column, order.direction)
+      .addOrderBy("t.id", order.direction)
       .take(first + 1)
       .getMany();
     const nodes = rows.slice(0, first);
-    const edges = nodes.map((node) => ({ cursor: encodeCursor(node), node }));
+    const edges = nodes.map((node) => ({ cursor: encodeCursor(node, order), node }));
     return Object.assign(new TokenConnection(), {
       edges,
       pageInfo: { hasNextPage: rows.length > first, endCursor: edges.at(-1)?.cursor ?? null },
@@ -91,72 +159,161 @@ export class TokenListService {
     });
   }
 
-  /** The caller's visible tokens narrowed by `filter`, unordered and unpaged. */
-  private async filtered(
+  /**
+   * Counts of the organization's tokens the caller may see: by kind and status, and the figures
+   * auditors watch. Throws NOT_FOUND.
+   */
+  async stats(ctx: RequestContext, organization: string): Promise<TokenStats> {
+    const now = ctx.clock.now();
+    const q = await this.filtered(ctx, Object.assign(new TokenFilter(), { organization }));
+    const active = `(NOT ${REVOKED} AND t.expires_at > :now)`;
+    const within = (days: number) =>
+      `SUM(CASE WHEN ${active} AND t.expires_at <= :within${days} THEN 1 ELSE 0 END)`;
+    const rows: Record<string, string | number | null>[] = await q
+      .select("t.kind", "kind")
+      .addSelect(
+        `CASE WHEN ${REVOKED} THEN 'REVOKED' WHEN t.expires_at <= :now THEN 'EXPIRED' ELSE 'ACTIVE' END`,
+        "status",
+      )
+      .addSelect("COUNT(*)", "count")
+      .addSelect(within(1), "within1")
+      .addSelect(within(7), "within7")
+      .addSelect(within(30), "within30")
+      .addSelect(`SUM(CASE WHEN ${active} AND t.expires_at = :never THEN 1 ELSE 0 END)`, "never")
+      .addSelect(
+        `SUM(CASE WHEN ${active} AND (t.last_used_at < :unusedSince OR (t.last_used_at IS NULL AND t.created_at < :unusedSince)) THEN 1 ELSE 0 END)`,
+        "unused",
+      )
+      .setParameters({
+        now,
+        never: NEVER_EXPIRES,
+        within1: new Date(now.getTime() + DAY_MS),
+        within7: new Date(now.getTime() + 7 * DAY_MS),
+        within30: new Date(now.getTime() + 30 * DAY_MS),
+        unusedSince: new Date(now.getTime() - 90 * DAY_MS),
+      })
+      .groupBy("kind")
+      .addGroupBy("status")
+      .getRawMany();
+    const sum = (key: string) => rows.reduce((total, row) => total + Number(row[key] ?? 0), 0);
+    return {
+      total: sum("count"),
+      counts: rows.map((row) => ({
+        kind: row.kind as TokenKind,
+        status: row.status as TokenStatus,
+        count: Number(row.count),
+      })),
+      expiringWithin1Day: sum("within1"),
+      expiringWithin7Days: sum("within7"),
+      expiringWithin30Days: sum("within30"),
+      neverExpiring: sum("never"),
+      unused90Days: sum("unused"),
+    };
+  }
+
+  /**
+   * The caller's visible tokens narrowed by `filter`, unordered and unpaged. `policyDays` replaces the
+   * organization's cap for violatesPolicy (the preview of a proposed policy).
+   */
+  async filtered(
     ctx: RequestContext,
     filter: TokenFilter,
+    policyDays?: number | null,
   ): Promise<SelectQueryBuilder<AccessToken>> {
     const principal = requirePrincipal(ctx);
     const now = ctx.clock.now();
     const q = this.dataSource.manager.createQueryBuilder(AccessToken, "t");
-    const organization =
-      filter.organization ??
-      (principal.token.organizationId && principal.kind !== TokenKind.PERSONAL
-        ? (
-            await this.dataSource.manager.findOneBy(Organization, {
-              id: principal.token.organizationId,
-            })
-          )?.name
-        : undefined);
+    const organization = filter.organization ?? (await this.implicitOrganization(ctx));
 
+    let access: OrganizationAccess | null = null;
     if (organization) {
-      const access = await this.organizations.access(ctx, organization);
+      access = await this.organizations.access(ctx, organization);
       this.restrictToVisible(ctx, q, access);
       if (filter.team) {
         const team = await this.dataSource.manager.findOneBy(Team, {
           organizationId: access.organization.id,
-          name: filter.team,
+          activeName: filter.team,
         });
         q.andWhere("t.team_id = :teamId", { teamId: team?.id ?? "" });
       }
     } else {
-      if (filter.team) throw badUserInput("The team filter needs the organization filter as well.");
+      if (filter.team || filter.violatesPolicy != null) {
+        throw badUserInput(
+          "The team and violatesPolicy filters need the organization filter as well.",
+        );
+      }
       q.where("t.kind = :personal AND t.owner_id = :me", {
         personal: TokenKind.PERSONAL,
         me: principal.userId,
       });
     }
+    q.setParameters({ now, never: NEVER_EXPIRES });
 
     if (filter.kinds?.length) q.andWhere("t.kind IN (:...kinds)", { kinds: filter.kinds });
     if (filter.statuses?.length) {
       const statuses = filter.statuses;
       q.andWhere(new Brackets((b) => statuses.forEach((status) => this.whereStatus(b, status))));
-      q.setParameter("now", now);
     }
     if (filter.expiresAfter) {
       q.andWhere("t.expires_at > :expiresAfter AND t.expires_at < :never", {
         expiresAfter: filter.expiresAfter,
-        never: NEVER_EXPIRES,
       });
     }
-    if (filter.expiresBefore)
+    if (filter.expiresBefore) {
       q.andWhere("t.expires_at < :expiresBefore", { expiresBefore: filter.expiresBefore });
+    }
     if (filter.neverExpires != null) {
-      q.andWhere(filter.neverExpires ? "t.expires_at = :never" : "t.expires_at < :never", {
-        never: NEVER_EXPIRES,
+      q.andWhere(filter.neverExpires ? "t.expires_at = :never" : "t.expires_at < :never");
+    }
+    if (filter.expiringWithinDays != null) {
+      q.andWhere(`NOT ${REVOKED} AND t.expires_at > :now AND t.expires_at <= :expiringBy`, {
+        expiringBy: new Date(now.getTime() + filter.expiringWithinDays * DAY_MS),
       });
     }
-    if (filter.createdBy)
+    if (filter.createdBy) {
       q.andWhere("t.created_by_id = :createdBy", {
         createdBy: await this.userId(filter.createdBy),
       });
+    }
     if (filter.owner) q.andWhere("t.owner_id = :owner", { owner: await this.userId(filter.owner) });
     if (filter.search) {
       // "!" escapes LIKE wildcards alike on MySQL and SQLite (a backslash is read differently).
       const prefix = filter.search.replace(/[!%_]/g, "!$&");
       q.andWhere("t.name LIKE :search ESCAPE '!'", { search: `${prefix}%` });
     }
+    if (filter.lastUsedBefore) {
+      q.andWhere(
+        "(t.last_used_at < :lastUsedBefore OR (t.last_used_at IS NULL AND t.created_at < :lastUsedBefore))",
+        { lastUsedBefore: filter.lastUsedBefore },
+      );
+    }
+    if (filter.neverUsed != null) {
+      q.andWhere(filter.neverUsed ? "t.last_used_at IS NULL" : "t.last_used_at IS NOT NULL");
+    }
+    if (filter.source) q.andWhere("t.source = :source", { source: filter.source });
+    if (filter.violatesPolicy != null && access) {
+      const days = policyDays === undefined ? access.organization.maxTokenLifetimeDays : policyDays;
+      const breaks = days == null ? "1 = 0" : this.breaksPolicySql(q, now, days);
+      q.andWhere(filter.violatesPolicy ? breaks : `NOT (${breaks})`);
+    }
     return q;
+  }
+
+  /** Active, not minted by OIDC, and expiring later than now plus the cap (never-expiring included). */
+  private breaksPolicySql(q: SelectQueryBuilder<AccessToken>, now: Date, days: number): string {
+    q.setParameters({
+      oidc: TokenSource.OIDC,
+      policyDeadline: new Date(now.getTime() + days * DAY_MS),
+    });
+    return `(t.source <> :oidc AND NOT ${REVOKED} AND t.expires_at > :now AND t.expires_at > :policyDeadline)`;
+  }
+
+  /** A machine token lists its own organization when none is named. */
+  private async implicitOrganization(ctx: RequestContext): Promise<string | undefined> {
+    const { token, kind } = requirePrincipal(ctx);
+    if (kind === TokenKind.PERSONAL || !token.organizationId) return undefined;
+    return (await this.dataSource.manager.findOneBy(Organization, { id: token.organizationId }))
+      ?.name;
   }
 
   /** Narrows `q` to what the caller may see in one organization. */
@@ -196,10 +353,9 @@ export class TokenListService {
   }
 
   private whereStatus(b: WhereExpressionBuilder, status: TokenStatus): void {
-    const revoked = "(t.revoked_at IS NOT NULL AND t.revoked_at <= :now)";
-    if (status === TokenStatus.REVOKED) b.orWhere(revoked);
-    if (status === TokenStatus.EXPIRED) b.orWhere(`NOT ${revoked} AND t.expires_at <= :now`);
-    if (status === TokenStatus.ACTIVE) b.orWhere(`NOT ${revoked} AND t.expires_at > :now`);
+    if (status === TokenStatus.REVOKED) b.orWhere(REVOKED);
+    if (status === TokenStatus.EXPIRED) b.orWhere(`NOT ${REVOKED} AND t.expires_at <= :now`);
+    if (status === TokenStatus.ACTIVE) b.orWhere(`NOT ${REVOKED} AND t.expires_at > :now`);
   }
 
   /** The id of the user with `login`; a login nobody has matches no token. */

@@ -1,6 +1,6 @@
-import { IsOptional, Length, Matches, MaxLength } from "class-validator";
-import { ArgsType, Field, ID, InputType, Int } from "type-graphql";
-import { TokenKind, TokenStatus } from "./token.types";
+import { IsInt, IsOptional, Length, Matches, Max, MaxLength, Min } from "class-validator";
+import { ArgsType, Field, ID, InputType, Int, registerEnumType } from "type-graphql";
+import { TokenKind, TokenSource, TokenStatus } from "./token.types";
 
 // Printable text with no control characters and no white space at either end.
 const NAME = /^(?!\s)[^\p{Cc}\p{Cf}\p{Zl}\p{Zp}]*(?<!\s)$/u;
@@ -93,12 +93,78 @@ export class TokenFilter {
   @IsOptional()
   @MaxLength(40, { message: "search must be at most 40 characters long" })
   search?: string | null;
+
+  @Field(() => Date, {
+    nullable: true,
+    description:
+      "Not used since this instant: last used before it, or never used and created before it.",
+  })
+  lastUsedBefore?: Date | null;
+
+  @Field(() => Boolean, {
+    nullable: true,
+    description: "true: never used; false: used at least once.",
+  })
+  neverUsed?: boolean | null;
+
+  @Field(() => TokenSource, { nullable: true })
+  source?: TokenSource | null;
+
+  @Field(() => Int, {
+    nullable: true,
+    description: "Active and expiring within this many days from now (1 to 3650).",
+  })
+  @IsOptional()
+  @IsInt({ message: "expiringWithinDays must be a whole number" })
+  @Min(1, { message: "expiringWithinDays must be from 1 to 3650" })
+  @Max(3650, { message: "expiringWithinDays must be from 1 to 3650" })
+  expiringWithinDays?: number | null;
+
+  @Field(() => Boolean, {
+    nullable: true,
+    description:
+      "true: active tokens the organization's lifetime policy refuses (never expiring, or expiring beyond the cap; OIDC tokens exempt). Needs organization.",
+  })
+  violatesPolicy?: boolean | null;
+}
+
+export enum TokenOrderField {
+  EXPIRES_AT = "EXPIRES_AT",
+  CREATED_AT = "CREATED_AT",
+  LAST_USED_AT = "LAST_USED_AT",
+  NAME = "NAME",
+}
+
+export enum OrderDirection {
+  ASC = "ASC",
+  DESC = "DESC",
+}
+
+registerEnumType(TokenOrderField, { name: "TokenOrderField" });
+registerEnumType(OrderDirection, { name: "OrderDirection" });
+
+@InputType({
+  description:
+    "Ties are broken by id in the same direction. Never-used tokens sort as the oldest use.",
+})
+export class TokenOrder {
+  @Field(() => TokenOrderField)
+  field: TokenOrderField;
+
+  @Field(() => OrderDirection, { defaultValue: OrderDirection.ASC })
+  direction: OrderDirection;
 }
 
 @ArgsType()
 export class TokensArgs {
   @Field(() => TokenFilter, { nullable: true })
   filter?: TokenFilter | null;
+
+  @Field(() => TokenOrder, {
+    nullable: true,
+    description: "Default: expiresAt ascending, never-expiring last.",
+  })
+  orderBy?: TokenOrder | null;
 
   @Field(() => Int, { nullable: true, description: "Page size: 50 by default, at most 500." })
   first?: number | null;
@@ -111,4 +177,28 @@ export class TokensArgs {
 export class TokenIdArgs {
   @Field(() => ID)
   id: string;
+}
+
+@ArgsType()
+export class RotateTokenArgs {
+  @Field(() => ID)
+  id: string;
+
+  @Field(() => Date, {
+    nullable: true,
+    description:
+      "The new token's expiry. Default: the old token's lifetime from now, capped by policy.",
+  })
+  expiresAt?: Date | null;
+
+  @Field(() => Int, {
+    nullable: true,
+    defaultValue: 0,
+    description: "How long the old token keeps working, 0 to 86400 seconds.",
+  })
+  @IsOptional()
+  @IsInt({ message: "gracePeriodSeconds must be a whole number" })
+  @Min(0, { message: "gracePeriodSeconds must be from 0 to 86400" })
+  @Max(86400, { message: "gracePeriodSeconds must be from 0 to 86400" })
+  gracePeriodSeconds?: number | null;
 }

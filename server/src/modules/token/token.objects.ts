@@ -1,6 +1,6 @@
 import { Field, Int, ObjectType } from "type-graphql";
 import { AccessToken } from "./access-token.entity";
-import { TokenKind } from "./token.types";
+import { TokenKind, TokenStatus } from "./token.types";
 
 @ObjectType({
   description: "A new token with its secret. The secret is shown here once and never again.",
@@ -58,4 +58,54 @@ export class Viewer {
 
   /** The acting user's id, for a personal token; user, team and organization resolve lazily. */
   userId: string | null;
+}
+
+@ObjectType({ description: "How many tokens of one kind have one status." })
+export class TokenCount {
+  @Field(() => TokenKind)
+  kind: TokenKind;
+
+  @Field(() => TokenStatus)
+  status: TokenStatus;
+
+  @Field(() => Int)
+  count: number;
+}
+
+@ObjectType({ description: "Counts over the organization's tokens you may see, as of now." })
+export class TokenStats {
+  @Field(() => Int)
+  total: number;
+
+  @Field(() => [TokenCount], { description: "One entry per kind and status that has any tokens." })
+  counts: TokenCount[];
+
+  @Field(() => Int, { description: "Active tokens expiring within 24 hours." })
+  expiringWithin1Day: number;
+
+  @Field(() => Int)
+  expiringWithin7Days: number;
+
+  @Field(() => Int)
+  expiringWithin30Days: number;
+
+  @Field(() => Int, { description: "Active tokens that never expire." })
+  neverExpiring: number;
+
+  @Field(() => Int, {
+    description: "Active tokens not used for 90 days (or never, and older than that).",
+  })
+  unused90Days: number;
+}
+
+@ObjectType({ description: "What a proposed lifetime cap would refuse, before it is saved." })
+export class TokenExpiryPolicyPreview {
+  @Field(() => Int, { nullable: true })
+  maxTokenLifetimeDays: number | null;
+
+  @Field(() => Int, { description: "Active tokens the cap would refuse from now on." })
+  blockedCount: number;
+
+  @Field(() => [AccessToken], { description: "The first 100 of them, soonest to expire first." })
+  blockedTokens: AccessToken[];
 }

@@ -1,4 +1,4 @@
-import { Args, Ctx, FieldResolver, Mutation, Query, Resolver, Root } from "type-graphql";
+import { Arg, Args, Ctx, FieldResolver, Mutation, Query, Resolver, Root } from "type-graphql";
 import type { RequestContext } from "../../context";
 import { Organization } from "../organization/organization.entity";
 import { Team } from "../team/team.entity";
@@ -8,10 +8,11 @@ import {
   CreateOrganizationTokenArgs,
   CreatePersonalTokenArgs,
   CreateTeamTokenArgs,
+  RotateTokenArgs,
   TokenIdArgs,
   TokensArgs,
 } from "./token.inputs";
-import { CreatedToken, TokenConnection } from "./token.objects";
+import { CreatedToken, TokenConnection, TokenStats } from "./token.objects";
 import { TokenStatus } from "./token.types";
 
 @Resolver(() => AccessToken)
@@ -67,6 +68,19 @@ export class TokenResolver {
     @Args(() => TokenIdArgs) { id }: TokenIdArgs,
   ): Promise<AccessToken> {
     return ctx.services.tokens.revoke(ctx, id);
+  }
+
+  @Mutation(() => CreatedToken, {
+    description:
+      "A new secret for the same token; the old one is revoked now or after gracePeriodSeconds. A token may rotate itself.",
+  })
+  rotateToken(@Ctx() ctx: RequestContext, @Args(() => RotateTokenArgs) args: RotateTokenArgs) {
+    return ctx.services.rotation.rotate(ctx, args);
+  }
+
+  @Query(() => TokenStats, { description: "Counts over the organization's tokens you may see." })
+  tokenStats(@Ctx() ctx: RequestContext, @Arg("organization", () => String) organization: string) {
+    return ctx.services.tokenList.stats(ctx, organization);
   }
 
   @FieldResolver(() => TokenStatus)

@@ -1,6 +1,5 @@
 import { v7 as uuidv7 } from "uuid";
 import type { DataSource, EntityManager } from "typeorm";
-import type { OrganizationAccess } from "../../auth/organization-access";
 import { requirePrincipal } from "../../auth/principal";
 import { digestSecret, generateSecret, secretHint } from "../../auth/token-secret";
 import type { RequestContext } from "../../context";
@@ -10,7 +9,9 @@ import { assertValid } from "../../errors/validation";
 import type { AuditService } from "../audit/audit.service";
 import { AuditEventType } from "../audit/audit.types";
 import type { OrganizationService } from "../organization/organization.service";
+import type { Organization } from "../organization/organization.entity";
 import { MACHINE_TOKEN_EDITIONS } from "../organization/organization.types";
+import { policyDeadline, policyViolationAtCreation } from "../organization/token-policy";
 import type { TeamService } from "../team/team.service";
 import { AccessToken } from "./access-token.entity";
 import type { TokenAccessPolicy } from "./token-access";
@@ -35,6 +36,11 @@ export interface TokenSpec {
   ownerId?: string | null;
   createdById?: string | null;
   source: TokenSource;
+  /** The organization whose lifetime policy the expiry must meet (team and organization tokens). */
+  policyOrganization?: Organization;
+  replacedTokenId?: string | null;
+  /** Who the audit trail names when no token authenticated the request (e.g. redeeming an invitation). */
+  actorUserId?: string;
 }
 
 export class TokenService {
@@ -81,7 +87,7 @@ export class TokenService {
           `Only ADMINs of ${args.organization} and MAINTAINERs of ${args.team} can create its tokens.`,
         );
       }
-      this.assertMachineTokenEdition(access, "Team");
+      this.assertMachineTokenEdition(access.organization, TokenKind.TEAM);
       return this.issue(ctx, manager, {
         kind: TokenKind.TEAM,
         name: args.name,
@@ -91,6 +97,7 @@ export class TokenService {
         teamId: team.id,
         createdById: ctx.principal?.userId ?? null,
         source: TokenSource.API,
+        policyOrganization: access.organization,
       });
     });
   }
@@ -110,7 +117,7 @@ export class TokenService {
           `Only ADMINs of ${args.organization}, signed in with a personal token, can create organization tokens.`,
         );
       }
-      this.assertMachineTokenEdition(access, "Organization");
+      this.assertMachineTokenEdition(access.organization, TokenKind.ORGANIZATION);
       return this.issue(ctx, manager, {
         kind: TokenKind.ORGANIZATION,
         name: args.name,
@@ -120,6 +127,7 @@ export class TokenService {
         organizationId: access.organization.id,
         createdById: ctx.principal?.userId ?? null,
         source: TokenSource.API,
+        policyOrganization: access.organization,
       });
     });
   }
@@ -133,6 +141,12 @@ export class TokenService {
     await assertValid(CreatePersonalTokenArgs, { name: spec.name, description: spec.description });
     const now = ctx.clock.now();
     assertExpiryInRange(now, spec.expiresAt);
+    const policy = spec.policyOrganization;
+    const deadline =
+      policy && spec.source !== TokenSource.OIDC ? policyDeadline(policy, now) : null;
+    if (policy && deadline && (!spec.expiresAt || spec.expiresAt.getTime() > deadline.getTime())) {
+      throw policyViolationAtCreation(policy, now);
+    }
     const secret = generateSecret(spec.kind);
     const token = manager.create(AccessToken, {
       id: uuidv7(),
@@ -147,19 +161,23 @@ export class TokenService {
       teamId: spec.teamId ?? null,
       ownerId: spec.ownerId ?? null,
       createdById: spec.createdById ?? null,
-      personalNameKey: spec.kind === TokenKind.PERSONAL ? spec.name : null,
+      nameKey: spec.name,
+      replacedTokenId: spec.replacedTokenId ?? null,
       createdAt: now,
       expiresAt: spec.expiresAt ?? null,
       revokedAt: null,
+      rotatedAt: null,
       lastUsedAt: null,
+      lastRefusedAt: null,
+      expiryRecordedAt: null,
     });
     if (spec.kind === TokenKind.PERSONAL) {
       // An expired token's name is free again: release it before the unique index judges the insert.
       await manager
         .createQueryBuilder()
         .update(AccessToken)
-        .set({ personalNameKey: null })
-        .where("owner_id = :owner AND personal_name_key = :name AND expires_at <= :now", {
+        .set({ nameKey: null })
+        .where("owner_id = :owner AND name_key = :name AND expires_at <= :now", {
           owner: spec.ownerId,
           name: spec.name,
           now,
@@ -188,7 +206,8 @@ export class TokenService {
   }
 
   /**
-   * Revokes a token at once; revoking a revoked token changes nothing and returns it.
+   * Revokes a token at once (cutting short any rotation grace period); revoking a revoked token
+   * changes nothing and returns it.
    * Throws NOT_FOUND (not visible to the caller), FORBIDDEN (visible but not the caller's to revoke).
    */
   async revoke(ctx: RequestContext, id: string): Promise<AccessToken> {
@@ -202,16 +221,18 @@ export class TokenService {
         throw forbidden(this.policy.revokeRule(token));
       }
       const now = ctx.clock.now();
+      // A personal token's name is free once it is revoked; other kinds keep theirs reserved.
+      const nameKey = token.kind === TokenKind.PERSONAL ? null : token.nameKey;
       // Conditional, so that of concurrent revocations exactly one records an event.
       const result = await manager
         .createQueryBuilder()
         .update(AccessToken)
-        .set({ revokedAt: now, personalNameKey: null })
-        .where("id = :id AND revoked_at IS NULL", { id })
+        .set({ revokedAt: now, nameKey })
+        .where("id = :id AND (revoked_at IS NULL OR revoked_at > :now)", { id, now })
         .execute();
       if (!result.affected) return (await manager.findOneBy(AccessToken, { id }))!;
       token.revokedAt = now;
-      token.personalNameKey = null;
+      token.nameKey = nameKey;
       await this.audit.record(ctx, manager, {
         type: AuditEventType.TOKEN_REVOKED,
         organizationId: token.organizationId,
@@ -232,16 +253,15 @@ export class TokenService {
     return token && (await this.policy.canSee(ctx, manager, token)) ? token : null;
   }
 
-  private assertMachineTokenEdition(
-    access: OrganizationAccess,
-    kind: "Team" | "Organization",
-  ): void {
-    if (!MACHINE_TOKEN_EDITIONS.includes(access.organization.edition)) {
-      throw editionRequired(
-        `${kind} tokens need the ENTERPRISE or BUSINESS_CRITICAL edition; ` +
-          `${access.organization.name} has the ${access.organization.edition} edition.`,
-      );
-    }
+  /** Throws EDITION_REQUIRED unless the organization's edition has team and organization tokens. */
+  assertMachineTokenEdition(organization: Organization, kind: TokenKind): void {
+    if (kind === TokenKind.PERSONAL || MACHINE_TOKEN_EDITIONS.includes(organization.edition))
+      return;
+    const label = kind === TokenKind.TEAM ? "Team" : "Organization";
+    throw editionRequired(
+      `${label} tokens need the ENTERPRISE or BUSINESS_CRITICAL edition; ` +
+        `${organization.name} has the ${organization.edition} edition.`,
+    );
   }
 
   private nameClash(spec: TokenSpec) {

@@ -1,0 +1,26 @@
+import type { Request, Response } from "express";
+import type { DataSource } from "typeorm";
+import type { Clock } from "../clock";
+import type { RequestContext } from "../context";
+import { createLoaders } from "../loaders";
+import type { Logger } from "../logger";
+import type { Services } from "../services";
+
+/** Builds the RequestContext of one HTTP request, after the request-id and authentication middleware ran. */
+export function requestContextFactory(deps: {
+  dataSource: DataSource;
+  clock: Clock;
+  logger: Logger;
+  services: Services;
+}) {
+  return (req: Request, res: Response): RequestContext => ({
+    requestId: res.locals.requestId as string,
+    clock: deps.clock,
+    logger: deps.logger,
+    principal: res.locals.principal ?? null,
+    ip: req.ip ?? null,
+    userAgent: req.get("user-agent") ?? null,
+    services: deps.services,
+    loaders: createLoaders(deps.dataSource),
+  });
+}

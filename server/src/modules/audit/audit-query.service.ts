@@ -1,0 +1,97 @@
+import { Brackets, type DataSource } from "typeorm";
+import type { RequestContext } from "../../context";
+import { badUserInput, forbidden } from "../../errors/lapse-error";
+import { assertValid } from "../../errors/validation";
+import type { OrganizationService } from "../organization/organization.service";
+import { Team } from "../team/team.entity";
+import { AuditEvent } from "./audit-event.entity";
+import { AuditEventFilter, AuditEventsArgs } from "./audit.inputs";
+import { AuditEventConnection } from "./audit.objects";
+
+const DEFAULT_PAGE_SIZE = 50;
+const MAX_PAGE_SIZE = 500;
+
+function encodeCursor(event: AuditEvent): string {
+  return Buffer.from(JSON.stringify([event.createdAt.getTime(), event.id])).toString("base64url");
+}
+
+function decodeCursor(text: string): { createdAt: Date; id: string } {
+  try {
+    const [time, id] = JSON.parse(Buffer.from(text, "base64url").toString("utf8")) as unknown[];
+    const createdAt = new Date(typeof time === "number" ? time : NaN);
+    if (!Number.isNaN(createdAt.getTime()) && typeof id === "string" && id.length <= 36) {
+      return { createdAt, id };
+    }
+  } catch {
+    // reported below
+  }
+  throw badUserInput("after must be an endCursor returned by a previous auditEvents query.");
+}
+
+/** Reads the audit trail for ADMINs and AUDITORs: filtered, newest first, keyset pages. */
+export class AuditQueryService {
+  constructor(
+    private readonly dataSource: DataSource,
+    private readonly organizations: OrganizationService,
+  ) {}
+
+  /** Throws NOT_FOUND, FORBIDDEN (not ADMIN or AUDITOR), BAD_USER_INPUT. */
+  async list(ctx: RequestContext, input: AuditEventsArgs): Promise<AuditEventConnection> {
+    const args = await assertValid(AuditEventsArgs, input);
+    const filter = await assertValid(AuditEventFilter, args.filter);
+    const first = args.first ?? DEFAULT_PAGE_SIZE;
+    if (!Number.isInteger(first) || first < 1 || first > MAX_PAGE_SIZE) {
+      throw badUserInput(`first must be from 1 to ${MAX_PAGE_SIZE}; got ${first}.`);
+    }
+    const access = await this.organizations.access(ctx, filter.organization);
+    if (!access.canReadAllTokens) {
+      throw forbidden(
+        `Only ADMINs and AUDITORs of ${filter.organization} can read its audit trail.`,
+      );
+    }
+    const base = this.dataSource.manager
+      .createQueryBuilder(AuditEvent, "e")
+      .where("e.organization_id = :orgId", { orgId: access.organization.id });
+    if (filter.types?.length) base.andWhere("e.type IN (:...types)", { types: filter.types });
+    if (filter.actor) {
+      base.andWhere("(e.actor_login = :actor OR e.actor_token_id = :actor)", {
+        actor: filter.actor,
+      });
+    }
+    if (filter.tokenId) base.andWhere("e.token_id = :tokenId", { tokenId: filter.tokenId });
+    if (filter.team) {
+      const teams = await this.dataSource.manager.findBy(Team, {
+        organizationId: access.organization.id,
+        name: filter.team,
+      });
+      base.andWhere("e.team_id IN (:...teamIds)", {
+        teamIds: teams.length ? teams.map((t) => t.id) : [""],
+      });
+    }
+    if (filter.since) base.andWhere("e.created_at >= :since", { since: filter.since });
+    if (filter.until) base.andWhere("e.created_at < :until", { until: filter.until });
+
+    const page = base.clone();
+    if (args.after) {
+      const cursor = decodeCursor(args.after);
+      page.andWhere(
+        new Brackets((q) =>
+          q
+            .where("e.created_at < :cursorAt", { cursorAt: cursor.createdAt })
+            .orWhere("e.created_at = :cursorAt AND e.id < :cursorId", { cursorId: cursor.id }),
+        ),
+      );
+    }
+    const rows = await page
+      .orderBy("e.created_at", "DESC")
+      .addOrderBy("e.id", "DESC")
+      .take(first + 1)
+      .getMany();
+    const edges = rows.slice(0, first).map((node) => ({ cursor: encodeCursor(node), node }));
+    return Object.assign(new AuditEventConnection(), {
+      edges,
+      pageInfo: { hasNextPage: rows.length > first, endCursor: edges.at(-1)?.cursor ?? null },
+      countTotal: () => base.getCount(),
+    });
+  }
+}

@@ -1,0 +1,175 @@
+import { v7 as uuidv7 } from "uuid";
+import type { DataSource } from "typeorm";
+import {
+  INVITATION_PREFIX,
+  digestSecret,
+  generateCode,
+  isWellFormed,
+} from "../../auth/token-secret";
+import type { RequestContext } from "../../context";
+import { badUserInput, conflict, forbidden, notFound } from "../../errors/lapse-error";
+import { assertValid } from "../../errors/validation";
+import type { AuditService } from "../audit/audit.service";
+import { AuditEventType } from "../audit/audit.types";
+import { Membership } from "../organization/membership.entity";
+import { Organization } from "../organization/organization.entity";
+import type { OrganizationService } from "../organization/organization.service";
+import { policyDeadline } from "../organization/token-policy";
+import type { CreatedToken } from "../token/token.objects";
+import type { TokenService } from "../token/token.service";
+import { TokenKind, TokenSource } from "../token/token.types";
+import { User } from "../user/user.entity";
+import type { UserService } from "../user/user.service";
+import { Invitation } from "./invitation.entity";
+import { InviteMemberArgs, RedeemInvitationArgs } from "./invitation.inputs";
+import type { CreatedInvitation } from "./invitation.objects";
+
+const DAY_MS = 86_400_000;
+const DEFAULT_DAYS = 7;
+const MAX_DAYS = 30;
+
+/** How a person gets a first token: a one-time code an ADMIN hands them. */
+export class InvitationService {
+  constructor(
+    private readonly dataSource: DataSource,
+    private readonly audit: AuditService,
+    private readonly organizations: OrganizationService,
+    private readonly users: UserService,
+    private readonly tokens: TokenService,
+  ) {}
+
+  /**
+   * Invites `login` with `role`; returns the code, shown once (only its digest is kept). ADMINs only.
+   * Throws NOT_FOUND, FORBIDDEN, BAD_USER_INPUT (expiry), CONFLICT (already a member).
+   */
+  async invite(ctx: RequestContext, input: InviteMemberArgs): Promise<CreatedInvitation> {
+    const args = await assertValid(InviteMemberArgs, input);
+    return this.dataSource.transaction(async (manager) => {
+      const access = await this.organizations.access(ctx, args.organization, manager);
+      if (!access.canAdminister)
+        throw forbidden(`Only ADMINs of ${args.organization} can invite members.`);
+      const now = ctx.clock.now();
+      const latest = new Date(now.getTime() + MAX_DAYS * DAY_MS);
+      const expiresAt = args.expiresAt ?? new Date(now.getTime() + DEFAULT_DAYS * DAY_MS);
+      if (expiresAt.getTime() <= now.getTime() || expiresAt.getTime() > latest.getTime()) {
+        throw badUserInput(
+          `An invitation's expiresAt must lie after now and no later than ${latest.toISOString()} (30 days ahead).`,
+        );
+      }
+      const user = await manager.findOneBy(User, { login: args.login });
+      if (
+        user &&
+        (await manager.existsBy(Membership, {
+          organizationId: access.organization.id,
+          userId: user.id,
+        }))
+      ) {
+        throw conflict(`${args.login} is already a member of ${args.organization}.`);
+      }
+      const code = generateCode(INVITATION_PREFIX);
+      const invitation = manager.create(Invitation, {
+        id: uuidv7(),
+        organizationId: access.organization.id,
+        login: args.login,
+        role: args.role,
+        codeDigest: digestSecret(code),
+        createdById: ctx.principal?.userId ?? null,
+        createdAt: now,
+        expiresAt,
+        redeemedAt: null,
+        redeemedById: null,
+      });
+      await manager.insert(Invitation, invitation);
+      await this.audit.record(ctx, manager, {
+        type: AuditEventType.MEMBER_INVITED,
+        organizationId: access.organization.id,
+        payload: {
+          invitationId: invitation.id,
+          login: args.login,
+          role: args.role,
+          expiresAt: expiresAt.toISOString(),
+        },
+      });
+      return { invitation, code };
+    });
+  }
+
+  /**
+   * Redeems a code: joins its organization and returns a personal token for the invited login. A new
+   * login needs no authentication; an existing one must be signed in as that user. A malformed code
+   * is refused without a database query; refused redemptions change nothing. Throws NOT_FOUND
+   * (unknown code), FORBIDDEN (existing account, not signed in as it), CONFLICT (used, or already a
+   * member), BAD_USER_INPUT (expired, token name or expiry), POLICY_VIOLATION.
+   */
+  async redeem(ctx: RequestContext, input: RedeemInvitationArgs): Promise<CreatedToken> {
+    const args = await assertValid(RedeemInvitationArgs, input);
+    const unknown = () =>
+      notFound("This invitation code is not valid; check that it was copied whole.");
+    if (!isWellFormed(args.code, INVITATION_PREFIX)) throw unknown();
+    return this.dataSource.transaction(async (manager) => {
+      const invitation = await manager.findOneBy(Invitation, {
+        codeDigest: digestSecret(args.code),
+      });
+      if (!invitation) throw unknown();
+      const organization = await manager.findOneByOrFail(Organization, {
+        id: invitation.organizationId,
+      });
+      const now = ctx.clock.now();
+      if (invitation.redeemedAt) throw conflict("This invitation has already been used.");
+      if (invitation.expiresAt.getTime() <= now.getTime()) {
+        throw badUserInput(
+          `This invitation expired at ${invitation.expiresAt.toISOString()}; ask an ADMIN of ${organization.name} for a new one.`,
+        );
+      }
+      // Conditional, so that a code redeemed twice at once joins once.
+      const claimed = await manager
+        .createQueryBuilder()
+        .update(Invitation)
+        .set({ redeemedAt: now })
+        .where("id = :id AND redeemed_at IS NULL", { id: invitation.id })
+        .execute();
+      if (!claimed.affected) throw conflict("This invitation has already been used.");
+
+      const existing = await manager.findOneBy(User, { login: invitation.login });
+      // An invitation never hands out an existing account: whoever holds the code must already be
+      // that user, or an organization ADMIN could take over a login that acts in other organizations.
+      if (existing && ctx.principal?.userId !== existing.id) {
+        throw forbidden(
+          `${existing.login} already has a Lapse account; redeem this invitation signed in with one of their personal tokens.`,
+        );
+      }
+      const user = existing ?? (await this.users.findOrCreate(ctx, manager, invitation.login));
+      if (
+        await manager.existsBy(Membership, { organizationId: organization.id, userId: user.id })
+      ) {
+        throw conflict(`${user.login} is already a member of ${organization.name}.`);
+      }
+      await manager.insert(Membership, {
+        id: uuidv7(),
+        organizationId: organization.id,
+        userId: user.id,
+        role: invitation.role,
+        createdAt: now,
+      });
+      await manager.update(Invitation, invitation.id, { redeemedById: user.id });
+      await this.audit.record(ctx, manager, {
+        type: AuditEventType.MEMBER_JOINED,
+        organizationId: organization.id,
+        actorUserId: user.id,
+        payload: { invitationId: invitation.id, login: user.login, role: invitation.role },
+      });
+      // The first token must work in the organization it joins, so its policy bounds it.
+      const deadline = policyDeadline(organization, now);
+      return this.tokens.issue(ctx, manager, {
+        kind: TokenKind.PERSONAL,
+        name: args.tokenName,
+        expiresAt: args.expiresAt ?? deadline,
+        ownerId: user.id,
+        createdById: user.id,
+        source: TokenSource.API,
+        policyOrganization: deadline ? organization : undefined,
+        actorUserId: user.id,
+      });
+    });
+  }
+}

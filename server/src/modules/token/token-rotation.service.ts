@@ -1,0 +1,114 @@
+import type { DataSource } from "typeorm";
+import { requirePrincipal } from "../../auth/principal";
+import type { RequestContext } from "../../context";
+import { conflict, forbidden, notFound } from "../../errors/lapse-error";
+import { assertValid } from "../../errors/validation";
+import type { AuditService } from "../audit/audit.service";
+import { AuditEventType } from "../audit/audit.types";
+import { Organization } from "../organization/organization.entity";
+import { policyDeadline } from "../organization/token-policy";
+import { AccessToken } from "./access-token.entity";
+import type { TokenAccessPolicy } from "./token-access";
+import { latestExpiry } from "./token-expiry";
+import { RotateTokenArgs } from "./token.inputs";
+import type { CreatedToken } from "./token.objects";
+import type { TokenService } from "./token.service";
+import { TokenKind, TokenSource } from "./token.types";
+
+/** Replaces a token's secret without downtime: a new token, and the old one revoked now or after a grace period. */
+export class TokenRotationService {
+  constructor(
+    private readonly dataSource: DataSource,
+    private readonly audit: AuditService,
+    private readonly tokens: TokenService,
+    private readonly policy: TokenAccessPolicy,
+  ) {}
+
+  /**
+   * Rotates a token the caller may revoke (any token may rotate itself). The new token keeps the
+   * kind, name, description, owner and team, and records which token it replaced.
+   * Throws NOT_FOUND, FORBIDDEN, CONFLICT (already revoked or rotated), EDITION_REQUIRED,
+   * BAD_USER_INPUT, POLICY_VIOLATION.
+   */
+  async rotate(ctx: RequestContext, input: RotateTokenArgs): Promise<CreatedToken> {
+    const args = await assertValid(RotateTokenArgs, input);
+    const principal = requirePrincipal(ctx);
+    return this.dataSource.transaction(async (manager) => {
+      const old = await manager.findOneBy(AccessToken, { id: args.id });
+      if (!old || !(await this.policy.canSee(ctx, manager, old))) {
+        throw notFound(`No token with id "${args.id}" exists that you can see.`);
+      }
+      if (!(await this.policy.canRevoke(ctx, manager, old))) {
+        throw forbidden(this.policy.revokeRule(old).replace("revoke", "rotate"));
+      }
+      const alreadyDone = () =>
+        conflict(`Token "${old.name}" is already revoked or rotated; rotate its replacement.`);
+      if (old.rotatedAt || old.revokedAt) throw alreadyDone();
+      const organization = old.organizationId
+        ? await manager.findOneByOrFail(Organization, { id: old.organizationId })
+        : undefined;
+      if (organization) this.tokens.assertMachineTokenEdition(organization, old.kind);
+
+      const now = ctx.clock.now();
+      const expiresAt =
+        args.expiresAt === undefined || args.expiresAt === null
+          ? this.defaultExpiry(old, organization, now)
+          : args.expiresAt;
+      const grace = args.gracePeriodSeconds ?? 0;
+      const revokedAt = new Date(now.getTime() + grace * 1000);
+      // Conditional, so that of concurrent rotations exactly one succeeds.
+      const result = await manager
+        .createQueryBuilder()
+        .update(AccessToken)
+        .set({ rotatedAt: now, revokedAt, nameKey: null })
+        .where("id = :id AND rotated_at IS NULL AND revoked_at IS NULL", { id: old.id })
+        .execute();
+      if (!result.affected) throw alreadyDone();
+
+      const created = await this.tokens.issue(ctx, manager, {
+        kind: old.kind,
+        name: old.name,
+        description: old.description,
+        expiresAt,
+        admin: old.admin,
+        organizationId: old.organizationId,
+        teamId: old.teamId,
+        ownerId: old.ownerId,
+        createdById: principal.userId ?? old.createdById,
+        source: TokenSource.ROTATION,
+        policyOrganization: old.kind === TokenKind.PERSONAL ? undefined : organization,
+        replacedTokenId: old.id,
+      });
+      await this.audit.record(ctx, manager, {
+        type: AuditEventType.TOKEN_ROTATED,
+        organizationId: old.organizationId,
+        tokenId: old.id,
+        tokenName: old.name,
+        teamId: old.teamId,
+        payload: {
+          newTokenId: created.token.id,
+          previousExpiresAt: old.expiresAt?.toISOString() ?? null,
+          expiresAt: created.token.expiresAt?.toISOString() ?? null,
+          gracePeriodSeconds: grace,
+          oldTokenRevokedAt: revokedAt.toISOString(),
+        },
+      });
+      return created;
+    });
+  }
+
+  /** The old token's lifetime from now (never, if it never expired), capped by policy and the two-year bound. */
+  private defaultExpiry(
+    old: AccessToken,
+    organization: Organization | undefined,
+    now: Date,
+  ): Date | null {
+    const lifetime = old.expiresAt ? old.expiresAt.getTime() - old.createdAt.getTime() : null;
+    const caps = [latestExpiry(now).getTime()];
+    const deadline =
+      organization && old.kind !== TokenKind.PERSONAL ? policyDeadline(organization, now) : null;
+    if (deadline) caps.push(deadline.getTime());
+    if (lifetime === null && !deadline) return null;
+    return new Date(Math.min(now.getTime() + (lifetime ?? Infinity), ...caps));
+  }
+}
