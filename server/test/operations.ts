@@ -96,3 +96,62 @@ export function errorCode(response: {
 }): string | undefined {
   return response.errors?.[0]?.extensions?.code;
 }
+
+export const ROTATE_TOKEN = `mutation RotateToken($id: ID!, $expiresAt: DateTime, $gracePeriodSeconds: Int) {
+  rotateToken(id: $id, expiresAt: $expiresAt, gracePeriodSeconds: $gracePeriodSeconds) {
+    secret token { ${TOKEN_FIELDS} replacedTokenId rotatedAt }
+  }
+}`;
+
+export const SET_POLICY = `mutation SetPolicy($organization: String!, $days: Int) {
+  setTokenExpiryPolicy(organization: $organization, maxTokenLifetimeDays: $days) { name maxTokenLifetimeDays }
+}`;
+
+export const AUDIT_EVENTS = `query AuditEvents($filter: AuditEventFilter!, $first: Int, $after: String) {
+  auditEvents(filter: $filter, first: $first, after: $after) {
+    totalCount
+    pageInfo { hasNextPage endCursor }
+    edges { cursor node { id type createdAt actorLogin actorTokenId actorTokenName actorTokenKind tokenId tokenName team { name } organization { name } ip userAgent requestId payload } }
+  }
+}`;
+
+export interface AuditNode {
+  id: string;
+  type: string;
+  createdAt: string;
+  actorLogin: string | null;
+  actorTokenId: string | null;
+  actorTokenName: string | null;
+  actorTokenKind: string | null;
+  tokenId: string | null;
+  tokenName: string | null;
+  team: { name: string } | null;
+  organization: { name: string } | null;
+  ip: string | null;
+  userAgent: string | null;
+  requestId: string | null;
+  payload: Record<string, unknown> | null;
+}
+
+export interface AuditEventsResult {
+  auditEvents: {
+    totalCount: number;
+    pageInfo: { hasNextPage: boolean; endCursor: string | null };
+    edges: { cursor: string; node: AuditNode }[];
+  };
+}
+
+/** The organization's audit events, newest first, as the admin sees them. */
+export async function auditTrail(
+  server: TestServer,
+  secret: string,
+  filter: Record<string, unknown>,
+): Promise<AuditNode[]> {
+  const response = await server.gql<AuditEventsResult>(
+    AUDIT_EVENTS,
+    { filter, first: 500 },
+    secret,
+  );
+  if (response.errors) throw new Error(`auditEvents failed: ${JSON.stringify(response.errors)}`);
+  return response.data!.auditEvents.edges.map((e) => e.node);
+}

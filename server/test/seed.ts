@@ -51,6 +51,12 @@ export class SeededOrg {
     return name;
   }
 
+  /** A second token for the ADMIN that expires in `days`, for organizations with a lifetime cap. */
+  async adminTokenFor(days: number): Promise<string> {
+    const expiresAt = new Date(this.server.clock.now().getTime() + days * 86_400_000);
+    return personalToken(this.server, this.admin.login, uniqueName("capped"), expiresAt);
+  }
+
   async addToTeam(team: string, person: Person, role: TeamRole = TeamRole.MEMBER): Promise<void> {
     const added = await this.server.gql(
       `mutation($organization: String!, $team: String!, $login: String!, $role: TeamRole!) {
@@ -80,10 +86,12 @@ export async function personalToken(
   server: TestServer,
   login: string,
   name = "seed",
+  expiresAt: Date | null = null,
 ): Promise<string> {
   const created = await server.lapse.services.bootstrap.userToken(operatorContext(server), {
     login,
     name,
+    expiresAt,
   });
   return created.secret;
 }

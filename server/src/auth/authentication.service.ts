@@ -1,7 +1,6 @@
 import type { DataSource } from "typeorm";
 import type { Clock } from "../clock";
 import type { Logger } from "../logger";
-import { createLoaders } from "../loaders";
 import { PolicyRefusal, breaksPolicy } from "../modules/organization/token-policy";
 import { AccessToken } from "../modules/token/access-token.entity";
 import { TokenKind, TokenStatus } from "../modules/token/token.types";
@@ -74,7 +73,6 @@ export class AuthenticationService {
           ...origin,
           clock: this.clock,
           principal: principalFor(token),
-          loaders: createLoaders(this.dataSource),
         },
         token,
         refusal.reason as "revoked" | "expired" | "policy",

@@ -1,6 +1,7 @@
 import { v7 as uuidv7 } from "uuid";
 import type { EntityManager } from "typeorm";
 import type { RequestContext } from "../../context";
+import { User } from "../user/user.entity";
 import { AuditEvent } from "./audit-event.entity";
 import type { AuditEventType } from "./audit.types";
 
@@ -18,7 +19,7 @@ export interface AuditRecord {
 /** What an audit event needs to know of the request; a RequestContext has it all. */
 export type AuditContext = Pick<
   RequestContext,
-  "clock" | "principal" | "ip" | "userAgent" | "requestId" | "loaders"
+  "clock" | "principal" | "ip" | "userAgent" | "requestId"
 >;
 
 export class AuditService {
@@ -34,8 +35,10 @@ export class AuditService {
     const actor = ctx.principal;
     const actorUserId = actor?.userId ?? record.actorUserId ?? null;
     // With no principal (first-run bootstrap, the CLI) the user agent names the operator tool.
+    // Read through the transaction's own connection: a second connection from the pool here could
+    // wait forever behind transactions that wait on this one's locks.
     const actorLogin = actorUserId
-      ? ((await ctx.loaders.user.load(actorUserId))?.login ?? null)
+      ? ((await manager.findOneBy(User, { id: actorUserId }))?.login ?? null)
       : null;
     const event = manager.create(AuditEvent, {
       id: uuidv7(),

@@ -1,6 +1,7 @@
 import type { DataSource } from "typeorm";
 import type { RequestContext } from "../../context";
-import { forbidden } from "../../errors/lapse-error";
+import { requirePrincipal } from "../../auth/principal";
+import { LapseError, forbidden } from "../../errors/lapse-error";
 import { assertValid } from "../../errors/validation";
 import type { AuditService } from "../audit/audit.service";
 import { AuditEventType } from "../audit/audit.types";
@@ -10,6 +11,7 @@ import type { TokenExpiryPolicyPreview } from "../token/token.objects";
 import { Organization } from "./organization.entity";
 import { TokenExpiryPolicyArgs } from "./organization.inputs";
 import type { OrganizationService } from "./organization.service";
+import { breaksPolicy } from "./token-policy";
 
 const PREVIEW_LIMIT = 100;
 
@@ -24,7 +26,8 @@ export class ExpiryPolicyService {
 
   /**
    * Sets or clears the cap. ADMINs who are people only: no machine token may loosen the policy that
-   * governs machine tokens. Throws NOT_FOUND, FORBIDDEN, BAD_USER_INPUT.
+   * governs machine tokens. A cap the caller's own token breaks is refused rather than locking them
+   * out. Throws NOT_FOUND, FORBIDDEN, BAD_USER_INPUT, POLICY_VIOLATION.
    */
   async set(ctx: RequestContext, input: TokenExpiryPolicyArgs): Promise<Organization> {
     const args = await assertValid(TokenExpiryPolicyArgs, input);
@@ -36,6 +39,17 @@ export class ExpiryPolicyService {
         );
       }
       const organization = access.organization;
+      const proposed = Object.assign(new Organization(), organization, {
+        maxTokenLifetimeDays: args.maxTokenLifetimeDays ?? null,
+      });
+      const caller = requirePrincipal(ctx).token;
+      if (breaksPolicy(caller, proposed, ctx.clock.now())) {
+        throw new LapseError(
+          "POLICY_VIOLATION",
+          `The token you are using does not expire within ${args.maxTokenLifetimeDays} days, so this cap would lock it out of ${organization.name}; ` +
+            `sign in with a token that expires within ${args.maxTokenLifetimeDays} days and set the policy again.`,
+        );
+      }
       const previous = organization.maxTokenLifetimeDays;
       organization.maxTokenLifetimeDays = args.maxTokenLifetimeDays ?? null;
       await manager.update(Organization, organization.id, {
