@@ -49,7 +49,10 @@ export class TeamService {
         if (!access.canAdminister)
           throw forbidden(`Only ADMINs of ${args.organization} can create teams.`);
         if (
-          await manager.existsBy(Team, { organizationId: access.organization.id, activeName: args.name })
+          await manager.existsBy(Team, {
+            organizationId: access.organization.id,
+            activeName: args.name,
+          })
         ) {
           throw clash();
         }

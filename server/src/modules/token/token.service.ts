@@ -196,10 +196,13 @@ export class TokenService {
       tokenId: token.id,
       tokenName: token.name,
       teamId: token.teamId,
+      actorUserId: spec.actorUserId,
       payload: {
         kind: token.kind,
+        source: token.source,
         expiresAt: token.expiresAt?.toISOString() ?? null,
         admin: token.admin,
+        ...(token.replacedTokenId ? { replacedTokenId: token.replacedTokenId } : {}),
       },
     });
     return { token, secret };
