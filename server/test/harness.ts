@@ -152,3 +152,36 @@ export function describeEachStore(name: string, suite: (server: TestServer) => v
     });
   }
 }
+
+/**
+ * Every row that belongs to one organization, as JSON, without use bookkeeping (lastUsedAt): "did
+ * anything change" for one tenant.
+ */
+export async function tenantSnapshot(server: TestServer, organization: string): Promise<string> {
+  const org = "(SELECT id FROM organizations WHERE name = ?)";
+  const queries: [string, number][] = [
+    ["SELECT * FROM organizations WHERE name = ?", 1],
+    [`SELECT * FROM memberships WHERE organization_id = ${org} ORDER BY id`, 1],
+    [`SELECT * FROM teams WHERE organization_id = ${org} ORDER BY id`, 1],
+    [
+      `SELECT * FROM team_memberships WHERE team_id IN (SELECT id FROM teams WHERE organization_id = ${org}) ORDER BY id`,
+      1,
+    ],
+    [`SELECT * FROM invitations WHERE organization_id = ${org} ORDER BY id`, 1],
+    [
+      `SELECT * FROM access_tokens WHERE organization_id = ${org} OR owner_id IN (SELECT user_id FROM memberships WHERE organization_id = ${org}) ORDER BY id`,
+      2,
+    ],
+    [`SELECT * FROM audit_events WHERE organization_id = ${org} ORDER BY id`, 1],
+  ];
+  const parts: unknown[] = [];
+  for (const [sql, uses] of queries) {
+    const rows: Record<string, unknown>[] = await server.dataSource.query(
+      sql,
+      Array(uses).fill(organization),
+    );
+    // Use bookkeeping moves with every authenticated request; it is not a change.
+    parts.push(rows.map(({ last_used_at: _used, last_refused_at: _refused, ...row }) => row));
+  }
+  return JSON.stringify(parts);
+}

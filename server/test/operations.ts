@@ -48,8 +48,8 @@ export const REVOKE_TOKEN = `mutation RevokeToken($id: ID!) { revokeToken(id: $i
 
 export const TOKEN = `query Token($id: ID!) { token(id: $id) { ${TOKEN_FIELDS} } }`;
 
-export const TOKENS = `query Tokens($filter: TokenFilter, $first: Int, $after: String) {
-  tokens(filter: $filter, first: $first, after: $after) {
+export const TOKENS = `query Tokens($filter: TokenFilter, $orderBy: TokenOrder, $first: Int, $after: String) {
+  tokens(filter: $filter, orderBy: $orderBy, first: $first, after: $after) {
     totalCount
     pageInfo { hasNextPage endCursor }
     edges { cursor node { ${TOKEN_FIELDS} } }
