@@ -155,14 +155,9 @@ describeEachStore("every audited change", (server) => {
       const spy = vi
         .spyOn(server.lapse.services.audit, "record")
         .mockRejectedValue(new Error("disk full"));
-      let response;
-      let attempts = 0;
-      try {
-        response = await server.gql(document, variables, secret);
-        attempts = spy.mock.calls.length;
-      } finally {
-        spy.mockRestore();
-      }
+      const response = await server.gql(document, variables, secret);
+      const attempts = spy.mock.calls.length;
+      spy.mockRestore();
       expect.soft(errorCode(response), name).toBe("INTERNAL_SERVER_ERROR");
       expect.soft(attempts, `${name} tried to audit`).toBeGreaterThan(0);
       expect
