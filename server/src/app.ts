@@ -8,6 +8,9 @@ import { AuthenticationService } from "./auth/authentication.service";
 import type { Clock } from "./clock";
 import type { RequestContext } from "./context";
 import { auditCsvRoutes } from "./modules/audit/audit-csv.route";
+import { oidcRoutes } from "./modules/oidc/oidc.routes";
+import { tokenRoutes } from "./modules/token/token.routes";
+import { OPENAPI_DOCUMENT } from "./http/openapi";
 import { requestContextFactory } from "./http/request-context";
 import { refuseAsRest } from "./http/rest";
 import { formatError } from "./errors/format-error";
@@ -60,16 +63,24 @@ export async function createApp(options: AppOptions): Promise<LapseApp> {
     authenticate(auth, logger),
     expressMiddleware(apollo, { context: async ({ req, res }) => contextFor(req, res) }),
   );
-  app.use("/api", authenticate(auth, logger, refuseAsRest));
+  app.use("/api", express.json({ limit: "1mb" }), authenticate(auth, logger, refuseAsRest));
   app.use(auditCsvRoutes(contextFor));
+  app.use(tokenRoutes(contextFor));
+  app.use(oidcRoutes(contextFor));
+  app.get("/api/openapi.json", (_req, res) => {
+    res.json(OPENAPI_DOCUMENT);
+  });
+  app.use("/api", (_req, res) => {
+    res.status(404).json({ code: 404, message: "No such API route.", error: "NOT_FOUND" });
+  });
   if (options.webDir) app.use(webRoutes(options.webDir));
   app.use(jsonErrors(logger));
   return { app, services, stop: () => apollo.stop() };
 }
 
-/** Errors Express itself meets (a body that is not JSON, one too large) answered as GraphQL-shaped JSON. */
+/** Errors Express itself meets (a body that is not JSON, one too large), in the shape of the route family. */
 function jsonErrors(logger: Logger): ErrorRequestHandler {
-  return (error: { status?: number; statusCode?: number; type?: string }, _req, res, _next) => {
+  return (error: { status?: number; statusCode?: number; type?: string }, req, res, _next) => {
     const status = error.status ?? error.statusCode ?? 500;
     const requestId = res.locals.requestId as string;
     if (status >= 500) logger.error({ err: error, requestId }, "unexpected error");

@@ -2,6 +2,9 @@ import type { DataSource } from "typeorm";
 import { RefusalRecorder } from "./auth/refusal-recorder";
 import type { Logger } from "./logger";
 import { InvitationService } from "./modules/invitation/invitation.service";
+import { OidcExchangeService } from "./modules/oidc/oidc-exchange.service";
+import { OidcIssuerService } from "./modules/oidc/oidc-issuer.service";
+import { OidcKeyResolver } from "./modules/oidc/oidc-keys";
 import { ExpiryPolicyService } from "./modules/organization/expiry-policy.service";
 import { TokenRotationService } from "./modules/token/token-rotation.service";
 import { AuditQueryService } from "./modules/audit/audit-query.service";
@@ -25,6 +28,7 @@ export function createServices(dataSource: DataSource, logger: Logger) {
   const tokenAccess = new TokenAccessPolicy();
   const tokens = new TokenService(dataSource, audit, organizations, teams, tokenAccess);
   const tokenList = new TokenListService(dataSource, organizations);
+  const oidcIssuers = new OidcIssuerService(dataSource, audit, organizations);
   return {
     audit,
     users,
@@ -38,6 +42,14 @@ export function createServices(dataSource: DataSource, logger: Logger) {
     refusals: new RefusalRecorder(dataSource, audit, logger),
     auditQuery: new AuditQueryService(dataSource, organizations),
     expirySweep: new ExpirySweepService(dataSource, audit),
+    oidcIssuers,
+    oidcExchange: new OidcExchangeService(
+      dataSource,
+      audit,
+      oidcIssuers,
+      tokens,
+      new OidcKeyResolver(),
+    ),
     viewer: new ViewerService(),
     bootstrap: new BootstrapService(dataSource, organizations, tokens, users),
   };

@@ -1,5 +1,7 @@
 import { AuditEvent } from "../modules/audit/audit-event.entity";
 import { Invitation } from "../modules/invitation/invitation.entity";
+import { OidcIssuer } from "../modules/oidc/oidc-issuer.entity";
+import { OidcJti } from "../modules/oidc/oidc-jti.entity";
 import { Membership } from "../modules/organization/membership.entity";
 import { Organization } from "../modules/organization/organization.entity";
 import { TeamMembership } from "../modules/team/team-membership.entity";
@@ -16,4 +18,6 @@ export const ENTITIES = [
   AccessToken,
   AuditEvent,
   Invitation,
+  OidcIssuer,
+  OidcJti,
 ];

@@ -4,10 +4,16 @@ import type { RequestContext } from "../context";
 import { toGraphQLError } from "../errors/error-middleware";
 import { ERROR_HTTP_STATUS, type ErrorCode } from "../errors/lapse-error";
 
-/** REST errors: `{code, message}` with the code's HTTP status. */
-export const refuseAsRest: Refuse = (res, error) => {
-  res.status(error.httpStatus).json({ code: error.code, message: error.message });
-};
+/**
+ * REST errors in Pulumi Cloud's shape, `{code, message}` with `code` the HTTP status, plus Lapse's
+ * own `error` code and the request id to quote.
+ */
+function sendError(res: Response, status: number, error: string, message: string): void {
+  res.status(status).json({ code: status, message, error, requestId: res.locals.requestId });
+}
+
+export const refuseAsRest: Refuse = (res, error) =>
+  sendError(res, error.httpStatus, error.code, error.message);
 
 /**
  * A thin REST handler: builds the request context, runs `handle`, and answers any error as `{code,
@@ -30,7 +36,7 @@ export function restHandler(
         res.destroy();
         return;
       }
-      res.status(status).json({ code, message: mapped.message, requestId: ctx.requestId });
+      sendError(res, status, code, mapped.message);
     }
   };
 }

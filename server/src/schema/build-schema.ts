@@ -4,6 +4,7 @@ import { buildSchema } from "type-graphql";
 import { ErrorMiddleware } from "../errors/error-middleware";
 import { AuditResolver } from "../modules/audit/audit.resolver";
 import { InvitationResolver } from "../modules/invitation/invitation.resolver";
+import { OidcResolver } from "../modules/oidc/oidc.resolver";
 import { OrganizationResolver } from "../modules/organization/organization.resolver";
 import { TeamResolver } from "../modules/team/team.resolver";
 import { TokenResolver } from "../modules/token/token.resolver";
@@ -20,6 +21,7 @@ export function buildLapseSchema(): Promise<GraphQLSchema> {
       TeamResolver,
       InvitationResolver,
       AuditResolver,
+      OidcResolver,
     ],
     scalarsMap: [{ type: Date, scalar: DateTimeScalar }],
     // Services validate their own input (assertValid), so GraphQL, REST and the CLI share one set of rules.

@@ -169,6 +169,8 @@ export class InitialSchema1764115200000 implements MigrationInterface {
           c.ref("created_by_id", true),
           c.str("name_key", 40, true),
           c.ref("replaced_token_id", true),
+          c.ref("oidc_issuer_id", true),
+          c.str("oidc_subject", 255, true),
           c.time("created_at"),
           c.time("expires_at"),
           c.time("revoked_at", true),
@@ -244,6 +246,52 @@ export class InitialSchema1764115200000 implements MigrationInterface {
     );
     await queryRunner.createTable(
       new Table({
+        name: "oidc_issuers",
+        engine,
+        columns: [
+          c.id(),
+          c.ref("organization_id"),
+          c.str("name", 40),
+          c.str("url", 512),
+          c.longText("jwks"),
+          { name: "max_expiration_seconds", type: "int", isNullable: false },
+          c.longText("policies"),
+          c.time("created_at"),
+          c.time("updated_at"),
+        ],
+        indices: [
+          new TableIndex({
+            name: "uq_oidc_issuers_org_name",
+            columnNames: ["organization_id", "name"],
+            isUnique: true,
+          }),
+          new TableIndex({
+            name: "uq_oidc_issuers_org_url",
+            columnNames: ["organization_id", "url"],
+            isUnique: true,
+          }),
+        ],
+        foreignKeys: [fk("organization_id", "organizations")],
+      }),
+    );
+    // Each JWT id is accepted once per issuer, across every instance; rows go once the JWT has expired.
+    await queryRunner.createTable(
+      new Table({
+        name: "oidc_jtis",
+        engine,
+        columns: [c.id(), c.ref("issuer_id"), c.str("jti_digest", 64), c.time("expires_at")],
+        indices: [
+          new TableIndex({
+            name: "uq_oidc_jtis_issuer_jti",
+            columnNames: ["issuer_id", "jti_digest"],
+            isUnique: true,
+          }),
+          new TableIndex({ name: "ix_oidc_jtis_expiry", columnNames: ["expires_at"] }),
+        ],
+      }),
+    );
+    await queryRunner.createTable(
+      new Table({
         name: "invitations",
         engine,
         columns: [
@@ -312,6 +360,8 @@ export class InitialSchema1764115200000 implements MigrationInterface {
     for (const table of [
       "audit_events",
       "invitations",
+      "oidc_jtis",
+      "oidc_issuers",
       "access_tokens",
       "team_memberships",
       "teams",

@@ -263,7 +263,7 @@ describeEachStore("the audit trail", (server) => {
     const member = await org.member();
     const refused = await fetch(url, { headers: { authorization: `Bearer ${member.secret}` } });
     expect(refused.status).toBe(403);
-    expect(await refused.json()).toMatchObject({ code: "FORBIDDEN" });
+    expect(await refused.json()).toMatchObject({ code: 403, error: "FORBIDDEN" });
     expect((await fetch(url)).status).toBe(401);
     const badType = await fetch(`${url},NOPE`, {
       headers: { authorization: `token ${org.admin.secret}` },
@@ -276,6 +276,6 @@ describeEachStore("the audit trail", (server) => {
     const flipped = org.admin.secret.slice(0, -1) + (org.admin.secret.endsWith("a") ? "b" : "a");
     const unauthenticated = await fetch(url, { headers: { authorization: `token ${flipped}` } });
     expect(unauthenticated.status).toBe(401);
-    expect(await unauthenticated.json()).toMatchObject({ code: "UNAUTHENTICATED" });
+    expect(await unauthenticated.json()).toMatchObject({ code: 401, error: "UNAUTHENTICATED" });
   });
 });

@@ -38,6 +38,12 @@ export class TeamService {
     return team;
   }
 
+  /** The team `name` of an organization the caller is a member of. Throws NOT_FOUND. */
+  async get(ctx: RequestContext, organization: string, name: string): Promise<Team> {
+    const access = await this.organizations.access(ctx, organization);
+    return this.find(this.dataSource.manager, access, name);
+  }
+
   /** Creates a team. Organization ADMINs only. Throws NOT_FOUND, FORBIDDEN, CONFLICT. */
   async create(ctx: RequestContext, input: CreateTeamArgs): Promise<Team> {
     const args = await assertValid(CreateTeamArgs, input);

@@ -70,6 +70,17 @@ export class AccessToken {
   @Column({ name: "name_key", type: "varchar", length: 40, nullable: true })
   nameKey: string | null;
 
+  /** For tokens minted by OIDC exchange: the trusted issuer and the JWT's subject. */
+  @RefColumn("oidc_issuer_id", { nullable: true })
+  oidcIssuerId: string | null;
+
+  @Field(() => String, {
+    nullable: true,
+    description: "The OIDC subject (sub) a token minted by exchange was issued for.",
+  })
+  @Column({ name: "oidc_subject", type: "varchar", length: 255, nullable: true })
+  oidcSubject: string | null;
+
   @Field(() => ID, { nullable: true, description: "The token this one replaced by rotation." })
   @RefColumn("replaced_token_id", { nullable: true })
   replacedTokenId: string | null;

@@ -1,11 +1,14 @@
 import type { DataSource } from "typeorm";
 import type { AuditContext, AuditService } from "../audit/audit.service";
 import { AuditEventType } from "../audit/audit.types";
+import { OidcJti } from "../oidc/oidc-jti.entity";
 import { AccessToken } from "./access-token.entity";
 
 /** The sweep runs this often, so each TOKEN_EXPIRED event lands within a minute of its expiresAt. */
 export const SWEEP_INTERVAL_MS = 30_000;
 const BATCH = 500;
+/** Past a JWT's exp plus the verifier's leeway it is refused anyway; its jti row can go. */
+const JTI_RETENTION_AFTER_EXPIRY_MS = 5 * 60_000;
 
 /**
  * Writes TOKEN_EXPIRED once per lapsed token, so the trail shows what lapsed and when. It decides
@@ -18,9 +21,20 @@ export class ExpirySweepService {
     private readonly audit: AuditService,
   ) {}
 
-  /** Records the tokens lapsed as of now; returns how many events it wrote. */
+  /**
+   * Records the tokens lapsed as of now (returns how many events it wrote), and forgets OIDC JWT ids
+   * whose JWTs can no longer be presented.
+   */
   async sweep(ctx: AuditContext): Promise<number> {
     const now = ctx.clock.now();
+    await this.dataSource.manager
+      .createQueryBuilder()
+      .delete()
+      .from(OidcJti)
+      .where("expires_at < :cutoff", {
+        cutoff: new Date(now.getTime() - JTI_RETENTION_AFTER_EXPIRY_MS),
+      })
+      .execute();
     let written = 0;
     for (;;) {
       const lapsed = await this.dataSource.manager

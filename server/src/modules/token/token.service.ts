@@ -39,6 +39,8 @@ export interface TokenSpec {
   /** The organization whose lifetime policy the expiry must meet (team and organization tokens). */
   policyOrganization?: Organization;
   replacedTokenId?: string | null;
+  oidcIssuerId?: string | null;
+  oidcSubject?: string | null;
   /** Who the audit trail names when no token authenticated the request (e.g. redeeming an invitation). */
   actorUserId?: string;
 }
@@ -163,6 +165,8 @@ export class TokenService {
       createdById: spec.createdById ?? null,
       nameKey: spec.name,
       replacedTokenId: spec.replacedTokenId ?? null,
+      oidcIssuerId: spec.oidcIssuerId ?? null,
+      oidcSubject: spec.oidcSubject ?? null,
       createdAt: now,
       expiresAt: spec.expiresAt ?? null,
       revokedAt: null,

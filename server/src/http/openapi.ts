@@ -1,0 +1,298 @@
+/**
+ * OpenAPI 3.1 description of the REST routes (served at /api/openapi.json). A test sends a request
+ * to every route and checks each answer against the schema given here for its status.
+ */
+const ref = (name: string) => ({ $ref: `#/components/schemas/${name}` });
+const json = (schema: object) => ({ content: { "application/json": { schema } } });
+const error = (description: string) => ({ description, ...json(ref("Error")) });
+const errors = {
+  "400": error("Bad input; nothing changed."),
+  "401": error("Missing, unknown, revoked or expired token."),
+  "403": error("Not allowed, or the edition or lifetime policy refuses it."),
+  "404": error("No such organization, team, token or issuer that you can see."),
+};
+const org = { name: "org", in: "path", required: true, schema: { type: "string" } };
+const team = { name: "team", in: "path", required: true, schema: { type: "string" } };
+const id = { name: "id", in: "path", required: true, schema: { type: "string" } };
+const showExpired = {
+  name: "show_expired",
+  in: "query",
+  required: false,
+  schema: { type: "string", enum: ["true", "false"] },
+};
+const accept = {
+  name: "Accept",
+  in: "header",
+  required: false,
+  description: "application/vnd.pulumi+8 is accepted and ignored.",
+  schema: { type: "string" },
+};
+
+function tokenRoutes(scope: string, parameters: object[]) {
+  return {
+    get: {
+      summary: `List ${scope} tokens (expired ones only with show_expired=true)`,
+      parameters: [...parameters, showExpired, accept],
+      responses: { "200": { description: "The tokens", ...json(ref("TokenList")) }, ...errors },
+    },
+    post: {
+      summary: `Create a ${scope} token; the secret is in tokenValue, shown once`,
+      parameters: [...parameters, accept],
+      requestBody: { required: true, ...json(ref("CreateTokenRequest")) },
+      responses: {
+        "200": { description: "Created", ...json(ref("CreateTokenResponse")) },
+        "409": error("The name is taken."),
+        ...errors,
+      },
+    },
+  };
+}
+
+const revoke = (parameters: object[]) => ({
+  delete: {
+    summary: "Revoke a token",
+    parameters: [...parameters, id, accept],
+    responses: { "204": { description: "Revoked (or already revoked)" }, ...errors },
+  },
+});
+
+export const OPENAPI_DOCUMENT = {
+  openapi: "3.1.0",
+  info: {
+    title: "Lapse REST API",
+    version: "1.0.0",
+    description:
+      "Pulumi Cloud-shaped token routes and OIDC token exchange. Authenticate with `Authorization: token <secret>`.",
+  },
+  components: {
+    securitySchemes: { token: { type: "apiKey", in: "header", name: "Authorization" } },
+    schemas: {
+      Error: {
+        type: "object",
+        required: ["code", "message", "error"],
+        properties: {
+          code: { type: "integer", description: "The HTTP status" },
+          message: { type: "string" },
+          error: { type: "string", description: "Lapse's error code, e.g. FORBIDDEN" },
+          requestId: { type: "string" },
+        },
+      },
+      Token: {
+        type: "object",
+        required: [
+          "id",
+          "name",
+          "description",
+          "created",
+          "lastUsed",
+          "expires",
+          "admin",
+          "createdBy",
+        ],
+        additionalProperties: false,
+        properties: {
+          id: { type: "string" },
+          name: { type: "string" },
+          description: { type: "string" },
+          created: { type: "string", format: "date-time" },
+          lastUsed: { type: "integer", description: "Unix seconds; 0: never used" },
+          expires: { type: "integer", description: "Unix seconds; 0: never expires" },
+          admin: { type: "boolean" },
+          createdBy: { type: "string", description: "Login of the creator; empty when none" },
+        },
+      },
+      TokenList: {
+        type: "object",
+        required: ["tokens"],
+        additionalProperties: false,
+        properties: { tokens: { type: "array", items: ref("Token") } },
+      },
+      CreateTokenRequest: {
+        type: "object",
+        required: ["name"],
+        properties: {
+          name: { type: "string", minLength: 1, maxLength: 40 },
+          description: { type: "string", maxLength: 1024 },
+          expires: { type: "integer", minimum: 0, description: "Unix seconds; 0 or absent: never" },
+          admin: { type: "boolean", description: "Organization tokens only" },
+        },
+      },
+      CreateTokenResponse: {
+        type: "object",
+        required: ["id", "tokenValue"],
+        additionalProperties: false,
+        properties: { id: { type: "string" }, tokenValue: { type: "string" } },
+      },
+      OidcPolicy: {
+        type: "object",
+        required: ["decision", "tokenType", "rules"],
+        properties: {
+          decision: { enum: ["ALLOW", "DENY"] },
+          tokenType: { enum: ["ORGANIZATION", "TEAM", "PERSONAL"] },
+          team: { type: ["string", "null"] },
+          login: { type: ["string", "null"] },
+          admin: { type: ["boolean", "null"] },
+          rules: {
+            type: "array",
+            items: {
+              type: "object",
+              required: ["claim", "pattern"],
+              properties: { claim: { type: "string" }, pattern: { type: "string" } },
+            },
+          },
+        },
+      },
+      OidcIssuer: {
+        type: "object",
+        required: [
+          "id",
+          "name",
+          "url",
+          "maxExpirationSeconds",
+          "hasStaticJwks",
+          "policies",
+          "created",
+          "modified",
+        ],
+        additionalProperties: false,
+        properties: {
+          id: { type: "string" },
+          name: { type: "string" },
+          url: { type: "string" },
+          maxExpirationSeconds: { type: "integer" },
+          hasStaticJwks: { type: "boolean" },
+          policies: { type: "array", items: ref("OidcPolicy") },
+          created: { type: "string", format: "date-time" },
+          modified: { type: "string", format: "date-time" },
+        },
+      },
+      OidcIssuerList: {
+        type: "object",
+        required: ["oidcIssuers"],
+        additionalProperties: false,
+        properties: { oidcIssuers: { type: "array", items: ref("OidcIssuer") } },
+      },
+      OidcIssuerRequest: {
+        type: "object",
+        properties: {
+          name: { type: "string" },
+          url: { type: "string", description: "https, or http on loopback only" },
+          jwks: { description: "A static JWKS (object or JSON text)" },
+          maxExpirationSeconds: { type: "integer", minimum: 60, maximum: 90000 },
+        },
+      },
+      TokenExchangeRequest: {
+        type: "object",
+        required: ["grant_type", "audience", "subject_token", "requested_token_type"],
+        properties: {
+          grant_type: { const: "urn:ietf:params:oauth:grant-type:token-exchange" },
+          audience: { type: "string", description: "urn:lapse:org:<organization>" },
+          subject_token: { type: "string" },
+          subject_token_type: { const: "urn:ietf:params:oauth:token-type:id_token" },
+          requested_token_type: {
+            enum: [
+              "urn:lapse:token-type:access_token:organization",
+              "urn:lapse:token-type:access_token:team",
+              "urn:lapse:token-type:access_token:personal",
+            ],
+          },
+          scope: { type: "string", description: "team:<name>, user:<login> or admin" },
+          expiration: { type: "integer", minimum: 1 },
+        },
+      },
+      TokenExchangeResponse: {
+        type: "object",
+        required: ["access_token", "issued_token_type", "token_type", "expires_in"],
+        additionalProperties: false,
+        properties: {
+          access_token: { type: "string" },
+          issued_token_type: { type: "string" },
+          token_type: { const: "token" },
+          expires_in: { type: "integer" },
+        },
+      },
+      OAuthError: {
+        type: "object",
+        required: ["error", "error_description"],
+        additionalProperties: false,
+        properties: {
+          error: {
+            enum: [
+              "invalid_request",
+              "invalid_grant",
+              "unauthorized_client",
+              "invalid_target",
+              "temporarily_unavailable",
+            ],
+          },
+          error_description: { type: "string" },
+        },
+      },
+    },
+  },
+  security: [{ token: [] }],
+  paths: {
+    "/api/user/tokens": tokenRoutes("personal", []),
+    "/api/user/tokens/{id}": revoke([]),
+    "/api/orgs/{org}/tokens": tokenRoutes("organization", [org]),
+    "/api/orgs/{org}/tokens/{id}": revoke([org]),
+    "/api/orgs/{org}/teams/{team}/tokens": tokenRoutes("team", [org, team]),
+    "/api/orgs/{org}/teams/{team}/tokens/{id}": revoke([org, team]),
+    "/api/orgs/{org}/oidc/issuers": {
+      get: {
+        summary: "List OIDC issuers (ADMINs and AUDITORs)",
+        parameters: [org],
+        responses: {
+          "200": { description: "The issuers", ...json(ref("OidcIssuerList")) },
+          ...errors,
+        },
+      },
+      post: {
+        summary: "Register an OIDC issuer (ADMINs with a personal token)",
+        parameters: [org],
+        requestBody: { required: true, ...json(ref("OidcIssuerRequest")) },
+        responses: {
+          "201": { description: "Registered", ...json(ref("OidcIssuer")) },
+          "409": error("The name or url is taken."),
+          ...errors,
+        },
+      },
+    },
+    "/api/orgs/{org}/oidc/issuers/{id}": {
+      get: {
+        summary: "Read an OIDC issuer",
+        parameters: [org, id],
+        responses: { "200": { description: "The issuer", ...json(ref("OidcIssuer")) }, ...errors },
+      },
+      patch: {
+        summary: "Change an OIDC issuer",
+        parameters: [org, id],
+        requestBody: { required: true, ...json(ref("OidcIssuerRequest")) },
+        responses: { "200": { description: "Changed", ...json(ref("OidcIssuer")) }, ...errors },
+      },
+      delete: {
+        summary: "Remove an OIDC issuer",
+        parameters: [org, id],
+        responses: { "204": { description: "Removed" }, ...errors },
+      },
+    },
+    "/api/oauth/token": {
+      post: {
+        summary: "RFC 8693 token exchange: an OIDC JWT for a short-lived Lapse token",
+        security: [],
+        requestBody: {
+          required: true,
+          content: {
+            "application/json": { schema: ref("TokenExchangeRequest") },
+            "application/x-www-form-urlencoded": { schema: ref("TokenExchangeRequest") },
+          },
+        },
+        responses: {
+          "200": { description: "The token", ...json(ref("TokenExchangeResponse")) },
+          "400": { description: "Refused (RFC 6749 error)", ...json(ref("OAuthError")) },
+          "503": { description: "The issuer's keys are unavailable", ...json(ref("OAuthError")) },
+        },
+      },
+    },
+  },
+} as const;

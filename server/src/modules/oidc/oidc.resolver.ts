@@ -1,0 +1,89 @@
+import { Arg, Args, Ctx, FieldResolver, Mutation, Query, Resolver, Root } from "type-graphql";
+import type { RequestContext } from "../../context";
+import { OidcIssuer } from "./oidc-issuer.entity";
+import { OidcPolicy } from "./oidc-policy";
+import {
+  ExchangeOidcTokenArgs,
+  OidcIssuerIdArgs,
+  RegisterOidcIssuerArgs,
+  SetOidcIssuerPoliciesArgs,
+  UpdateOidcIssuerArgs,
+} from "./oidc.inputs";
+import { ExchangedToken } from "./oidc.objects";
+
+@Resolver(() => OidcIssuer)
+export class OidcResolver {
+  @Query(() => [OidcIssuer], { description: "ADMINs and AUDITORs." })
+  oidcIssuers(@Ctx() ctx: RequestContext, @Arg("organization", () => String) organization: string) {
+    return ctx.services.oidcIssuers.list(ctx, organization);
+  }
+
+  @Query(() => OidcIssuer, { nullable: true })
+  oidcIssuer(@Ctx() ctx: RequestContext, @Args(() => OidcIssuerIdArgs) { id }: OidcIssuerIdArgs) {
+    return ctx.services.oidcIssuers.get(ctx, id);
+  }
+
+  @Mutation(() => OidcIssuer, { description: "ADMINs signed in with a personal token." })
+  registerOidcIssuer(
+    @Ctx() ctx: RequestContext,
+    @Args(() => RegisterOidcIssuerArgs) args: RegisterOidcIssuerArgs,
+  ) {
+    return ctx.services.oidcIssuers.register(ctx, args);
+  }
+
+  @Mutation(() => OidcIssuer, { description: "ADMINs signed in with a personal token." })
+  updateOidcIssuer(
+    @Ctx() ctx: RequestContext,
+    @Args(() => UpdateOidcIssuerArgs) args: UpdateOidcIssuerArgs,
+  ) {
+    return ctx.services.oidcIssuers.update(ctx, args);
+  }
+
+  @Mutation(() => OidcIssuer, {
+    description: "ADMINs signed in with a personal token. Returns the removed issuer.",
+  })
+  deleteOidcIssuer(
+    @Ctx() ctx: RequestContext,
+    @Args(() => OidcIssuerIdArgs) { id }: OidcIssuerIdArgs,
+  ) {
+    return ctx.services.oidcIssuers.delete(ctx, id);
+  }
+
+  @Mutation(() => OidcIssuer, { description: "Replaces the issuer's policies. Deny by default." })
+  setOidcIssuerPolicies(
+    @Ctx() ctx: RequestContext,
+    @Args(() => SetOidcIssuerPoliciesArgs) args: SetOidcIssuerPoliciesArgs,
+  ) {
+    return ctx.services.oidcIssuers.setPolicies(ctx, args);
+  }
+
+  @Mutation(() => ExchangedToken, {
+    description:
+      "Trades an OIDC JWT for a short-lived Lapse token; the same exchange as POST /api/oauth/token.",
+  })
+  exchangeOidcToken(
+    @Ctx() ctx: RequestContext,
+    @Args(() => ExchangeOidcTokenArgs) args: ExchangeOidcTokenArgs,
+  ) {
+    return ctx.services.oidcExchange.exchange(ctx, {
+      audience: args.audience,
+      subjectToken: args.subjectToken,
+      subjectTokenType: args.subjectTokenType ?? undefined,
+      requestedTokenType: args.requestedTokenType,
+      scope: args.scope ?? undefined,
+      expiration: args.expiration ?? undefined,
+    });
+  }
+
+  @FieldResolver(() => [OidcPolicy])
+  policies(@Root() issuer: OidcIssuer, @Ctx() ctx: RequestContext) {
+    return ctx.services.oidcIssuers.policiesOf(issuer);
+  }
+
+  @FieldResolver(() => Boolean, {
+    description: "Whether the issuer was registered with a static JWKS.",
+  })
+  hasStaticJwks(@Root() issuer: OidcIssuer) {
+    return issuer.jwks !== null;
+  }
+}

@@ -1,0 +1,197 @@
+import { Router, type Request, type Response } from "express";
+import type { RequestContext } from "../../context";
+import { badUserInput, notFound } from "../../errors/lapse-error";
+import { restHandler } from "../../http/rest";
+import type { AccessToken } from "./access-token.entity";
+import { MAX_PAGE_SIZE } from "./token-list.service";
+import { TokenFilter } from "./token.inputs";
+import { TokenKind, TokenStatus } from "./token.types";
+
+type ContextFor = (req: Request, res: Response) => RequestContext;
+
+const unix = (date: Date | null) => (date ? Math.floor(date.getTime() / 1000) : 0);
+
+/** A token in Pulumi Cloud's list shape: times in Unix seconds, 0 for never. */
+async function pulumiToken(ctx: RequestContext, token: AccessToken) {
+  const creator = token.createdById ? await ctx.loaders.user.load(token.createdById) : null;
+  return {
+    id: token.id,
+    name: token.name,
+    description: token.description ?? "",
+    created: token.createdAt.toISOString(),
+    lastUsed: unix(token.lastUsedAt),
+    expires: unix(token.expiresAt),
+    admin: token.admin,
+    createdBy: creator?.login ?? "",
+  };
+}
+
+/** `{name, description, expires, admin}` from a Pulumi create body; `expires` in Unix seconds, 0 for never. */
+function createBody(req: Request) {
+  const body: Record<string, unknown> = req.body && typeof req.body === "object" ? req.body : {};
+  const { name, description, expires, admin } = body;
+  if (typeof name !== "string") throw badUserInput("name is required and must be a string.");
+  if (description !== undefined && description !== null && typeof description !== "string") {
+    throw badUserInput("description must be a string.");
+  }
+  if (
+    expires !== undefined &&
+    expires !== null &&
+    (typeof expires !== "number" || !Number.isInteger(expires) || expires < 0)
+  ) {
+    throw badUserInput(
+      "expires must be a Unix time in whole seconds, or 0 for a token that never expires.",
+    );
+  }
+  if (admin !== undefined && typeof admin !== "boolean")
+    throw badUserInput("admin must be true or false.");
+  return {
+    name,
+    description: (description as string | undefined) || null,
+    expiresAt: expires ? new Date((expires as number) * 1000) : null,
+    admin: (admin as boolean | undefined) ?? false,
+  };
+}
+
+/** Every token of one listing, page by page; expired ones only with show_expired=true. */
+async function listAll(ctx: RequestContext, req: Request, filter: Partial<TokenFilter>) {
+  const statuses =
+    req.query.show_expired === "true"
+      ? [TokenStatus.ACTIVE, TokenStatus.EXPIRED]
+      : [TokenStatus.ACTIVE];
+  const tokens: AccessToken[] = [];
+  let after: string | null = null;
+  do {
+    const page = await ctx.services.tokenList.list(ctx, {
+      filter: Object.assign(new TokenFilter(), filter, { statuses }),
+      first: MAX_PAGE_SIZE,
+      after,
+    });
+    tokens.push(...page.edges.map((edge) => edge.node));
+    after = page.pageInfo.hasNextPage ? page.pageInfo.endCursor : null;
+  } while (after);
+  return { tokens: await Promise.all(tokens.map((token) => pulumiToken(ctx, token))) };
+}
+
+/** Revokes `id` if it is a token of this route's kind and scope; anything else is 404. */
+async function revokeIn(
+  ctx: RequestContext,
+  id: string,
+  belongs: (token: AccessToken) => boolean,
+  res: Response,
+): Promise<void> {
+  const token = await ctx.services.tokens.get(ctx, id);
+  if (!token || !belongs(token)) throw notFound(`No such token here: "${id.slice(0, 64)}".`);
+  await ctx.services.tokens.revoke(ctx, id);
+  res.status(204).end();
+}
+
+/**
+ * Pulumi Cloud's token routes, thin over the GraphQL services: same rules, errors and audit events.
+ * `Accept: application/vnd.pulumi+8` is accepted and ignored.
+ */
+export function tokenRoutes(contextFor: ContextFor): Router {
+  const router = Router();
+  const route = (handle: (ctx: RequestContext, req: Request, res: Response) => Promise<void>) =>
+    restHandler(contextFor, handle);
+  const param = (req: Request, name: string) => String(req.params[name]);
+
+  router.get(
+    "/api/user/tokens",
+    route(async (ctx, req, res) => {
+      res.json(await listAll(ctx, req, { kinds: [TokenKind.PERSONAL] }));
+    }),
+  );
+  router.post(
+    "/api/user/tokens",
+    route(async (ctx, req, res) => {
+      const body = createBody(req);
+      const created = await ctx.services.tokens.createPersonal(ctx, body);
+      res.status(200).json({ id: created.token.id, tokenValue: created.secret });
+    }),
+  );
+  router.delete(
+    "/api/user/tokens/:id",
+    route(async (ctx, req, res) => {
+      const me = ctx.principal?.userId;
+      await revokeIn(
+        ctx,
+        param(req, "id"),
+        (t) => t.kind === TokenKind.PERSONAL && t.ownerId === me,
+        res,
+      );
+    }),
+  );
+
+  router.get(
+    "/api/orgs/:org/tokens",
+    route(async (ctx, req, res) => {
+      res.json(
+        await listAll(ctx, req, {
+          organization: param(req, "org"),
+          kinds: [TokenKind.ORGANIZATION],
+        }),
+      );
+    }),
+  );
+  router.post(
+    "/api/orgs/:org/tokens",
+    route(async (ctx, req, res) => {
+      const created = await ctx.services.tokens.createOrganization(ctx, {
+        ...createBody(req),
+        organization: param(req, "org"),
+      });
+      res.status(200).json({ id: created.token.id, tokenValue: created.secret });
+    }),
+  );
+  router.delete(
+    "/api/orgs/:org/tokens/:id",
+    route(async (ctx, req, res) => {
+      const org = await ctx.services.organizations.access(ctx, param(req, "org"));
+      await revokeIn(
+        ctx,
+        param(req, "id"),
+        (t) => t.kind === TokenKind.ORGANIZATION && t.organizationId === org.organization.id,
+        res,
+      );
+    }),
+  );
+
+  router.get(
+    "/api/orgs/:org/teams/:team/tokens",
+    route(async (ctx, req, res) => {
+      await ctx.services.teams.get(ctx, param(req, "org"), param(req, "team"));
+      res.json(
+        await listAll(ctx, req, {
+          organization: param(req, "org"),
+          team: param(req, "team"),
+          kinds: [TokenKind.TEAM],
+        }),
+      );
+    }),
+  );
+  router.post(
+    "/api/orgs/:org/teams/:team/tokens",
+    route(async (ctx, req, res) => {
+      const created = await ctx.services.tokens.createTeam(ctx, {
+        ...createBody(req),
+        organization: param(req, "org"),
+        team: param(req, "team"),
+      });
+      res.status(200).json({ id: created.token.id, tokenValue: created.secret });
+    }),
+  );
+  router.delete(
+    "/api/orgs/:org/teams/:team/tokens/:id",
+    route(async (ctx, req, res) => {
+      const team = await ctx.services.teams.get(ctx, param(req, "org"), param(req, "team"));
+      await revokeIn(
+        ctx,
+        param(req, "id"),
+        (t) => t.kind === TokenKind.TEAM && t.teamId === team.id,
+        res,
+      );
+    }),
+  );
+  return router;
+}
