@@ -20,7 +20,7 @@ import { requestId } from "./http/request-id";
 import { webRoutes } from "./http/web";
 import type { Logger } from "./logger";
 import { buildLapseSchema } from "./schema/build-schema";
-import { createServices, type Services } from "./services";
+import { createServices, type ServiceOptions, type Services } from "./services";
 
 export interface AppOptions {
   dataSource: DataSource;
@@ -28,6 +28,7 @@ export interface AppOptions {
   logger: Logger;
   webDir?: string;
   production?: boolean;
+  services?: ServiceOptions;
 }
 
 export interface LapseApp {
@@ -39,7 +40,7 @@ export interface LapseApp {
 /** The whole HTTP application over one store: GraphQL, health checks and the console. */
 export async function createApp(options: AppOptions): Promise<LapseApp> {
   const { dataSource, clock, logger } = options;
-  const services = createServices(dataSource, logger);
+  const services = createServices(dataSource, logger, options.services);
   const auth = new AuthenticationService(dataSource, clock, logger, services.refusals);
   const contextFor = requestContextFactory({ dataSource, clock, logger, services });
   const apollo = new ApolloServer<RequestContext>({

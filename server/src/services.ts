@@ -20,7 +20,16 @@ import { ViewerService } from "./modules/token/viewer.service";
 import { UserService } from "./modules/user/user.service";
 
 /** Wires the services over one DataSource; tests build their own with their own store. */
-export function createServices(dataSource: DataSource, logger: Logger) {
+export interface ServiceOptions {
+  /** How long after a JWKS fetch an unknown kid waits before the next fetch (default 30 s). */
+  oidcKeyCooldownMs?: number;
+}
+
+export function createServices(
+  dataSource: DataSource,
+  logger: Logger,
+  options: ServiceOptions = {},
+) {
   const audit = new AuditService();
   const users = new UserService();
   const organizations = new OrganizationService(dataSource, audit, users);
@@ -48,7 +57,7 @@ export function createServices(dataSource: DataSource, logger: Logger) {
       audit,
       oidcIssuers,
       tokens,
-      new OidcKeyResolver(),
+      new OidcKeyResolver(options.oidcKeyCooldownMs),
     ),
     viewer: new ViewerService(),
     bootstrap: new BootstrapService(dataSource, organizations, tokens, users),

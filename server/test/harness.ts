@@ -10,6 +10,7 @@ import { afterAll, beforeAll, beforeEach, describe } from "vitest";
 import { createApp, type LapseApp } from "../src/app";
 import { openDatabase } from "../src/db/data-source";
 import { createLogger, type Logger } from "../src/logger";
+import type { ServiceOptions } from "../src/services";
 import { ManualClock } from "./clock";
 import { testStores, type TestStore } from "./stores";
 
@@ -32,7 +33,10 @@ export class TestServer {
   private recorded: string[] | null = null;
   private sqliteDir: string | null = null;
 
-  constructor(readonly store: TestStore) {}
+  constructor(
+    readonly store: TestStore,
+    private readonly services: ServiceOptions = {},
+  ) {}
 
   async start(): Promise<void> {
     let databaseUrl: string;
@@ -60,6 +64,7 @@ export class TestServer {
       dataSource: this.dataSource,
       clock: this.clock,
       logger: this.logger,
+      services: this.services,
     });
     this.server = await new Promise<Server>((resolve) => {
       const server = this.lapse.app.listen(0, "127.0.0.1", () => resolve(server));
@@ -140,10 +145,14 @@ export class TestServer {
  * Runs `suite` once per store (SQLite, and MySQL when configured), each with its own server started
  * before the suite and stopped after it.
  */
-export function describeEachStore(name: string, suite: (server: TestServer) => void): void {
+export function describeEachStore(
+  name: string,
+  suite: (server: TestServer) => void,
+  services: ServiceOptions = {},
+): void {
   for (const store of testStores()) {
     describe(`${name} [${store.kind}]`, () => {
-      const server = new TestServer(store);
+      const server = new TestServer(store, services);
       beforeAll(() => server.start());
       // Every test starts at the same instant, whatever the one before did to the clock.
       beforeEach(() => server.clock.reset());

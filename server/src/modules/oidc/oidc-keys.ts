@@ -15,6 +15,8 @@ export class KeysUnavailable extends Error {}
  * them and refetches on an unknown kid at most once per cool-down.
  */
 export class OidcKeyResolver {
+  constructor(private readonly cooldownMs = KEY_REFETCH_COOLDOWN_MS) {}
+
   private readonly remote = new Map<string, { jwksUri: string; keys: JWTVerifyGetKey }>();
   /** When discovery last failed per issuer, so a failing issuer is not asked again within the cool-down. */
   private readonly failedAt = new Map<string, number>();
@@ -25,7 +27,7 @@ export class OidcKeyResolver {
     const cached = this.remote.get(issuer.url);
     if (cached) return cached.keys;
     const failed = this.failedAt.get(issuer.url);
-    if (failed !== undefined && Date.now() - failed < KEY_REFETCH_COOLDOWN_MS) {
+    if (failed !== undefined && Date.now() - failed < this.cooldownMs) {
       throw new KeysUnavailable("the issuer's discovery document failed moments ago");
     }
     let jwksUri: URL;
@@ -37,7 +39,7 @@ export class OidcKeyResolver {
     }
     this.failedAt.delete(issuer.url);
     const keys = createRemoteJWKSet(jwksUri, {
-      cooldownDuration: KEY_REFETCH_COOLDOWN_MS,
+      cooldownDuration: this.cooldownMs,
       cacheMaxAge: KEY_CACHE_MAX_AGE_MS,
       timeoutDuration: DISCOVERY_TIMEOUT_MS,
     });
