@@ -22,6 +22,8 @@ export default defineConfig({
     root: import.meta.dirname,
     include: ["src/**/*.test.ts", "test/**/*.test.ts"],
     globalSetup: ["./test/global-setup.ts"],
+    // TypeORM and TypeGraphQL read decorator metadata through this polyfill, as main.ts loads it.
+    setupFiles: ["reflect-metadata"],
     testTimeout: 30_000,
     hookTimeout: 60_000,
   },
