@@ -87,13 +87,20 @@ function jsonErrors(logger: Logger): ErrorRequestHandler {
     if (status >= 500) logger.error({ err: error, requestId }, "unexpected error");
     const message =
       status === 413
-        ? "The request body is larger than 1 MB."
+        ? "The request body is larger than the limit."
         : status < 500
           ? "The request body is not valid JSON."
           : `Internal server error; quote request id ${requestId} when reporting it.`;
     const code = status < 500 ? "BAD_REQUEST" : "INTERNAL_SERVER_ERROR";
-    res
-      .status(status < 500 ? status : 500)
-      .json({ errors: [{ message, extensions: { code, requestId } }] });
+    const answer = status < 500 ? status : 500;
+    // originalUrl: inside a mounted middleware req.path has lost its mount point.
+    const path = req.originalUrl.split("?")[0]!;
+    if (path === "/api/oauth/token") {
+      res.status(answer).json({ error: "invalid_request", error_description: message });
+    } else if (path.startsWith("/api/")) {
+      res.status(answer).json({ code: answer, message, error: code, requestId });
+    } else {
+      res.status(answer).json({ errors: [{ message, extensions: { code, requestId } }] });
+    }
   };
 }

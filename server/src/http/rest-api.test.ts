@@ -1,0 +1,370 @@
+import { afterAll, beforeAll, expect, it } from "vitest";
+import { describeEachStore } from "../../test/harness";
+import { TestOidcIssuer } from "../../test/oidc-issuer";
+import { exchange, tokenType, trustIssuer } from "../../test/oidc-setup";
+import { VIEWER, auditTrail, type ViewerResult } from "../../test/operations";
+import { documentedOperations, exercisedOperations, rest } from "../../test/rest-client";
+import { seedOrg, type Person, type SeededOrg } from "../../test/seed";
+import { OPENAPI_DOCUMENT } from "./openapi";
+
+describeEachStore("the Pulumi-shaped REST API", (server) => {
+  let org: SeededOrg;
+  let team: string;
+  let member: Person;
+  const issuer = new TestOidcIssuer();
+  const unix = (offsetSeconds: number) =>
+    Math.floor(server.clock.now().getTime() / 1000) + offsetSeconds;
+
+  beforeAll(async () => {
+    await issuer.start();
+    org = await seedOrg(server);
+    team = await org.team();
+    member = await org.member();
+  });
+  afterAll(() => issuer.stop());
+
+  it("runs the curl request from Pulumi's announcement of short-lived tokens", async () => {
+    const created = await rest(
+      server,
+      "post",
+      "/api/orgs/{org}/teams/{team}/tokens",
+      { org: org.name, team },
+      {
+        secret: org.admin.secret,
+        headers: { Accept: "application/vnd.pulumi+8" },
+        body: '{"description": "deploys", "name": "unique_name", "expires": 0}',
+      },
+    );
+    expect(created.status).toBe(200);
+    const viewer = await server.gql<ViewerResult>(VIEWER, {}, created.body!.tokenValue as string);
+    expect(viewer.data!.viewer).toMatchObject({ kind: "TEAM", team: { name: team } });
+    const listed = await rest(
+      server,
+      "get",
+      "/api/orgs/{org}/teams/{team}/tokens",
+      { org: org.name, team },
+      { secret: org.admin.secret },
+    );
+    expect(listed.body!.tokens).toContainEqual({
+      id: created.body!.id,
+      name: "unique_name",
+      description: "deploys",
+      created: server.clock.now().toISOString(),
+      lastUsed: unix(0),
+      expires: 0,
+      admin: false,
+      createdBy: org.admin.login,
+    });
+    const trail = await auditTrail(server, org.admin.secret, {
+      organization: org.name,
+      tokenId: created.body!.id,
+    });
+    expect(trail.map((e) => e.type)).toEqual(["TOKEN_CREATED"]);
+    const deleted = await rest(
+      server,
+      "delete",
+      "/api/orgs/{org}/teams/{team}/tokens/{id}",
+      { org: org.name, team, id: created.body!.id as string },
+      { secret: org.admin.secret },
+    );
+    expect(deleted.status).toBe(204);
+    expect((await server.gql(VIEWER, {}, created.body!.tokenValue as string)).status).toBe(401);
+  });
+
+  it("creates, lists and deletes personal tokens with expiry in Unix seconds, hiding expired ones unless asked", async () => {
+    const expires = unix(3600);
+    const created = await rest(
+      server,
+      "post",
+      "/api/user/tokens",
+      {},
+      { secret: member.secret, body: { name: "laptop", description: "mine", expires } },
+    );
+    expect(created.status).toBe(200);
+    const list = (query?: string) =>
+      rest(server, "get", "/api/user/tokens", {}, { secret: member.secret, query });
+    expect((await list()).body!.tokens).toContainEqual(
+      expect.objectContaining({ name: "laptop", expires, admin: false }),
+    );
+    server.clock.advance(3600 * 1000);
+    expect(((await list()).body!.tokens as { name: string }[]).map((t) => t.name)).not.toContain(
+      "laptop",
+    );
+    expect(
+      ((await list("show_expired=true")).body!.tokens as { name: string }[]).map((t) => t.name),
+    ).toContain("laptop");
+    const removed = await rest(
+      server,
+      "delete",
+      "/api/user/tokens/{id}",
+      { id: created.body!.id as string },
+      { secret: member.secret },
+    );
+    expect(removed.status).toBe(204);
+    expect(
+      ((await list("show_expired=true")).body!.tokens as { name: string }[]).map((t) => t.name),
+    ).not.toContain("laptop");
+  });
+
+  it("creates admin organization tokens for ADMINs only, and keeps each route to its own tokens", async () => {
+    const created = await rest(
+      server,
+      "post",
+      "/api/orgs/{org}/tokens",
+      { org: org.name },
+      { secret: org.admin.secret, body: { name: "ci", admin: true, expires: unix(86400) } },
+    );
+    expect(created.status).toBe(200);
+    const listed = await rest(
+      server,
+      "get",
+      "/api/orgs/{org}/tokens",
+      { org: org.name },
+      { secret: org.admin.secret },
+    );
+    expect(listed.body!.tokens).toContainEqual(
+      expect.objectContaining({ name: "ci", admin: true, expires: unix(86400) }),
+    );
+    // An organization token is not a personal token: the user route does not reach it.
+    const wrongRoute = await rest(
+      server,
+      "delete",
+      "/api/user/tokens/{id}",
+      { id: created.body!.id as string },
+      { secret: org.admin.secret },
+    );
+    expect(wrongRoute.status).toBe(404);
+    const byMember = await rest(
+      server,
+      "post",
+      "/api/orgs/{org}/tokens",
+      { org: org.name },
+      { secret: member.secret, body: { name: "nope" } },
+    );
+    expect(byMember).toMatchObject({ status: 403, body: { code: 403, error: "FORBIDDEN" } });
+    const deleted = await rest(
+      server,
+      "delete",
+      "/api/orgs/{org}/tokens/{id}",
+      { org: org.name, id: created.body!.id as string },
+      { secret: org.admin.secret },
+    );
+    expect(deleted.status).toBe(204);
+  });
+
+  it("answers bad input with 400, no token with 401, a clash with 409 and strangers with 404, changing nothing", async () => {
+    const before = await server.tenantRows(org.name);
+    const cases: [Parameters<typeof rest>, number][] = [
+      [
+        [
+          server,
+          "post",
+          "/api/user/tokens",
+          {},
+          { secret: member.secret, body: { name: "x", expires: "tomorrow" } },
+        ],
+        400,
+      ],
+      [
+        [
+          server,
+          "post",
+          "/api/user/tokens",
+          {},
+          { secret: member.secret, body: { name: "x", expires: 1.5 } },
+        ],
+        400,
+      ],
+      [
+        [
+          server,
+          "post",
+          "/api/user/tokens",
+          {},
+          { secret: member.secret, body: { name: "x", expires: unix(-10) } },
+        ],
+        400,
+      ],
+      [
+        [
+          server,
+          "post",
+          "/api/user/tokens",
+          {},
+          { secret: member.secret, body: { description: "no name" } },
+        ],
+        400,
+      ],
+      [
+        [server, "post", "/api/user/tokens", {}, { secret: member.secret, body: "{ not json" }],
+        400,
+      ],
+      [[server, "get", "/api/user/tokens", {}, {}], 401],
+      [[server, "get", "/api/user/tokens", {}, { secret: "lapse_pat_nonsense" }], 401],
+      [
+        [
+          server,
+          "post",
+          "/api/orgs/{org}/teams/{team}/tokens",
+          { org: org.name, team },
+          { secret: member.secret, body: { name: "x" } },
+        ],
+        403,
+      ],
+      [
+        [
+          server,
+          "get",
+          "/api/orgs/{org}/tokens",
+          { org: "no-such-org" },
+          { secret: org.admin.secret },
+        ],
+        404,
+      ],
+      [
+        [
+          server,
+          "get",
+          "/api/orgs/{org}/teams/{team}/tokens",
+          { org: org.name, team: "ghosts" },
+          { secret: org.admin.secret },
+        ],
+        404,
+      ],
+      [
+        [
+          server,
+          "delete",
+          "/api/orgs/{org}/tokens/{id}",
+          { org: org.name, id: "no-such-id" },
+          { secret: org.admin.secret },
+        ],
+        404,
+      ],
+      [
+        [
+          server,
+          "post",
+          "/api/orgs/{org}/teams/{team}/tokens",
+          { org: org.name, team },
+          { secret: org.admin.secret, body: { name: "unique_name" } },
+        ],
+        409,
+      ],
+    ];
+    for (const [args, status] of cases) {
+      const answer = await rest(...args);
+      expect
+        .soft(answer.status, `${args[1]} ${args[2]} ${JSON.stringify(args[4]?.body ?? "")}`)
+        .toBe(status);
+      expect.soft(answer.body!.code).toBe(status);
+    }
+    expect(await server.tenantRows(org.name)).toEqual(before);
+  });
+
+  it("manages OIDC issuers and exchanges tokens on the documented routes", async () => {
+    const created = await rest(
+      server,
+      "post",
+      "/api/orgs/{org}/oidc/issuers",
+      { org: org.name },
+      {
+        secret: org.admin.secret,
+        body: { name: "github", url: issuer.url, maxExpirationSeconds: 900 },
+      },
+    );
+    expect(created.status).toBe(201);
+    const id = created.body!.id as string;
+    expect(
+      (
+        await rest(
+          server,
+          "get",
+          "/api/orgs/{org}/oidc/issuers",
+          { org: org.name },
+          { secret: org.admin.secret },
+        )
+      ).body!.oidcIssuers,
+    ).toHaveLength(1);
+    expect(
+      (
+        await rest(
+          server,
+          "get",
+          "/api/orgs/{org}/oidc/issuers/{id}",
+          { org: org.name, id },
+          { secret: org.admin.secret },
+        )
+      ).body,
+    ).toMatchObject({ name: "github", maxExpirationSeconds: 900 });
+    const patched = await rest(
+      server,
+      "patch",
+      "/api/orgs/{org}/oidc/issuers/{id}",
+      { org: org.name, id },
+      { secret: org.admin.secret, body: { maxExpirationSeconds: 600 } },
+    );
+    expect(patched.body).toMatchObject({ maxExpirationSeconds: 600 });
+    const elsewhere = await seedOrg(server);
+    const foreign = await rest(
+      server,
+      "get",
+      "/api/orgs/{org}/oidc/issuers/{id}",
+      { org: elsewhere.name, id },
+      { secret: elsewhere.admin.secret },
+    );
+    expect(foreign.status).toBe(404);
+
+    await rest(
+      server,
+      "delete",
+      "/api/orgs/{org}/oidc/issuers/{id}",
+      { org: org.name, id },
+      { secret: org.admin.secret },
+    );
+    await trustIssuer(server, org.admin.secret, org.name, issuer, [
+      {
+        decision: "ALLOW",
+        tokenType: "TEAM",
+        team,
+        rules: [{ claim: "sub", pattern: "repo:acme/infra:*" }],
+      },
+    ]);
+    const request = {
+      grant_type: "urn:ietf:params:oauth:grant-type:token-exchange",
+      subject_token_type: "urn:ietf:params:oauth:token-type:id_token",
+      audience: `urn:lapse:org:${org.name}`,
+      requested_token_type: tokenType("team"),
+      scope: `team:${team}`,
+    };
+    const jwt = () =>
+      issuer.sign(issuer.githubClaims(`urn:lapse:org:${org.name}`, server.clock.now()));
+    const ok = await rest(
+      server,
+      "post",
+      "/api/oauth/token",
+      {},
+      { body: { ...request, subject_token: await jwt() } },
+    );
+    expect(ok.status).toBe(200);
+    const refused = await rest(
+      server,
+      "post",
+      "/api/oauth/token",
+      {},
+      { body: { ...request, scope: "team:other", subject_token: await jwt() } },
+    );
+    expect(refused).toMatchObject({ status: 400, body: { error: "unauthorized_client" } });
+    const malformed = await rest(server, "post", "/api/oauth/token", {}, { body: "{ nope" });
+    expect(malformed).toMatchObject({ status: 400, body: { error: "invalid_request" } });
+    expect((await exchange(server, { ...request, subject_token: await jwt() })).status).toBe(200);
+  });
+
+  it("serves its OpenAPI document, and every documented route was exercised above", async () => {
+    const response = await fetch(`${server.url}/api/openapi.json`);
+    expect(await response.json()).toEqual(JSON.parse(JSON.stringify(OPENAPI_DOCUMENT)));
+    const missing = documentedOperations().filter((op) => !exercisedOperations().has(op));
+    expect(missing).toEqual([]);
+    expect((await fetch(`${server.url}/api/nowhere`)).status).toBe(404);
+  });
+});
