@@ -1,5 +1,6 @@
 import { Brackets, type DataSource } from "typeorm";
 import type { RequestContext } from "../../context";
+import { encodeCursor as encodeKey, pageSize, readCursor } from "../../db/pagination";
 import { badUserInput, forbidden } from "../../errors/lapse-error";
 import { assertValid } from "../../errors/validation";
 import type { OrganizationService } from "../organization/organization.service";
@@ -8,24 +9,17 @@ import { AuditEvent } from "./audit-event.entity";
 import { AuditEventFilter, AuditEventsArgs } from "./audit.inputs";
 import { AuditEventConnection } from "./audit.objects";
 
-const DEFAULT_PAGE_SIZE = 50;
-const MAX_PAGE_SIZE = 500;
-
 function encodeCursor(event: AuditEvent): string {
-  return Buffer.from(JSON.stringify([event.createdAt.getTime(), event.id])).toString("base64url");
+  return encodeKey([event.createdAt.getTime(), event.id]);
 }
 
 function decodeCursor(text: string): { createdAt: Date; id: string } {
-  try {
-    const [time, id] = JSON.parse(Buffer.from(text, "base64url").toString("utf8")) as unknown[];
-    const createdAt = new Date(typeof time === "number" ? time : NaN);
-    if (!Number.isNaN(createdAt.getTime()) && typeof id === "string" && id.length <= 36) {
-      return { createdAt, id };
-    }
-  } catch {
-    // reported below
+  const [time, id] = (readCursor(text) ?? []) as unknown[];
+  const createdAt = new Date(typeof time === "number" ? time : NaN);
+  if (Number.isNaN(createdAt.getTime()) || typeof id !== "string" || id.length > 36) {
+    throw badUserInput("after must be an endCursor returned by a previous auditEvents query.");
   }
-  throw badUserInput("after must be an endCursor returned by a previous auditEvents query.");
+  return { createdAt, id };
 }
 
 /** Reads the audit trail for ADMINs and AUDITORs: filtered, newest first, keyset pages. */
@@ -39,10 +33,7 @@ export class AuditQueryService {
   async list(ctx: RequestContext, input: AuditEventsArgs): Promise<AuditEventConnection> {
     const args = await assertValid(AuditEventsArgs, input);
     const filter = await assertValid(AuditEventFilter, args.filter);
-    const first = args.first ?? DEFAULT_PAGE_SIZE;
-    if (!Number.isInteger(first) || first < 1 || first > MAX_PAGE_SIZE) {
-      throw badUserInput(`first must be from 1 to ${MAX_PAGE_SIZE}; got ${first}.`);
-    }
+    const first = pageSize(args.first);
     const access = await this.organizations.access(ctx, filter.organization);
     if (!access.canReadAllTokens) {
       throw forbidden(

@@ -8,6 +8,7 @@ import type { OrganizationAccess } from "../../auth/organization-access";
 import { requirePrincipal } from "../../auth/principal";
 import type { RequestContext } from "../../context";
 import { NEVER_EXPIRES } from "../../db/never-expires";
+import { encodeCursor as encodeKey, pageSize, readCursor } from "../../db/pagination";
 import { badUserInput } from "../../errors/lapse-error";
 import { assertValid } from "../../errors/validation";
 import { Membership } from "../organization/membership.entity";
@@ -26,8 +27,6 @@ import {
 import { TokenConnection, TokenStats } from "./token.objects";
 import { TokenKind, TokenSource, TokenStatus } from "./token.types";
 
-export const DEFAULT_PAGE_SIZE = 50;
-export const MAX_PAGE_SIZE = 500;
 const DAY_MS = 86_400_000;
 
 /** Revoked as of :now; a revocation scheduled for the end of a rotation grace period is not yet. */
@@ -73,19 +72,14 @@ function encodeCursor(token: AccessToken, order: TokenOrder): string {
     value: sortValue(token, order.field),
     id: token.id,
   };
-  return Buffer.from(JSON.stringify(cursor)).toString("base64url");
+  return encodeKey(cursor);
 }
 
 function decodeCursor(
   text: string,
   order: TokenOrder,
 ): { value: Date | string | null; id: string } {
-  let cursor: Partial<Cursor> = {};
-  try {
-    cursor = JSON.parse(Buffer.from(text, "base64url").toString("utf8")) as Partial<Cursor>;
-  } catch {
-    // reported below
-  }
+  const cursor = (readCursor(text) ?? {}) as Partial<Cursor>;
   const { value, id } = cursor;
   const idOk = typeof id === "string" && id.length <= 36;
   if (!cursor || cursor.order !== orderKey(order) || !idOk) {
@@ -136,10 +130,7 @@ export class TokenListService {
   async list(ctx: RequestContext, input: TokensArgs): Promise<TokenConnection> {
     const args = await assertValid(TokensArgs, input);
     const filter = args.filter ? await assertValid(TokenFilter, args.filter) : new TokenFilter();
-    const first = args.first ?? DEFAULT_PAGE_SIZE;
-    if (!Number.isInteger(first) || first < 1 || first > MAX_PAGE_SIZE) {
-      throw badUserInput(`first must be from 1 to ${MAX_PAGE_SIZE}; got ${first}.`);
-    }
+    const first = pageSize(args.first);
     const order = args.orderBy ?? DEFAULT_ORDER;
     const base = await this.filtered(ctx, filter);
     const page = base.clone();

@@ -3,7 +3,7 @@ import type { RequestContext } from "../../context";
 import { badUserInput, notFound } from "../../errors/lapse-error";
 import { restHandler } from "../../http/rest";
 import type { AccessToken } from "./access-token.entity";
-import { MAX_PAGE_SIZE } from "./token-list.service";
+import { MAX_PAGE_SIZE } from "../../db/pagination";
 import { TokenFilter } from "./token.inputs";
 import { TokenKind, TokenStatus } from "./token.types";
 
