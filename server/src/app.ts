@@ -9,6 +9,7 @@ import type { Clock } from "./clock";
 import type { RequestContext } from "./context";
 import { auditCsvRoutes } from "./modules/audit/audit-csv.route";
 import { oidcRoutes } from "./modules/oidc/oidc.routes";
+import { sessionRoutes } from "./modules/session/session.routes";
 import { tokenRoutes } from "./modules/token/token.routes";
 import { OPENAPI_DOCUMENT } from "./http/openapi";
 import { requestContextFactory } from "./http/request-context";
@@ -64,7 +65,9 @@ export async function createApp(options: AppOptions): Promise<LapseApp> {
     authenticate(auth, logger),
     expressMiddleware(apollo, { context: async ({ req, res }) => contextFor(req, res) }),
   );
-  app.use("/api", express.json({ limit: "1mb" }), authenticate(auth, logger, refuseAsRest));
+  app.use("/api", express.json({ limit: "1mb" }));
+  app.use(sessionRoutes(contextFor, auth));
+  app.use("/api", authenticate(auth, logger, refuseAsRest));
   app.use(auditCsvRoutes(contextFor));
   app.use(tokenRoutes(contextFor));
   app.use(oidcRoutes(contextFor));

@@ -2,6 +2,7 @@ import type { DataSource } from "typeorm";
 import { RefusalRecorder } from "./auth/refusal-recorder";
 import type { Logger } from "./logger";
 import { InvitationService } from "./modules/invitation/invitation.service";
+import { SessionService } from "./modules/session/session.service";
 import { OidcExchangeService } from "./modules/oidc/oidc-exchange.service";
 import { OidcIssuerService } from "./modules/oidc/oidc-issuer.service";
 import { OidcKeyResolver } from "./modules/oidc/oidc-keys";
@@ -52,6 +53,7 @@ export function createServices(
     auditQuery: new AuditQueryService(dataSource, organizations),
     expirySweep: new ExpirySweepService(dataSource, audit),
     oidcIssuers,
+    sessions: new SessionService(dataSource),
     oidcExchange: new OidcExchangeService(
       dataSource,
       audit,

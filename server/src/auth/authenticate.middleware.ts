@@ -2,6 +2,7 @@ import type { RequestHandler, Response } from "express";
 import { LapseError, unauthenticated } from "../errors/lapse-error";
 import type { Logger } from "../logger";
 import type { AuthenticationService } from "./authentication.service";
+import { clearSessionCookie, readSessionCookie } from "../http/session-cookie";
 import { principalFor } from "./principal";
 
 /** How a route family words a refusal; GraphQL's shape by default. */
@@ -26,11 +27,15 @@ const MESSAGES = {
   invalid: "This access token is not valid.",
   revoked: "This access token has been revoked; create a new one.",
   expired: "This access token has expired; create a new one.",
+  "session-unknown": "Your session is not valid; sign in again.",
+  "session-ended": "You signed out; sign in again.",
+  "session-expired": "Your session has expired; sign in again.",
 } as const;
 
 /**
- * Authenticates `Authorization: token <secret>` or `Bearer <secret>`. A request without the header
- * goes on anonymously (resolvers then demand a principal); a request with a bad one is refused with
+ * Authenticates `Authorization: token <secret>` or `Bearer <secret>`, or else the console's session
+ * cookie (which stands for the personal token it was signed in with). A request with neither goes
+ * on anonymously (resolvers then demand a principal); a request with a bad one is refused with
  * 401 (403 for a token its organization's lifetime policy refuses) before anything else runs. The
  * log line gives the reason and token id, never the secret.
  */
@@ -42,22 +47,29 @@ export function authenticate(
   return async (req, res, next) => {
     res.locals.principal = null;
     const header = req.get("authorization");
-    if (header === undefined) return next();
+    const cookie = header === undefined ? readSessionCookie(req) : undefined;
+    if (header === undefined && cookie === undefined) return next();
     const refuseWith = (reason: string, error: LapseError, tokenId?: string) => {
       logger.info({ requestId: res.locals.requestId, reason, tokenId }, "authentication refused");
       if (error.code === "UNAUTHENTICATED")
         res.setHeader("WWW-Authenticate", 'Bearer realm="lapse"');
       refuse(res, error);
     };
-    const match = SCHEME.exec(header);
-    if (!match) return refuseWith("scheme", unauthenticated(MESSAGES.scheme));
+    const match = header === undefined ? null : SCHEME.exec(header);
+    if (header !== undefined && !match)
+      return refuseWith("scheme", unauthenticated(MESSAGES.scheme));
+    const origin = {
+      requestId: res.locals.requestId as string,
+      ip: req.ip ?? null,
+      userAgent: req.get("user-agent") ?? null,
+    };
     try {
-      const result = await auth.authenticate(match[1]!, {
-        requestId: res.locals.requestId as string,
-        ip: req.ip ?? null,
-        userAgent: req.get("user-agent") ?? null,
-      });
+      const result = match
+        ? await auth.authenticate(match[1]!, origin)
+        : await auth.authenticateSession(cookie!, origin);
       if (!result.ok) {
+        // A session that no longer works is dropped from the browser too.
+        if (!match) clearSessionCookie(req, res);
         const error =
           result.reason === "policy"
             ? new LapseError("POLICY_VIOLATION", result.message!)

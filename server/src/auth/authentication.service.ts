@@ -6,7 +6,11 @@ import { AccessToken } from "../modules/token/access-token.entity";
 import { TokenKind, TokenStatus } from "../modules/token/token.types";
 import { principalFor } from "./principal";
 import type { RefusalRecorder } from "./refusal-recorder";
+import { Session } from "../modules/session/session.entity";
 import { digestSecret, parseSecret } from "./token-secret";
+
+/** A session cookie's value: 32 random bytes in base64url. */
+export const SESSION_COOKIE_VALUE = /^[A-Za-z0-9_-]{43}$/;
 
 /** lastUsedAt is written at most this often per token, so reads do not turn into writes. */
 export const LAST_USED_RESOLUTION_MS = 60_000;
@@ -15,7 +19,15 @@ export type AuthenticationResult =
   | { ok: true; token: AccessToken }
   | {
       ok: false;
-      reason: "malformed" | "invalid" | "revoked" | "expired" | "policy";
+      reason:
+        | "malformed"
+        | "invalid"
+        | "revoked"
+        | "expired"
+        | "policy"
+        | "session-unknown"
+        | "session-ended"
+        | "session-expired";
       token?: AccessToken;
       /** For a policy refusal: the sentence that names the cap. */
       message?: string;
@@ -50,6 +62,31 @@ export class AuthenticationService {
       .where("t.digest = :digest", { digest: digestSecret(secret) })
       .getOne();
     if (!token) return { ok: false, reason: "invalid" };
+    return this.judge(token, origin);
+  }
+
+  /**
+   * Authenticates a console session cookie: one read of the session joined to its token, then the
+   * token is judged exactly as if it had been sent itself. A malformed cookie costs no query.
+   */
+  async authenticateSession(cookie: string, origin: RequestOrigin): Promise<AuthenticationResult> {
+    if (!SESSION_COOKIE_VALUE.test(cookie)) return { ok: false, reason: "session-unknown" };
+    const session = await this.dataSource.manager
+      .createQueryBuilder(Session, "s")
+      .innerJoinAndSelect("s.token", "t")
+      .leftJoinAndSelect("t.org", "org")
+      .where("s.digest = :digest", { digest: digestSecret(cookie) })
+      .getOne();
+    if (!session) return { ok: false, reason: "session-unknown" };
+    const now = this.clock.now();
+    if (session.endedAt) return { ok: false, reason: "session-ended" };
+    if (session.expiresAt.getTime() <= now.getTime())
+      return { ok: false, reason: "session-expired" };
+    return this.judge(session.token!, origin);
+  }
+
+  /** Revocation, expiry and the lifetime policy, at this moment; refusals are audited (throttled). */
+  private async judge(token: AccessToken, origin: RequestOrigin): Promise<AuthenticationResult> {
     const now = this.clock.now();
     const status = token.statusAt(now);
     let refusal: Extract<AuthenticationResult, { ok: false }> | null = null;
@@ -69,11 +106,7 @@ export class AuthenticationService {
     }
     if (refusal) {
       await this.refusals.record(
-        {
-          ...origin,
-          clock: this.clock,
-          principal: principalFor(token),
-        },
+        { ...origin, clock: this.clock, principal: principalFor(token) },
         token,
         refusal.reason as "revoked" | "expired" | "policy",
       );

@@ -2,6 +2,7 @@ import { AuditEvent } from "../modules/audit/audit-event.entity";
 import { Invitation } from "../modules/invitation/invitation.entity";
 import { OidcIssuer } from "../modules/oidc/oidc-issuer.entity";
 import { OidcJti } from "../modules/oidc/oidc-jti.entity";
+import { Session } from "../modules/session/session.entity";
 import { Membership } from "../modules/organization/membership.entity";
 import { Organization } from "../modules/organization/organization.entity";
 import { TeamMembership } from "../modules/team/team-membership.entity";
@@ -20,4 +21,5 @@ export const ENTITIES = [
   Invitation,
   OidcIssuer,
   OidcJti,
+  Session,
 ];

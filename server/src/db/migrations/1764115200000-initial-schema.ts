@@ -290,6 +290,26 @@ export class InitialSchema1764115200000 implements MigrationInterface {
         ],
       }),
     );
+    // Console sign-ins: a cookie's digest, tied to the personal token it was traded for.
+    await queryRunner.createTable(
+      new Table({
+        name: "sessions",
+        engine,
+        columns: [
+          c.id(),
+          c.str("digest", 64),
+          c.ref("token_id"),
+          c.ref("user_id"),
+          c.time("created_at"),
+          c.time("expires_at"),
+          c.time("ended_at", true),
+        ],
+        indices: [
+          new TableIndex({ name: "uq_sessions_digest", columnNames: ["digest"], isUnique: true }),
+          new TableIndex({ name: "ix_sessions_expiry", columnNames: ["expires_at"] }),
+        ],
+      }),
+    );
     await queryRunner.createTable(
       new Table({
         name: "invitations",
@@ -359,6 +379,7 @@ export class InitialSchema1764115200000 implements MigrationInterface {
   async down(queryRunner: QueryRunner): Promise<void> {
     for (const table of [
       "audit_events",
+      "sessions",
       "invitations",
       "oidc_jtis",
       "oidc_issuers",

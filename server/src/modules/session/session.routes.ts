@@ -1,0 +1,53 @@
+import { Router, type Request, type Response } from "express";
+import type { AuthenticationService } from "../../auth/authentication.service";
+import type { RequestContext } from "../../context";
+import { badUserInput, unauthenticated } from "../../errors/lapse-error";
+import { restHandler } from "../../http/rest";
+import { clearSessionCookie, readSessionCookie, setSessionCookie } from "../../http/session-cookie";
+
+const REFUSALS: Record<string, string> = {
+  malformed: "This is not a Lapse access token; check that it was copied whole.",
+  invalid: "This access token is not valid.",
+  revoked: "This access token has been revoked.",
+  expired: "This access token has expired.",
+  policy: "This access token breaks its organization's token lifetime policy.",
+};
+
+/**
+ * POST /api/session trades a personal token (JSON `{token}`) for a session cookie; DELETE ends it.
+ * Mounted before the API's own authentication, so a stale cookie never blocks signing in again.
+ */
+export function sessionRoutes(
+  contextFor: (req: Request, res: Response) => RequestContext,
+  auth: AuthenticationService,
+): Router {
+  const router = Router();
+  router.post(
+    "/api/session",
+    restHandler(contextFor, async (ctx, req, res) => {
+      const secret = (req.body as { token?: unknown } | undefined)?.token;
+      if (typeof secret !== "string" || secret.length === 0)
+        throw badUserInput('Send {"token": "<personal access token>"}.');
+      const result = await auth.authenticate(secret.trim(), {
+        requestId: ctx.requestId,
+        ip: ctx.ip,
+        userAgent: ctx.userAgent,
+      });
+      if (!result.ok)
+        throw unauthenticated(REFUSALS[result.reason] ?? "This access token is not valid.");
+      const signedIn = await ctx.services.sessions.signIn(ctx, result.token);
+      setSessionCookie(req, res, signedIn.cookie, signedIn.session.expiresAt, ctx.clock.now());
+      res.json({ login: signedIn.user.login, expiresAt: signedIn.session.expiresAt.toISOString() });
+    }),
+  );
+  router.delete(
+    "/api/session",
+    restHandler(contextFor, async (ctx, req, res) => {
+      const cookie = readSessionCookie(req);
+      if (cookie) await ctx.services.sessions.signOut(ctx, cookie);
+      clearSessionCookie(req, res);
+      res.status(204).end();
+    }),
+  );
+  return router;
+}
