@@ -61,7 +61,7 @@ export function createServices(
       tokens,
       new OidcKeyResolver(options.oidcKeyCooldownMs),
     ),
-    viewer: new ViewerService(),
+    viewer: new ViewerService(dataSource),
     bootstrap: new BootstrapService(dataSource, organizations, tokens, users),
   };
 }

@@ -1,6 +1,7 @@
 import { Ctx, FieldResolver, Query, Resolver, Root } from "type-graphql";
 import type { RequestContext } from "../../context";
 import { Organization } from "../organization/organization.entity";
+import { ViewerOrganization } from "../organization/organization.objects";
 import { Team } from "../team/team.entity";
 import { User } from "../user/user.entity";
 import { Viewer } from "./token.objects";
@@ -10,6 +11,13 @@ export class ViewerResolver {
   @Query(() => Viewer, { description: "Who the request's token acts as." })
   viewer(@Ctx() ctx: RequestContext): Viewer {
     return ctx.services.viewer.viewer(ctx);
+  }
+
+  @FieldResolver(() => [ViewerOrganization], {
+    description: "Where the caller acts, with its role.",
+  })
+  organizations(@Root() viewer: Viewer, @Ctx() ctx: RequestContext) {
+    return ctx.services.viewer.organizations(ctx, viewer);
   }
 
   @FieldResolver(() => User, {
