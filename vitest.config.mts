@@ -2,7 +2,7 @@ import { defineConfig } from "vitest/config";
 
 export default defineConfig({
   test: {
-    projects: ["server/vitest.config.mts"],
+    projects: ["server/vitest.config.mts", "web/vitest.config.ts"],
     reporters: ["default", "./scripts/summary-reporter.mjs"],
   },
 });

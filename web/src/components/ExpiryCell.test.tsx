@@ -1,0 +1,49 @@
+import { act, render, screen } from "@testing-library/react";
+import { afterEach, beforeEach, describe, expect, it, vi } from "vitest";
+import { clockTimers } from "../clock/useNow";
+import { ExpiryCell } from "./ExpiryCell";
+
+describe("live countdowns", () => {
+  beforeEach(() => {
+    vi.useFakeTimers();
+    vi.setSystemTime(new Date("2026-11-26T12:00:00.000Z"));
+  });
+  afterEach(() => vi.useRealTimers());
+
+  it("share one clock and turn a row expired when it crosses expiresAt, without a reload", () => {
+    const soon = "2026-11-26T12:00:03.000Z";
+    const { unmount } = render(
+      <ul>
+        {["a", "b", "c"].map((id) => (
+          <li key={id} data-testid={id}>
+            <ExpiryCell
+              expiresAt={id === "a" ? soon : "2027-01-01T00:00:00.000Z"}
+              revokedAt={null}
+            />
+          </li>
+        ))}
+      </ul>,
+    );
+    expect(clockTimers()).toBe(1);
+    expect(screen.getByTestId("a").textContent).toContain("in 00:03");
+    act(() => vi.advanceTimersByTime(2000));
+    expect(screen.getByTestId("a").textContent).toContain("in 00:01");
+    act(() => vi.advanceTimersByTime(1000));
+    expect(screen.getByTestId("a").textContent).toContain("expired just now");
+    expect(screen.getByTestId("a").querySelector("[data-state]")!.getAttribute("data-state")).toBe(
+      "expired",
+    );
+    expect(screen.getByTestId("b").querySelector("[data-state]")!.getAttribute("data-state")).toBe(
+      "long",
+    );
+    unmount();
+    expect(clockTimers()).toBe(0);
+  });
+
+  it("gives the exact instant in UTC and local time on hover, and the state in words for screen readers", () => {
+    render(<ExpiryCell expiresAt="2026-12-01T08:30:00.000Z" revokedAt={null} />);
+    const cell = screen.getByText(/in 4 days/).closest("[title]")!;
+    expect(cell.getAttribute("title")).toMatch(/^2026-12-01T08:30:00Z UTC · .* local$/);
+    expect(screen.getByText(/Expires within 7 days/)).toBeDefined();
+  });
+});
