@@ -1,9 +1,29 @@
+import { ApolloProvider } from "@apollo/client/react";
 import { StrictMode } from "react";
 import { createRoot } from "react-dom/client";
-import { App } from "./App";
+import { RouterProvider, createBrowserRouter } from "react-router";
+import { createApolloClient } from "./apollo";
+import { Layout } from "./pages/Layout";
+import { RootRedirect } from "./pages/RootRedirect";
+import { SignInPage } from "./pages/SignInPage";
+import { TokensPage } from "./tokens/TokensPage";
+import "./styles.css";
+
+const router = createBrowserRouter([
+  { path: "/sign-in", element: <SignInPage /> },
+  {
+    element: <Layout />,
+    children: [
+      { path: "/", element: <RootRedirect /> },
+      { path: "/orgs/:org/tokens", element: <TokensPage /> },
+    ],
+  },
+]);
 
 createRoot(document.getElementById("root")!).render(
   <StrictMode>
-    <App />
+    <ApolloProvider client={createApolloClient()}>
+      <RouterProvider router={router} />
+    </ApolloProvider>
   </StrictMode>,
 );

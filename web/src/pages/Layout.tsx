@@ -1,0 +1,36 @@
+import { useApolloClient } from "@apollo/client/react";
+import { Link, Outlet, useNavigate, useParams } from "react-router";
+import { signOut } from "../session";
+
+/** The console's frame: where you are, and the way out. */
+export function Layout() {
+  const { org } = useParams();
+  const navigate = useNavigate();
+  const client = useApolloClient();
+  return (
+    <>
+      <a className="skip" href="#main">
+        Skip to content
+      </a>
+      <header className="top">
+        <Link to="/" className="brand">
+          Lapse
+        </Link>
+        {org && org !== "-" && <span className="muted">{org}</span>}
+        <button
+          type="button"
+          onClick={async () => {
+            await signOut();
+            await client.clearStore();
+            navigate("/sign-in?reason=You%20signed%20out.", { replace: true });
+          }}
+        >
+          Sign out
+        </button>
+      </header>
+      <main id="main">
+        <Outlet />
+      </main>
+    </>
+  );
+}

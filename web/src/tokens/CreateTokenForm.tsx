@@ -1,0 +1,174 @@
+import { useState, type FormEvent } from "react";
+import { useNow } from "../clock/useNow";
+import type { TokenKind } from "../__generated__/operations";
+import {
+  useCreateOrganizationTokenMutation,
+  useCreatePersonalTokenMutation,
+  useCreateTeamTokenMutation,
+} from "../hooks/useTokenMutations";
+import { DAY_MS, PRESETS, expiryProblem, nameProblem, presetBlocked } from "./tokenRules";
+
+interface Props {
+  kind: TokenKind;
+  organization: string;
+  teams: string[];
+  /** The organization's lifetime cap in days; it binds team and organization tokens. */
+  capDays: number | null;
+  onCreated: (name: string, secret: string) => void;
+  onCancel: () => void;
+}
+
+/** Name, description and expiry (presets, a custom instant, or none), checked as the server checks them. */
+export function CreateTokenForm({
+  kind,
+  organization,
+  teams,
+  capDays,
+  onCreated,
+  onCancel,
+}: Props) {
+  const now = useNow();
+  const cap = kind === "PERSONAL" ? null : capDays;
+  const [name, setName] = useState("");
+  const [description, setDescription] = useState("");
+  const [team, setTeam] = useState(teams[0] ?? "");
+  const [preset, setPreset] = useState(cap !== null && cap < 30 ? "1d" : "30d");
+  const [custom, setCustom] = useState("");
+  const [serverError, setServerError] = useState<string | null>(null);
+  const [createPersonal] = useCreatePersonalTokenMutation();
+  const [createTeam] = useCreateTeamTokenMutation();
+  const [createOrganization] = useCreateOrganizationTokenMutation();
+
+  const chosen = PRESETS.find((p) => p.id === preset);
+  const expiresAt =
+    preset === "custom"
+      ? new Date(custom)
+      : chosen?.days
+        ? new Date(now + chosen.days * DAY_MS)
+        : null;
+  const problems = [
+    nameProblem(name),
+    expiresAt
+      ? expiryProblem(expiresAt, now, cap)
+      : cap !== null
+        ? presetBlocked(PRESETS.at(-1)!, cap)
+        : null,
+    kind === "TEAM" && !team ? "Choose a team." : null,
+  ].filter((p): p is string => p !== null);
+
+  async function submit(event: FormEvent) {
+    event.preventDefault();
+    if (problems.length) return;
+    setServerError(null);
+    const variables = {
+      name,
+      description: description || null,
+      expiresAt: expiresAt?.toISOString() ?? null,
+    };
+    try {
+      const created =
+        kind === "PERSONAL"
+          ? (await createPersonal({ variables })).data?.createPersonalToken
+          : kind === "TEAM"
+            ? (await createTeam({ variables: { ...variables, organization, team } })).data
+                ?.createTeamToken
+            : (await createOrganization({ variables: { ...variables, organization } })).data
+                ?.createOrganizationToken;
+      if (created) onCreated(created.token.name, created.secret);
+    } catch (error) {
+      setServerError(error instanceof Error ? error.message : "The token could not be created.");
+    }
+  }
+
+  return (
+    <form className="create" onSubmit={submit} aria-labelledby="create-title">
+      <h2 id="create-title">New {kind.toLowerCase()} token</h2>
+      <label htmlFor="token-name">Name</label>
+      <input
+        id="token-name"
+        value={name}
+        onChange={(e) => setName(e.target.value)}
+        maxLength={60}
+        required
+      />
+      <label htmlFor="token-description">Description (optional)</label>
+      <input
+        id="token-description"
+        value={description}
+        onChange={(e) => setDescription(e.target.value)}
+      />
+      {kind === "TEAM" && (
+        <>
+          <label htmlFor="token-team">Team</label>
+          <select id="token-team" value={team} onChange={(e) => setTeam(e.target.value)}>
+            {teams.map((t) => (
+              <option key={t}>{t}</option>
+            ))}
+          </select>
+        </>
+      )}
+      <fieldset>
+        <legend>Expires</legend>
+        {PRESETS.filter((p) => !(p.days === null && cap !== null)).map((p) => {
+          const blocked = presetBlocked(p, cap);
+          return (
+            <label
+              key={p.id}
+              className={blocked ? "disabled" : undefined}
+              title={blocked ?? undefined}
+            >
+              <input
+                type="radio"
+                name="preset"
+                value={p.id}
+                checked={preset === p.id}
+                disabled={!!blocked}
+                onChange={() => setPreset(p.id)}
+              />
+              {p.label}
+              {blocked && <span className="muted"> ({blocked})</span>}
+            </label>
+          );
+        })}
+        <label>
+          <input
+            type="radio"
+            name="preset"
+            value="custom"
+            checked={preset === "custom"}
+            onChange={() => setPreset("custom")}
+          />
+          Custom date and time
+        </label>
+        {preset === "custom" && (
+          <input
+            aria-label="Custom expiry (local time)"
+            type="datetime-local"
+            value={custom}
+            onChange={(e) => setCustom(e.target.value)}
+          />
+        )}
+      </fieldset>
+      <p className="muted" aria-live="polite">
+        {expiresAt && !Number.isNaN(expiresAt.getTime())
+          ? `Expires ${expiresAt.toISOString()} (${expiresAt.toLocaleString()} local)`
+          : "Never expires"}
+      </p>
+      {((name.length > 0 && problems.length > 0) || serverError) && (
+        <ul className="error-text" role="alert">
+          {[...problems, ...(serverError ? [serverError] : [])].map((p) => (
+            <li key={p}>{p}</li>
+          ))}
+        </ul>
+      )}
+      <div className="actions">
+        <button type="button" onClick={onCancel}>
+          Cancel
+        </button>
+        <button type="submit" disabled={problems.length > 0}>
+          Create token
+        </button>
+      </div>
+    </form>
+  );
+}

@@ -1,0 +1,48 @@
+/** The server's rules for a token's fields, checked before submitting so mistakes show at once. */
+const NAME = /^(?!\s)[^\p{Cc}\p{Cf}\p{Zl}\p{Zp}]*(?<!\s)$/u;
+
+export function nameProblem(name: string): string | null {
+  if (name.length < 1 || name.length > 40) return "Name must be 1 to 40 characters long.";
+  if (!NAME.test(name))
+    return "Name must not contain control characters or start or end with white space.";
+  return null;
+}
+
+export const DAY_MS = 86_400_000;
+
+export interface Preset {
+  id: string;
+  label: string;
+  days: number | null;
+}
+
+export const PRESETS: Preset[] = [
+  { id: "1d", label: "1 day", days: 1 },
+  { id: "7d", label: "7 days", days: 7 },
+  { id: "30d", label: "30 days", days: 30 },
+  { id: "90d", label: "90 days", days: 90 },
+  { id: "1y", label: "1 year", days: 365 },
+  { id: "never", label: "No expiry", days: null },
+];
+
+/** Why a preset is not allowed under a lifetime cap (team and organization tokens), or null. */
+export function presetBlocked(preset: Preset, capDays: number | null): string | null {
+  if (capDays === null) return null;
+  if (preset.days === null)
+    return `Your organization requires tokens to expire within ${capDays} days.`;
+  if (preset.days > capDays) return `Above the organization's ${capDays}-day limit.`;
+  return null;
+}
+
+/** The expiry a custom date must meet: after now, at most two years ahead (and within any cap). */
+export function expiryProblem(expiresAt: Date, now: number, capDays: number | null): string | null {
+  const latest = new Date(now);
+  latest.setUTCFullYear(latest.getUTCFullYear() + 2);
+  if (Number.isNaN(expiresAt.getTime())) return "Choose a date and time.";
+  if (expiresAt.getTime() <= now) return "The expiry must lie in the future.";
+  if (expiresAt.getTime() > latest.getTime()) return "The expiry may be at most two years ahead.";
+  if (capDays !== null && expiresAt.getTime() > now + capDays * DAY_MS) {
+    return `Your organization requires tokens to expire within ${capDays} days.`;
+  }
+  return null;
+}
