@@ -28,7 +28,7 @@ export class LapseError extends Error {
 }
 
 export const unauthenticated = (
-  message = "Send a valid access token in the Authorization header.",
+  message = "Sign in, or send a valid access token in the Authorization header.",
 ) => new LapseError("UNAUTHENTICATED", message);
 export const forbidden = (message: string) => new LapseError("FORBIDDEN", message);
 export const notFound = (message: string) => new LapseError("NOT_FOUND", message);

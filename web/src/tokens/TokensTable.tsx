@@ -45,9 +45,9 @@ export function TokensTable(props: {
             <td>
               <ExpiryCell expiresAt={token.expiresAt} revokedAt={token.revokedAt} />
             </td>
-            <td className="row-actions">
+            <td>
               {token.status === "ACTIVE" && (
-                <>
+                <div className="row-actions">
                   <button
                     type="button"
                     onClick={() => props.onRotate(token)}
@@ -63,7 +63,7 @@ export function TokensTable(props: {
                   >
                     Revoke
                   </button>
-                </>
+                </div>
               )}
             </td>
           </tr>

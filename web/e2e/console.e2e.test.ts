@@ -1,0 +1,137 @@
+import fs from "node:fs";
+import path from "node:path";
+import AxeBuilder from "@axe-core/playwright";
+import { chromium, type Browser, type Page } from "playwright-core";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { LapseProcess } from "./lapse-process";
+
+const CHROMIUM = "/usr/bin/chromium";
+const required = process.env.CI === "true" || process.env.LAPSE_REQUIRE_BROWSER === "1";
+const available = fs.existsSync(CHROMIUM);
+if (!available && !required) {
+  console.warn(
+    `\n  ${CHROMIUM} is missing: browser tests are skipped (apt-get install chromium to run them).\n`,
+  );
+}
+const artifacts = path.resolve(import.meta.dirname, "../e2e-artifacts");
+
+async function noSeriousViolations(page: Page, name: string) {
+  const results = await new AxeBuilder({ page }).analyze();
+  const serious = results.violations.filter(
+    (v) => v.impact === "serious" || v.impact === "critical",
+  );
+  expect(serious.map((v) => `${name}: ${v.id} ${v.help}`)).toEqual([]);
+}
+
+describe.runIf(available || required)("the console in Chromium", () => {
+  const lapse = new LapseProcess();
+  let browser: Browser;
+  let page: Page;
+
+  beforeAll(async () => {
+    if (!available)
+      throw new Error(`CI requires Chromium at ${CHROMIUM}: apt-get install chromium.`);
+    fs.mkdirSync(artifacts, { recursive: true });
+    await lapse.start();
+    browser = await chromium.launch({
+      executablePath: CHROMIUM,
+      args: [
+        "--no-sandbox",
+        "--disable-gpu",
+        "--disable-quic",
+        "--no-first-run",
+        "--disable-background-networking",
+        "--disable-component-update",
+        "--disable-sync",
+      ],
+    });
+    const context = await browser.newContext({ viewport: { width: 1280, height: 800 } });
+    page = await context.newPage();
+  }, 60_000);
+
+  afterAll(async () => {
+    await browser?.close();
+    await lapse.stop();
+  });
+
+  it("signs in with the bootstrap token, by keyboard alone, and keeps no secret in browser storage", async () => {
+    await page.goto(`${lapse.url}/sign-in`);
+    await noSeriousViolations(page, "sign-in");
+    await page.screenshot({ path: path.join(artifacts, "sign-in.png") });
+    await page.keyboard.press("Tab");
+    await expect.poll(() => page.evaluate(() => document.activeElement?.id)).toBe("token");
+    await page.keyboard.type(lapse.adminToken);
+    await page.keyboard.press("Enter");
+    await page.waitForURL(/\/orgs\/acme\/tokens/);
+    const stored = await page.evaluate(
+      () =>
+        JSON.stringify({ ...localStorage }) +
+        JSON.stringify({ ...sessionStorage }) +
+        document.cookie,
+    );
+    expect(stored).not.toContain(lapse.adminToken.slice(10));
+  }, 30_000);
+
+  it("counts a team token down and turns its row expired without a reload", async () => {
+    await lapse.gql(`mutation { createTeam(organization: "acme", name: "platform") { name } }`);
+    const expiresAt = new Date(Date.now() + 6000).toISOString();
+    await lapse.gql(
+      `mutation($e: DateTime) { createTeamToken(organization: "acme", team: "platform", name: "soon", expiresAt: $e) { secret } }`,
+      { e: expiresAt },
+    );
+    await page.goto(`${lapse.url}/orgs/acme/tokens?kind=TEAM`);
+    const cell = page.locator('tr[data-token="soon"] [data-state]');
+    await expect.poll(() => cell.textContent(), { timeout: 5000 }).toMatch(/in 00:0\d/);
+    await page.evaluate(() => ((window as unknown as { marker: number }).marker = 42));
+    await expect
+      .poll(() => cell.getAttribute("data-state"), { timeout: 15_000, interval: 250 })
+      .toBe("expired");
+    expect(await page.evaluate(() => (window as unknown as { marker?: number }).marker)).toBe(42);
+    await page.screenshot({ path: path.join(artifacts, "tokens-team.png") });
+    await noSeriousViolations(page, "tokens");
+  }, 30_000);
+
+  it("creates a token from the form, shows its secret once, and revokes another behind a confirmation", async () => {
+    await page.getByRole("button", { name: "New team token" }).click();
+    await page.getByLabel("Name").fill("deploy");
+    await page.getByLabel("7 days").check();
+    await expect.poll(() => page.getByText(/^Expires \d{4}-/).count()).toBe(1);
+    await page.getByRole("button", { name: "Create token" }).click();
+    const secret = await page.getByTestId("secret").textContent();
+    expect(secret).toMatch(/^lapse_tat_/);
+    await page.screenshot({ path: path.join(artifacts, "token-created.png") });
+    await page.getByRole("button", { name: "Done" }).click();
+    await expect.poll(() => page.getByTestId("secret").count()).toBe(0);
+    await expect
+      .poll(() => page.locator('tr[data-token="deploy"] [data-state]').getAttribute("data-state"))
+      .toBe("week");
+
+    await page.getByRole("button", { name: "Revoke deploy" }).click();
+    const dialog = page.getByRole("alertdialog");
+    await expect.poll(() => dialog.textContent()).toContain("“deploy”");
+    await noSeriousViolations(page, "revoke dialog");
+    await dialog.getByRole("button", { name: "Revoke" }).click();
+    await expect
+      .poll(() => page.locator('tr[data-token="deploy"] [data-state]').getAttribute("data-state"))
+      .toBe("revoked");
+  }, 30_000);
+
+  it("is readable on a phone-width screen", async () => {
+    await page.setViewportSize({ width: 390, height: 844 });
+    await page.goto(`${lapse.url}/orgs/acme/tokens?kind=TEAM`);
+    await page.locator('tr[data-token="soon"]').waitFor();
+    const overflow = await page.evaluate(
+      () => document.documentElement.scrollWidth - window.innerWidth,
+    );
+    expect(overflow).toBeLessThanOrEqual(0);
+    await page.screenshot({ path: path.join(artifacts, "tokens-phone.png"), fullPage: true });
+  }, 30_000);
+
+  it("lands back on sign-in with the reason after signing out", async () => {
+    await page.getByRole("button", { name: "Sign out" }).click();
+    await page.waitForURL(/\/sign-in/);
+    await page.goto(`${lapse.url}/orgs/acme/tokens`);
+    await page.waitForURL(/\/sign-in\?reason=/);
+    expect(await page.getByRole("alert").textContent()).toMatch(/sign in/i);
+  }, 30_000);
+});
