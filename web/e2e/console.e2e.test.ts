@@ -116,6 +116,34 @@ describe.runIf(available || required)("the console in Chromium", () => {
       .toBe("revoked");
   }, 30_000);
 
+  it("filters the audit view for tokens expiring within 7 days, keeping the filter in the URL", async () => {
+    const inDays = (days: number) => new Date(Date.now() + days * 86_400_000).toISOString();
+    for (const [name, days] of [
+      ["month-left", 30],
+      ["week-left", 3],
+    ] as const) {
+      await lapse.gql(
+        `mutation($n: String!, $e: DateTime) { createTeamToken(organization: "acme", team: "platform", name: $n, expiresAt: $e) { secret } }`,
+        { n: name, e: inDays(days) },
+      );
+    }
+    await page.goto(`${lapse.url}/orgs/acme/audit`);
+    await page.getByLabel("Expiring within (days)").fill("7");
+    await page.waitForURL(/expiringWithinDays=7/);
+    const rows = () =>
+      page.locator("tbody tr").evaluateAll((trs) => trs.map((tr) => tr.getAttribute("data-token")));
+    await expect.poll(rows).toEqual(["week-left"]);
+    await page.reload();
+    await expect.poll(rows).toEqual(["week-left"]);
+    expect(await page.getByLabel("Expiring within (days)").inputValue()).toBe("7");
+    await noSeriousViolations(page, "audit tokens");
+    await page.screenshot({ path: path.join(artifacts, "audit.png"), fullPage: true });
+
+    await page.getByRole("link", { name: "Events" }).click();
+    await expect.poll(() => page.locator("tbody tr").count()).toBeGreaterThan(3);
+    await noSeriousViolations(page, "audit events");
+  }, 30_000);
+
   it("is readable on a phone-width screen", async () => {
     await page.setViewportSize({ width: 390, height: 844 });
     await page.goto(`${lapse.url}/orgs/acme/tokens?kind=TEAM`);

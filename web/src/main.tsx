@@ -3,6 +3,7 @@ import { StrictMode } from "react";
 import { createRoot } from "react-dom/client";
 import { RouterProvider, createBrowserRouter } from "react-router";
 import { createApolloClient } from "./apollo";
+import { AuditPage } from "./audit/AuditPage";
 import { Layout } from "./pages/Layout";
 import { RootRedirect } from "./pages/RootRedirect";
 import { SignInPage } from "./pages/SignInPage";
@@ -16,6 +17,7 @@ const router = createBrowserRouter([
     children: [
       { path: "/", element: <RootRedirect /> },
       { path: "/orgs/:org/tokens", element: <TokensPage /> },
+      { path: "/orgs/:org/audit", element: <AuditPage /> },
     ],
   },
 ]);

@@ -1,5 +1,5 @@
 import { useApolloClient } from "@apollo/client/react";
-import { Link, Outlet, useNavigate, useParams } from "react-router";
+import { Link, NavLink, Outlet, useNavigate, useParams } from "react-router";
 import { signOut } from "../session";
 
 /** The console's frame: where you are, and the way out. */
@@ -16,7 +16,13 @@ export function Layout() {
         <Link to="/" className="brand">
           Lapse
         </Link>
-        {org && org !== "-" && <span className="muted">{org}</span>}
+        {org && org !== "-" && (
+          <nav aria-label="Console" className="main-nav">
+            <span className="muted">{org}</span>
+            <NavLink to={`/orgs/${org}/tokens`}>Tokens</NavLink>
+            <NavLink to={`/orgs/${org}/audit`}>Audit</NavLink>
+          </nav>
+        )}
         <button
           type="button"
           onClick={async () => {

@@ -6,8 +6,9 @@ const date = (iso: string | null) => (iso ? new Date(iso).toLocaleString() : "ne
 /** Tokens with their live expiry; each row offers revoke and rotate while the token is live. */
 export function TokensTable(props: {
   tokens: TokensTable_TokenFragment[];
-  onRevoke: (token: TokensTable_TokenFragment) => void;
-  onRotate: (token: TokensTable_TokenFragment) => void;
+  /** Row actions; left out where the table only reads (the audit view). */
+  onRevoke?: (token: TokensTable_TokenFragment) => void;
+  onRotate?: (token: TokensTable_TokenFragment) => void;
 }) {
   if (props.tokens.length === 0) {
     return <p className="empty">No tokens here yet.</p>;
@@ -46,11 +47,11 @@ export function TokensTable(props: {
               <ExpiryCell expiresAt={token.expiresAt} revokedAt={token.revokedAt} />
             </td>
             <td>
-              {token.status === "ACTIVE" && (
+              {token.status === "ACTIVE" && props.onRevoke && props.onRotate && (
                 <div className="row-actions">
                   <button
                     type="button"
-                    onClick={() => props.onRotate(token)}
+                    onClick={() => props.onRotate?.(token)}
                     aria-label={`Rotate ${token.name}`}
                   >
                     Rotate
@@ -58,7 +59,7 @@ export function TokensTable(props: {
                   <button
                     type="button"
                     className="danger"
-                    onClick={() => props.onRevoke(token)}
+                    onClick={() => props.onRevoke?.(token)}
                     aria-label={`Revoke ${token.name}`}
                   >
                     Revoke

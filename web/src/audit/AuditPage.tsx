@@ -1,0 +1,150 @@
+import { useQuery } from "@apollo/client/react";
+import { useState } from "react";
+import { Link, useParams, useSearchParams } from "react-router";
+import { AuditEventsQueryDocument, AuditTokensQueryDocument } from "../__generated__/operations";
+import { ErrorView } from "../errors/ErrorView";
+import { TokensTable } from "../tokens/TokensTable";
+import { FilterBar } from "./FilterBar";
+import { readFilters, toTokenFilter, writeFilters, type AuditFilters } from "./filters";
+
+/** For auditors: what is about to lapse, what has lapsed, who made it; and the audit trail. */
+export function AuditPage() {
+  const { org = "" } = useParams();
+  const [params, setParams] = useSearchParams();
+  const tab = params.get("tab") === "events" ? "events" : "tokens";
+  return (
+    <section aria-labelledby="audit-title">
+      <h1 id="audit-title">Audit</h1>
+      <nav className="tabs" aria-label="Audit views">
+        <Link to={`/orgs/${org}/audit`} aria-current={tab === "tokens" ? "page" : undefined}>
+          Tokens
+        </Link>
+        <Link
+          to={`/orgs/${org}/audit?tab=events`}
+          aria-current={tab === "events" ? "page" : undefined}
+        >
+          Events
+        </Link>
+      </nav>
+      {tab === "tokens" ? (
+        <AuditTokens org={org} params={params} setParams={setParams} />
+      ) : (
+        <AuditEvents org={org} />
+      )}
+    </section>
+  );
+}
+
+function AuditTokens({
+  org,
+  params,
+  setParams,
+}: {
+  org: string;
+  params: URLSearchParams;
+  setParams: (p: URLSearchParams) => void;
+}) {
+  const filters = readFilters(params);
+  // "Unused for N days" is judged from when the page opened, not re-evaluated every second.
+  const [openedAt] = useState(() => Date.now());
+  const filter = toTokenFilter(org, filters, openedAt);
+  const { data, error, loading, fetchMore } = useQuery(AuditTokensQueryDocument, {
+    variables: { filter, organization: org },
+  });
+  const update = (change: Partial<AuditFilters>) =>
+    setParams(writeFilters({ ...filters, ...change }));
+  if (error) return <ErrorView error={error} />;
+  const stats = data?.tokenStats;
+  return (
+    <>
+      <ul className="tiles" aria-label="Token statistics">
+        {[
+          ["Expiring within 1 day", stats?.expiringWithin1Day],
+          ["Within 7 days", stats?.expiringWithin7Days],
+          ["Within 30 days", stats?.expiringWithin30Days],
+          ["Never expiring", stats?.neverExpiring],
+          ["Unused 90 days", stats?.unused90Days],
+        ].map(([label, value]) => (
+          <li key={label as string}>
+            <span className="tile-value">{value ?? "…"}</span> {label}
+          </li>
+        ))}
+      </ul>
+      <FilterBar filters={filters} update={update} />
+      <p className="muted" aria-live="polite">
+        {data
+          ? `${data.tokens.totalCount} ${data.tokens.totalCount === 1 ? "token matches" : "tokens match"}`
+          : "Loading…"}
+      </p>
+      {loading && !data ? (
+        <div className="skeleton" aria-busy="true" aria-label="Loading tokens">
+          <div className="skeleton-row" />
+          <div className="skeleton-row" />
+        </div>
+      ) : (
+        <TokensTable tokens={data?.tokens.edges.map((e) => e.node) ?? []} />
+      )}
+      {data?.tokens.pageInfo.hasNextPage && (
+        <button
+          type="button"
+          onClick={() =>
+            void fetchMore({
+              variables: { after: data.tokens.pageInfo.endCursor },
+              updateQuery: (prev, { fetchMoreResult }) => ({
+                ...fetchMoreResult,
+                tokens: {
+                  ...fetchMoreResult.tokens,
+                  edges: [...prev.tokens.edges, ...fetchMoreResult.tokens.edges],
+                },
+              }),
+            })
+          }
+        >
+          Load more
+        </button>
+      )}
+    </>
+  );
+}
+
+function AuditEvents({ org }: { org: string }) {
+  const { data, error } = useQuery(AuditEventsQueryDocument, {
+    variables: { filter: { organization: org } },
+  });
+  if (error) return <ErrorView error={error} />;
+  return (
+    <>
+      <p>
+        <a href={`/api/orgs/${encodeURIComponent(org)}/auditlog.csv`} download>
+          Download CSV
+        </a>
+      </p>
+      <table className="tokens">
+        <caption className="visually-hidden">Audit events, newest first</caption>
+        <thead>
+          <tr>
+            <th scope="col">When</th>
+            <th scope="col">Event</th>
+            <th scope="col">Actor</th>
+            <th scope="col">Token</th>
+          </tr>
+        </thead>
+        <tbody>
+          {data?.auditEvents.edges.map(({ node }) => (
+            <tr key={node.id}>
+              <td title={node.createdAt}>{new Date(node.createdAt).toLocaleString()}</td>
+              <td>{node.type.toLowerCase().replaceAll("_", " ")}</td>
+              <td>
+                {node.actorLogin ??
+                  (node.actorTokenName
+                    ? `${node.actorTokenName} (${node.actorTokenKind?.toLowerCase()} token)`
+                    : "lapse")}
+              </td>
+              <td>{node.tokenName ?? "—"}</td>
+            </tr>
+          ))}
+        </tbody>
+      </table>
+    </>
+  );
+}

@@ -1,0 +1,87 @@
+import type { TokenFilter } from "../__generated__/operations";
+
+/** The audit view's filters as they live in the URL, so a filtered view can be bookmarked and shared. */
+export interface AuditFilters {
+  status?: "ACTIVE" | "EXPIRED" | "REVOKED";
+  kind?: "PERSONAL" | "TEAM" | "ORGANIZATION";
+  team?: string;
+  owner?: string;
+  createdBy?: string;
+  source?: "API" | "CONSOLE" | "CLI" | "OIDC" | "ROTATION";
+  expiringWithinDays?: number;
+  expiresAfter?: string;
+  expiresBefore?: string;
+  neverExpires?: boolean;
+  unusedForDays?: number;
+  violatesPolicy?: boolean;
+}
+
+const STATUSES = ["ACTIVE", "EXPIRED", "REVOKED"] as const;
+const KINDS = ["PERSONAL", "TEAM", "ORGANIZATION"] as const;
+const SOURCES = ["API", "CONSOLE", "CLI", "OIDC", "ROTATION"] as const;
+
+const oneOf = <T extends string>(values: readonly T[], value: string | null) =>
+  value !== null && (values as readonly string[]).includes(value) ? (value as T) : undefined;
+const positive = (value: string | null) => {
+  const n = Number(value);
+  return value !== null && Number.isInteger(n) && n >= 1 && n <= 3650 ? n : undefined;
+};
+const text = (value: string | null) => (value ? value.slice(0, 64) : undefined);
+const instant = (value: string | null) =>
+  value && !Number.isNaN(Date.parse(value)) ? value : undefined;
+
+/** Reads filters from a query string, dropping anything malformed rather than failing the page. */
+export function readFilters(params: URLSearchParams): AuditFilters {
+  const filters: AuditFilters = {
+    status: oneOf(STATUSES, params.get("status")),
+    kind: oneOf(KINDS, params.get("kind")),
+    team: text(params.get("team")),
+    owner: text(params.get("owner")),
+    createdBy: text(params.get("createdBy")),
+    source: oneOf(SOURCES, params.get("source")),
+    expiringWithinDays: positive(params.get("expiringWithinDays")),
+    expiresAfter: instant(params.get("expiresAfter")),
+    expiresBefore: instant(params.get("expiresBefore")),
+    neverExpires: params.get("neverExpires") === "true" || undefined,
+    unusedForDays: positive(params.get("unusedForDays")),
+    violatesPolicy: params.get("violatesPolicy") === "true" || undefined,
+  };
+  return Object.fromEntries(
+    Object.entries(filters).filter(([, v]) => v !== undefined),
+  ) as AuditFilters;
+}
+
+/** Writes filters to a query string, in a stable order, leaving out what is unset. */
+export function writeFilters(filters: AuditFilters): URLSearchParams {
+  const params = new URLSearchParams();
+  for (const [key, value] of Object.entries(filters)) {
+    if (value !== undefined && value !== "" && value !== false) params.set(key, String(value));
+  }
+  params.sort();
+  return params;
+}
+
+/** The GraphQL filter for the organization; "unused for N days" is "not used since now minus N days". */
+export function toTokenFilter(
+  organization: string,
+  filters: AuditFilters,
+  now: number,
+): TokenFilter {
+  return {
+    organization,
+    statuses: filters.status ? [filters.status] : null,
+    kinds: filters.kind ? [filters.kind] : null,
+    team: filters.team ?? null,
+    owner: filters.owner ?? null,
+    createdBy: filters.createdBy ?? null,
+    source: filters.source ?? null,
+    expiringWithinDays: filters.expiringWithinDays ?? null,
+    expiresAfter: filters.expiresAfter ?? null,
+    expiresBefore: filters.expiresBefore ?? null,
+    neverExpires: filters.neverExpires ?? null,
+    lastUsedBefore: filters.unusedForDays
+      ? new Date(now - filters.unusedForDays * 86_400_000).toISOString()
+      : null,
+    violatesPolicy: filters.violatesPolicy ?? null,
+  };
+}
