@@ -144,6 +144,36 @@ describe.runIf(available || required)("the console in Chromium", () => {
     await noSeriousViolations(page, "audit events");
   }, 30_000);
 
+  it("previews an expiry policy on the organization page before saving it", async () => {
+    await page.goto(`${lapse.url}/orgs/acme`);
+    await page.getByLabel(/Maximum lifetime/).fill("14");
+    await page.getByRole("button", { name: "Preview" }).click();
+    await expect
+      .poll(() => page.getByText(/This cap would refuse \d+ active tokens/).count())
+      .toBe(1);
+    // The 30-day team token and the 30-day bootstrap token would be refused; nothing is saved yet.
+    expect(await page.getByText(/^month-left/).count()).toBe(1);
+    expect(await page.getByText(/^No cap/).count()).toBe(1);
+    await noSeriousViolations(page, "organization");
+    await page.screenshot({ path: path.join(artifacts, "organization.png"), fullPage: true });
+  }, 30_000);
+
+  it("lets an invited person join with the code and land signed in", async () => {
+    const { inviteMember } = await lapse.gql<{ inviteMember: { code: string } }>(
+      `mutation { inviteMember(organization: "acme", login: "newcomer", role: MEMBER) { code } }`,
+    );
+    const context = await browser.newContext();
+    const newcomer = await context.newPage();
+    await newcomer.goto(`${lapse.url}/sign-in`);
+    await newcomer.getByLabel("Invitation code").fill(inviteMember.code);
+    await newcomer.getByRole("button", { name: "Join" }).click();
+    expect(await newcomer.getByTestId("secret").textContent()).toMatch(/^lapse_pat_/);
+    await newcomer.getByRole("button", { name: "Done" }).click();
+    await newcomer.waitForURL(/\/orgs\/acme\/tokens/);
+    await expect.poll(() => newcomer.locator('tr[data-token="console"]').count()).toBe(1);
+    await context.close();
+  }, 30_000);
+
   it("is readable on a phone-width screen", async () => {
     await page.setViewportSize({ width: 390, height: 844 });
     await page.goto(`${lapse.url}/orgs/acme/tokens?kind=TEAM`);

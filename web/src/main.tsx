@@ -4,6 +4,7 @@ import { createRoot } from "react-dom/client";
 import { RouterProvider, createBrowserRouter } from "react-router";
 import { createApolloClient } from "./apollo";
 import { AuditPage } from "./audit/AuditPage";
+import { OrganizationPage } from "./organization/OrganizationPage";
 import { Layout } from "./pages/Layout";
 import { RootRedirect } from "./pages/RootRedirect";
 import { SignInPage } from "./pages/SignInPage";
@@ -18,6 +19,7 @@ const router = createBrowserRouter([
       { path: "/", element: <RootRedirect /> },
       { path: "/orgs/:org/tokens", element: <TokensPage /> },
       { path: "/orgs/:org/audit", element: <AuditPage /> },
+      { path: "/orgs/:org", element: <OrganizationPage /> },
     ],
   },
 ]);

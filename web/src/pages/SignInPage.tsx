@@ -1,6 +1,7 @@
 import { useState, type FormEvent } from "react";
 import { useNavigate, useSearchParams } from "react-router";
 import { signIn } from "../session";
+import { RedeemInvitation } from "./RedeemInvitation";
 
 /** No passwords: a personal access token is traded for a session cookie. */
 export function SignInPage() {
@@ -52,6 +53,7 @@ export function SignInPage() {
           {busy ? "Signing in…" : "Sign in"}
         </button>
       </form>
+      <RedeemInvitation />
     </main>
   );
 }
