@@ -139,8 +139,20 @@ describe.runIf(available || required)("the console in Chromium", () => {
     await noSeriousViolations(page, "audit tokens");
     await page.screenshot({ path: path.join(artifacts, "audit.png"), fullPage: true });
 
+    expect(await page.getByRole("link", { name: /Download CSV/ }).getAttribute("href")).toBe(
+      "/api/orgs/acme/tokens.csv?expiringWithinDays=7",
+    );
+
     await page.getByRole("link", { name: "Events" }).click();
     await expect.poll(() => page.locator("tbody tr").count()).toBeGreaterThan(3);
+    await page.getByLabel("Type").selectOption("TOKEN_REVOKED");
+    await page.waitForURL(/type=TOKEN_REVOKED/);
+    await expect
+      .poll(() => page.locator("tbody tr td:nth-child(2)").allTextContents())
+      .toEqual(["token revoked"]);
+    expect(await page.getByRole("link", { name: /Download CSV/ }).getAttribute("href")).toBe(
+      "/api/orgs/acme/auditlog.csv?types=TOKEN_REVOKED",
+    );
     await noSeriousViolations(page, "audit events");
   }, 30_000);
 
@@ -172,6 +184,28 @@ describe.runIf(available || required)("the console in Chromium", () => {
     await newcomer.waitForURL(/\/orgs\/acme\/tokens/);
     await expect.poll(() => newcomer.locator('tr[data-token="console"]').count()).toBe(1);
     await context.close();
+  }, 30_000);
+
+  it("works by keyboard alone: reach a row's Revoke, open the confirmation, and back out with Escape", async () => {
+    await page.goto(`${lapse.url}/orgs/acme/tokens?kind=TEAM`);
+    await page.locator('tr[data-token="week-left"]').waitFor();
+    let reached = false;
+    for (let i = 0; i < 40 && !reached; i++) {
+      await page.keyboard.press("Tab");
+      reached =
+        (await page.evaluate(() => document.activeElement?.getAttribute("aria-label"))) ===
+        "Revoke week-left";
+    }
+    expect(reached).toBe(true);
+    await page.keyboard.press("Enter");
+    await expect
+      .poll(() => page.evaluate(() => document.activeElement?.textContent))
+      .toBe("Cancel");
+    await page.keyboard.press("Escape");
+    await expect.poll(() => page.getByRole("alertdialog").count()).toBe(0);
+    expect(
+      await page.locator('tr[data-token="week-left"] [data-state]').getAttribute("data-state"),
+    ).toBe("week");
   }, 30_000);
 
   it("is readable on a phone-width screen", async () => {

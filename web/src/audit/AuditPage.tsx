@@ -1,11 +1,18 @@
 import { useQuery } from "@apollo/client/react";
 import { useState } from "react";
 import { Link, useParams, useSearchParams } from "react-router";
-import { AuditEventsQueryDocument, AuditTokensQueryDocument } from "../__generated__/operations";
+import { AuditTokensQueryDocument } from "../__generated__/operations";
 import { ErrorView } from "../errors/ErrorView";
 import { TokensTable } from "../tokens/TokensTable";
 import { FilterBar } from "./FilterBar";
-import { readFilters, toTokenFilter, writeFilters, type AuditFilters } from "./filters";
+import { AuditEvents } from "./AuditEvents";
+import {
+  readFilters,
+  toTokenFilter,
+  tokensCsvUrl,
+  writeFilters,
+  type AuditFilters,
+} from "./filters";
 
 /** For auditors: what is about to lapse, what has lapsed, who made it; and the audit trail. */
 export function AuditPage() {
@@ -29,7 +36,7 @@ export function AuditPage() {
       {tab === "tokens" ? (
         <AuditTokens org={org} params={params} setParams={setParams} />
       ) : (
-        <AuditEvents org={org} />
+        <AuditEvents org={org} params={params} setParams={setParams} />
       )}
     </section>
   );
@@ -71,6 +78,11 @@ function AuditTokens({
         ))}
       </ul>
       <FilterBar filters={filters} update={update} />
+      <p>
+        <a href={tokensCsvUrl(filter)} download>
+          Download CSV of this view
+        </a>
+      </p>
       <p className="muted" aria-live="polite">
         {data
           ? `${data.tokens.totalCount} ${data.tokens.totalCount === 1 ? "token matches" : "tokens match"}`
@@ -103,48 +115,6 @@ function AuditTokens({
           Load more
         </button>
       )}
-    </>
-  );
-}
-
-function AuditEvents({ org }: { org: string }) {
-  const { data, error } = useQuery(AuditEventsQueryDocument, {
-    variables: { filter: { organization: org } },
-  });
-  if (error) return <ErrorView error={error} />;
-  return (
-    <>
-      <p>
-        <a href={`/api/orgs/${encodeURIComponent(org)}/auditlog.csv`} download>
-          Download CSV
-        </a>
-      </p>
-      <table className="tokens">
-        <caption className="visually-hidden">Audit events, newest first</caption>
-        <thead>
-          <tr>
-            <th scope="col">When</th>
-            <th scope="col">Event</th>
-            <th scope="col">Actor</th>
-            <th scope="col">Token</th>
-          </tr>
-        </thead>
-        <tbody>
-          {data?.auditEvents.edges.map(({ node }) => (
-            <tr key={node.id}>
-              <td title={node.createdAt}>{new Date(node.createdAt).toLocaleString()}</td>
-              <td>{node.type.toLowerCase().replaceAll("_", " ")}</td>
-              <td>
-                {node.actorLogin ??
-                  (node.actorTokenName
-                    ? `${node.actorTokenName} (${node.actorTokenKind?.toLowerCase()} token)`
-                    : "lapse")}
-              </td>
-              <td>{node.tokenName ?? "—"}</td>
-            </tr>
-          ))}
-        </tbody>
-      </table>
     </>
   );
 }

@@ -1,5 +1,11 @@
 import { describe, expect, it } from "vitest";
-import { readFilters, toTokenFilter, writeFilters } from "./filters";
+import {
+  readEventFilters,
+  readFilters,
+  toTokenFilter,
+  tokensCsvUrl,
+  writeFilters,
+} from "./filters";
 
 describe("audit filters in the URL", () => {
   it("round-trip through the query string in a stable order", () => {
@@ -22,6 +28,28 @@ describe("audit filters in the URL", () => {
       "status=LOST&kind=team&expiringWithinDays=-3&unusedForDays=abc&expiresAfter=soon&neverExpires=yes",
     );
     expect(readFilters(params)).toEqual({});
+  });
+
+  it("give the CSV link the same filter as the view", () => {
+    const filter = toTokenFilter(
+      "acme",
+      { kind: "TEAM", expiringWithinDays: 7 },
+      Date.parse("2026-11-26T12:00:00.000Z"),
+    );
+    expect(tokensCsvUrl(filter)).toBe("/api/orgs/acme/tokens.csv?expiringWithinDays=7&kinds=TEAM");
+  });
+
+  it("read the events tab's filters, dropping malformed ones", () => {
+    expect(
+      readEventFilters(
+        new URLSearchParams("type=TOKEN_REVOKED&actor=alice&since=2026-11-01T00:00:00Z"),
+      ),
+    ).toEqual({
+      type: "TOKEN_REVOKED",
+      actor: "alice",
+      since: "2026-11-01T00:00:00Z",
+    });
+    expect(readEventFilters(new URLSearchParams("type=drop table&since=yesterday"))).toEqual({});
   });
 
   it("turn 'unused for N days' into lastUsedBefore at now", () => {

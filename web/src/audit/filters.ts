@@ -85,3 +85,37 @@ export function toTokenFilter(
     violatesPolicy: filters.violatesPolicy ?? null,
   };
 }
+
+/** The CSV link for the view on screen: the same TokenFilter, field for field, in a query string. */
+export function tokensCsvUrl(filter: TokenFilter): string {
+  const params = new URLSearchParams();
+  for (const [key, value] of Object.entries(filter)) {
+    if (key === "organization" || value === null || value === undefined) continue;
+    params.set(key, Array.isArray(value) ? value.join(",") : String(value));
+  }
+  params.sort();
+  const query = params.toString();
+  return `/api/orgs/${encodeURIComponent(filter.organization ?? "")}/tokens.csv${query ? `?${query}` : ""}`;
+}
+
+/** The events tab's filters, also kept in the URL. */
+export interface EventFilters {
+  type?: string;
+  actor?: string;
+  tokenId?: string;
+  since?: string;
+  until?: string;
+}
+
+export function readEventFilters(params: URLSearchParams): EventFilters {
+  const filters: EventFilters = {
+    type: /^[A-Z_]{1,40}$/.test(params.get("type") ?? "") ? params.get("type")! : undefined,
+    actor: text(params.get("actor")),
+    tokenId: text(params.get("tokenId")),
+    since: instant(params.get("since")),
+    until: instant(params.get("until")),
+  };
+  return Object.fromEntries(
+    Object.entries(filters).filter(([, v]) => v !== undefined),
+  ) as EventFilters;
+}
