@@ -208,6 +208,17 @@ describe.runIf(available || required)("the console in Chromium", () => {
     ).toBe("week");
   }, 30_000);
 
+  it("says which edition team and organization tokens need where the organization lacks it", async () => {
+    await lapse.gql(`mutation { createOrganization(name: "smallco", edition: TEAM) { name } }`);
+    await page.goto(`${lapse.url}/orgs/smallco/tokens?kind=ORGANIZATION`);
+    await expect
+      .poll(() => page.locator(".notice").textContent())
+      .toBe(
+        "Organization tokens need the ENTERPRISE or BUSINESS_CRITICAL edition; smallco has the TEAM edition.",
+      );
+    expect(await page.getByRole("button", { name: /New organization token/ }).count()).toBe(0);
+  }, 30_000);
+
   it("is readable on a phone-width screen", async () => {
     await page.setViewportSize({ width: 390, height: 844 });
     await page.goto(`${lapse.url}/orgs/acme/tokens?kind=TEAM`);
