@@ -6,8 +6,8 @@ import type { AccessToken } from "./access-token.entity";
 import { MAX_PAGE_SIZE } from "../../db/pagination";
 import { TokenFilter } from "./token.inputs";
 import { TokenKind, TokenSource, TokenStatus } from "./token.types";
-import { csvRow } from "../audit/csv";
-import { parseDateTime } from "../../schema/date-time.scalar";
+import { streamCsv } from "../audit/csv";
+import { queryParams } from "../../http/query-params";
 
 type ContextFor = (req: Request, res: Response) => RequestContext;
 
@@ -199,24 +199,22 @@ export function tokenRoutes(contextFor: ContextFor): Router {
     "/api/orgs/:org/tokens.csv",
     route(async (ctx, req, res) => {
       const filter = csvFilter(req, param(req, "org"));
-      let page = await ctx.services.tokenList.list(ctx, { filter, first: MAX_PAGE_SIZE });
-      res.setHeader("Content-Type", "text/csv; charset=utf-8");
-      res.setHeader(
-        "Content-Disposition",
-        `attachment; filename="${filter.organization}-tokens.csv"`,
-      );
-      res.write(csvRow(TOKEN_CSV_COLUMNS));
       const now = ctx.clock.now();
-      for (;;) {
-        for (const { node } of page.edges) res.write(csvRow(await tokenCsvRow(ctx, node, now)));
-        if (!page.pageInfo.hasNextPage) break;
-        page = await ctx.services.tokenList.list(ctx, {
-          filter,
-          first: MAX_PAGE_SIZE,
-          after: page.pageInfo.endCursor,
-        });
+      // The first page is read before anything is sent, so a refusal still answers with its status.
+      const first = await ctx.services.tokenList.list(ctx, { filter, first: MAX_PAGE_SIZE });
+      async function* rows() {
+        let page = first;
+        for (;;) {
+          for (const { node } of page.edges) yield await tokenCsvRow(ctx, node, now);
+          if (!page.pageInfo.hasNextPage) return;
+          page = await ctx.services.tokenList.list(ctx, {
+            filter,
+            first: MAX_PAGE_SIZE,
+            after: page.pageInfo.endCursor,
+          });
+        }
       }
-      res.end();
+      await streamCsv(res, `${filter.organization}-tokens.csv`, TOKEN_CSV_COLUMNS, rows());
     }),
   );
   return router;
@@ -265,44 +263,27 @@ async function tokenCsvRow(ctx: RequestContext, token: AccessToken, now: Date) {
  * RFC 3339), so the console's CSV link downloads exactly the view on screen.
  */
 function csvFilter(req: Request, organization: string): TokenFilter {
-  const one = (name: string) => {
-    const value = req.query[name];
-    if (value === undefined) return undefined;
-    if (typeof value !== "string") throw badUserInput(`${name} must be given once.`);
-    return value;
-  };
-  const list = <T extends string>(name: string, allowed: Record<string, T>) =>
-    one(name)
-      ?.split(",")
-      .filter(Boolean)
-      .map((v) => {
-        if (!(v in allowed))
-          throw badUserInput(
-            `${name}: "${v.slice(0, 20)}" is not one of ${Object.keys(allowed).join(", ")}.`,
-          );
-        return v as T;
-      });
-  const time = (name: string) => (one(name) === undefined ? undefined : parseDateTime(one(name)));
-  const flag = (name: string) => (one(name) === undefined ? undefined : one(name) === "true");
-  const days = one("expiringWithinDays");
-  const source = one("source");
+  const query = queryParams(req);
+  const days = query.one("expiringWithinDays");
+  const source = query.one("source");
   if (source !== undefined && !(source in TokenSource))
     throw badUserInput("source is not a token source.");
   return Object.assign(new TokenFilter(), {
     organization,
-    kinds: list("kinds", TokenKind),
-    statuses: list("statuses", TokenStatus),
-    team: one("team"),
-    owner: one("owner"),
-    createdBy: one("createdBy"),
-    search: one("search"),
+    kinds: query.list("kinds", TokenKind),
+    statuses: query.list("statuses", TokenStatus),
+    team: query.one("team"),
+    owner: query.one("owner"),
+    createdBy: query.one("createdBy"),
+    search: query.one("search"),
     source: source as TokenSource | undefined,
-    expiresAfter: time("expiresAfter"),
-    expiresBefore: time("expiresBefore"),
-    lastUsedBefore: time("lastUsedBefore"),
-    neverExpires: flag("neverExpires"),
-    neverUsed: flag("neverUsed"),
-    violatesPolicy: flag("violatesPolicy"),
+    expiresAfter: query.time("expiresAfter"),
+    expiresBefore: query.time("expiresBefore"),
+    lastUsedBefore: query.time("lastUsedBefore"),
+    neverExpires: query.flag("neverExpires"),
+    neverUsed: query.flag("neverUsed"),
+    violatesPolicy: query.flag("violatesPolicy"),
+    // Not a number → NaN, which the filter's own rule refuses with BAD_USER_INPUT.
     expiringWithinDays: days === undefined ? undefined : Number(days),
   });
 }
