@@ -43,7 +43,18 @@ export function AuditEvents({
     since: filters.since ?? null,
     until: filters.until ?? null,
   };
-  const { data, error } = useQuery(AuditEventsQueryDocument, { variables: { filter } });
+  const { data, error, fetchMore } = useQuery(AuditEventsQueryDocument, { variables: { filter } });
+  const loadMore = (after: string | null) =>
+    void fetchMore({
+      variables: { after },
+      updateQuery: (prev, { fetchMoreResult }) => ({
+        ...fetchMoreResult,
+        auditEvents: {
+          ...fetchMoreResult.auditEvents,
+          edges: [...prev.auditEvents.edges, ...fetchMoreResult.auditEvents.edges],
+        },
+      }),
+    });
   const csv = new URLSearchParams();
   if (filters.type) csv.set("types", filters.type);
   for (const key of ["actor", "tokenId", "since", "until"] as const)
@@ -135,6 +146,11 @@ export function AuditEvents({
           ))}
         </tbody>
       </table>
+      {data?.auditEvents.pageInfo.hasNextPage && (
+        <button type="button" onClick={() => loadMore(data.auditEvents.pageInfo.endCursor)}>
+          Load more
+        </button>
+      )}
     </>
   );
 }
