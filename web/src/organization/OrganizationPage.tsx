@@ -21,7 +21,15 @@ export function OrganizationPage() {
   });
   if (error) return <ErrorView error={error} />;
   const organization = data?.organization;
-  if (!organization) return <p aria-busy="true">Loading…</p>;
+  if (!organization) {
+    return (
+      <div className="skeleton" aria-busy="true" aria-label="Loading the organization">
+        <div className="skeleton-row" />
+        <div className="skeleton-row" />
+        <div className="skeleton-row" />
+      </div>
+    );
+  }
   const proposed = days === "" ? null : Number(days);
 
   return (

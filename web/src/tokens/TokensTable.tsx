@@ -37,13 +37,13 @@ export function TokensTable(props: {
                 <code>{token.hint}</code> · {token.source.toLowerCase()}
               </div>
             </th>
-            <td>{token.team?.name ?? token.owner?.login ?? "—"}</td>
-            <td>
+            <td data-label="Team or owner">{token.team?.name ?? token.owner?.login ?? "—"}</td>
+            <td data-label="Created">
               {date(token.createdAt)}
               {token.createdBy && <div className="muted">by {token.createdBy.login}</div>}
             </td>
-            <td>{date(token.lastUsedAt)}</td>
-            <td>
+            <td data-label="Last used">{date(token.lastUsedAt)}</td>
+            <td data-label="Expires">
               <ExpiryCell expiresAt={token.expiresAt} revokedAt={token.revokedAt} />
             </td>
             <td>
