@@ -19,6 +19,7 @@ export function TokensTable(props: {
       <thead>
         <tr>
           <th scope="col">Name</th>
+          <th scope="col">Kind</th>
           <th scope="col">Team or owner</th>
           <th scope="col">Created</th>
           <th scope="col">Last used</th>
@@ -37,6 +38,7 @@ export function TokensTable(props: {
                 <code>{token.hint}</code> · {token.source.toLowerCase()}
               </div>
             </th>
+            <td data-label="Kind">{token.kind.toLowerCase()}</td>
             <td data-label="Team or owner">{token.team?.name ?? token.owner?.login ?? "—"}</td>
             <td data-label="Created">
               {date(token.createdAt)}
