@@ -1,5 +1,6 @@
 import { useQuery } from "@apollo/client/react";
 import { AuditEventsQueryDocument, type AuditEventType } from "../__generated__/operations";
+import { DateFilter } from "../components/DateFilter";
 import { ErrorView } from "../errors/ErrorView";
 import { readEventFilters, type EventFilters } from "./filters";
 
@@ -91,26 +92,8 @@ export function AuditEvents({
             onChange={(e) => set({ tokenId: e.target.value || undefined })}
           />
         </label>
-        <label>
-          From
-          <input
-            type="date"
-            value={filters.since?.slice(0, 10) ?? ""}
-            onChange={(e) =>
-              set({ since: e.target.value ? `${e.target.value}T00:00:00Z` : undefined })
-            }
-          />
-        </label>
-        <label>
-          Until
-          <input
-            type="date"
-            value={filters.until?.slice(0, 10) ?? ""}
-            onChange={(e) =>
-              set({ until: e.target.value ? `${e.target.value}T00:00:00Z` : undefined })
-            }
-          />
-        </label>
+        <DateFilter label="From" value={filters.since} onChange={(v) => set({ since: v })} />
+        <DateFilter label="Until" value={filters.until} onChange={(v) => set({ until: v })} />
       </form>
       <p>
         <a

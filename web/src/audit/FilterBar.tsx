@@ -1,3 +1,4 @@
+import { DateFilter } from "../components/DateFilter";
 import type { AuditFilters } from "./filters";
 
 type Update = (change: Partial<AuditFilters>) => void;
@@ -84,26 +85,16 @@ export function FilterBar({ filters, update }: { filters: AuditFilters; update: 
         update({ expiringWithinDays: v }),
       )}
       {daysInput("Unused for (days)", filters.unusedForDays, (v) => update({ unusedForDays: v }))}
-      <label>
-        Expires after
-        <input
-          type="date"
-          value={filters.expiresAfter?.slice(0, 10) ?? ""}
-          onChange={(e) =>
-            update({ expiresAfter: e.target.value ? `${e.target.value}T00:00:00Z` : undefined })
-          }
-        />
-      </label>
-      <label>
-        Expires before
-        <input
-          type="date"
-          value={filters.expiresBefore?.slice(0, 10) ?? ""}
-          onChange={(e) =>
-            update({ expiresBefore: e.target.value ? `${e.target.value}T00:00:00Z` : undefined })
-          }
-        />
-      </label>
+      <DateFilter
+        label="Expires after"
+        value={filters.expiresAfter}
+        onChange={(v) => update({ expiresAfter: v })}
+      />
+      <DateFilter
+        label="Expires before"
+        value={filters.expiresBefore}
+        onChange={(v) => update({ expiresBefore: v })}
+      />
       {checkbox("Never expires", filters.neverExpires, (v) => update({ neverExpires: v }))}
       {checkbox("Violates policy", filters.violatesPolicy, (v) => update({ violatesPolicy: v }))}
     </form>
