@@ -191,6 +191,16 @@ describeEachStore("the Pulumi-shaped REST API", (server) => {
           "post",
           "/api/user/tokens",
           {},
+          { secret: member.secret, body: { name: "x", expires: 1e15 } },
+        ],
+        400,
+      ],
+      [
+        [
+          server,
+          "post",
+          "/api/user/tokens",
+          {},
           { secret: member.secret, body: { description: "no name" } },
         ],
         400,

@@ -11,10 +11,12 @@ export function latestExpiry(now: Date): Date {
 export function assertExpiryInRange(now: Date, expiresAt: Date | null | undefined): void {
   if (expiresAt == null) return;
   const latest = latestExpiry(now);
-  if (expiresAt.getTime() <= now.getTime() || expiresAt.getTime() > latest.getTime()) {
+  const at = expiresAt.getTime();
+  // NaN (an instant no calendar holds) fails every comparison, so it is refused by name.
+  if (Number.isNaN(at) || at <= now.getTime() || at > latest.getTime()) {
     throw badUserInput(
       `expiresAt must lie after now (${now.toISOString()}) and no later than ${latest.toISOString()} ` +
-        `(two years ahead); got ${expiresAt.toISOString()}. Leave it out for a token that never expires.`,
+        `(two years ahead); got ${Number.isNaN(at) ? "an invalid date" : expiresAt.toISOString()}. Leave it out for a token that never expires.`,
     );
   }
 }
