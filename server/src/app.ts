@@ -2,6 +2,7 @@ import "reflect-metadata";
 import { ApolloServer } from "@apollo/server";
 import { expressMiddleware } from "@as-integrations/express5";
 import express, { type ErrorRequestHandler, type Express } from "express";
+import helmet from "helmet";
 import type { DataSource } from "typeorm";
 import { authenticate } from "./auth/authenticate.middleware";
 import { AuthenticationService } from "./auth/authentication.service";
@@ -21,6 +22,7 @@ import { requestId } from "./http/request-id";
 import { webRoutes } from "./http/web";
 import type { Logger } from "./logger";
 import { buildLapseSchema } from "./schema/build-schema";
+import { aliasAndRootFieldRule, costLimitPlugin, depthLimitRule } from "./schema/operation-limits";
 import { createServices, type ServiceOptions, type Services } from "./services";
 
 export interface AppOptions {
@@ -44,8 +46,11 @@ export async function createApp(options: AppOptions): Promise<LapseApp> {
   const services = createServices(dataSource, logger, options.services);
   const auth = new AuthenticationService(dataSource, clock, logger, services.refusals);
   const contextFor = requestContextFactory({ dataSource, clock, logger, services });
+  const schema = await buildLapseSchema();
   const apollo = new ApolloServer<RequestContext>({
-    schema: await buildLapseSchema(),
+    schema,
+    validationRules: [depthLimitRule, aliasAndRootFieldRule],
+    plugins: [costLimitPlugin()],
     formatError,
     includeStacktraceInErrorResponses: false,
     introspection: !options.production,
@@ -57,6 +62,8 @@ export async function createApp(options: AppOptions): Promise<LapseApp> {
   app.disable("x-powered-by");
   app.set("trust proxy", "loopback");
   app.use(requestId);
+  // Security headers everywhere; the strict Content-Security-Policy is the console's (below).
+  app.use(helmet({ contentSecurityPolicy: false }));
   app.use(accessLog(logger));
   app.use(healthRoutes(dataSource, logger));
   app.use(
@@ -77,10 +84,27 @@ export async function createApp(options: AppOptions): Promise<LapseApp> {
   app.use("/api", (_req, res) => {
     res.status(404).json({ code: 404, message: "No such API route.", error: "NOT_FOUND" });
   });
-  if (options.webDir) app.use(webRoutes(options.webDir));
+  if (options.webDir) app.use(consoleContentSecurityPolicy, webRoutes(options.webDir));
   app.use(jsonErrors(logger));
   return { app, services, stop: () => apollo.stop() };
 }
+
+/** The console loads only its own scripts, styles and data; nothing may frame it. */
+const consoleContentSecurityPolicy = helmet.contentSecurityPolicy({
+  useDefaults: false,
+  directives: {
+    defaultSrc: ["'self'"],
+    scriptSrc: ["'self'"],
+    styleSrc: ["'self'"],
+    imgSrc: ["'self'", "data:"],
+    connectSrc: ["'self'"],
+    fontSrc: ["'self'"],
+    objectSrc: ["'none'"],
+    baseUri: ["'self'"],
+    formAction: ["'self'"],
+    frameAncestors: ["'none'"],
+  },
+});
 
 /** Errors Express itself meets (a body that is not JSON, one too large), in the shape of the route family. */
 function jsonErrors(logger: Logger): ErrorRequestHandler {

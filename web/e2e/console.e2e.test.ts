@@ -27,6 +27,7 @@ describe.runIf(available || required)("the console in Chromium", () => {
   const lapse = new LapseProcess();
   let browser: Browser;
   let page: Page;
+  const cspViolations: string[] = [];
 
   beforeAll(async () => {
     if (!available)
@@ -47,6 +48,9 @@ describe.runIf(available || required)("the console in Chromium", () => {
     });
     const context = await browser.newContext({ viewport: { width: 1280, height: 800 } });
     page = await context.newPage();
+    page.on("console", (message) => {
+      if (/Content.Security.Policy/i.test(message.text())) cspViolations.push(message.text());
+    });
   }, 60_000);
 
   afterAll(async () => {
@@ -229,6 +233,10 @@ describe.runIf(available || required)("the console in Chromium", () => {
     expect(overflow).toBeLessThanOrEqual(0);
     await page.screenshot({ path: path.join(artifacts, "tokens-phone.png"), fullPage: true });
   }, 30_000);
+
+  it("runs under its strict Content-Security-Policy without a single violation", () => {
+    expect(cspViolations).toEqual([]);
+  });
 
   it("lands back on sign-in with the reason after signing out", async () => {
     await page.getByRole("button", { name: "Sign out" }).click();

@@ -132,6 +132,15 @@ describe("the console", () => {
     }
     expect(await (await fetch(`${url}/assets/app.js`)).text()).toContain("lapse");
     expect((await fetch(`${url}/assets/missing.js`)).status).toBe(404);
+    const csp = (await fetch(`${url}/tokens`)).headers.get("content-security-policy") ?? "";
+    for (const directive of [
+      "default-src 'self'",
+      "script-src 'self'",
+      "frame-ancestors 'none'",
+      "object-src 'none'",
+    ]) {
+      expect.soft(csp).toContain(directive);
+    }
   });
 
   it("reports not ready with 503 once the database is gone, while /healthz still answers", async () => {
