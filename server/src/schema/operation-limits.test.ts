@@ -46,6 +46,16 @@ describeEachStore("operation limits", (server) => {
     expect((await server.gql(query, { n: 10 }, org.admin.secret)).errors).toBeUndefined();
   });
 
+  it("refuses batched requests", async () => {
+    const org = await seedOrg(server);
+    const response = await fetch(`${server.url}/graphql`, {
+      method: "POST",
+      headers: { "content-type": "application/json", authorization: `Bearer ${org.admin.secret}` },
+      body: JSON.stringify([{ query: "{ viewer { kind } }" }, { query: "{ viewer { kind } }" }]),
+    });
+    expect(response.status).toBe(400);
+  });
+
   it("sends security headers on every answer", async () => {
     const response = await fetch(`${server.url}/healthz`);
     expect(response.headers.get("x-content-type-options")).toBe("nosniff");
