@@ -16,6 +16,7 @@ import { OPENAPI_DOCUMENT } from "./http/openapi";
 import { requestContextFactory } from "./http/request-context";
 import { refuseAsRest } from "./http/rest";
 import { formatError } from "./errors/format-error";
+import { unexpectedErrorsPlugin } from "./errors/unexpected-errors.plugin";
 import { accessLog } from "./http/access-log";
 import { healthRoutes } from "./http/health";
 import { requestId } from "./http/request-id";
@@ -50,7 +51,7 @@ export async function createApp(options: AppOptions): Promise<LapseApp> {
   const apollo = new ApolloServer<RequestContext>({
     schema,
     validationRules: [depthLimitRule, aliasAndRootFieldRule],
-    plugins: [costLimitPlugin()],
+    plugins: [costLimitPlugin(), unexpectedErrorsPlugin(logger)],
     formatError,
     includeStacktraceInErrorResponses: false,
     introspection: !options.production,
