@@ -54,7 +54,9 @@ export async function createApp(options: AppOptions): Promise<LapseApp> {
     plugins: [costLimitPlugin(), unexpectedErrorsPlugin(logger)],
     formatError,
     includeStacktraceInErrorResponses: false,
+    // In production the schema is not handed out: no introspection, no "Did you mean …?" hints.
     introspection: !options.production,
+    hideSchemaDetailsFromClientErrors: options.production ?? false,
     csrfPrevention: true,
   });
   await apollo.start();
