@@ -9,7 +9,7 @@ import { AuthenticationService } from "./auth/authentication.service";
 import type { Clock } from "./clock";
 import type { RequestContext } from "./context";
 import { auditCsvRoutes } from "./modules/audit/audit-csv.route";
-import { oidcRoutes } from "./modules/oidc/oidc.routes";
+import { oauthTokenRoute, oidcRoutes } from "./modules/oidc/oidc.routes";
 import { sessionRoutes } from "./modules/session/session.routes";
 import { tokenRoutes } from "./modules/token/token.routes";
 import { OPENAPI_DOCUMENT } from "./http/openapi";
@@ -77,6 +77,7 @@ export async function createApp(options: AppOptions): Promise<LapseApp> {
   );
   app.use("/api", express.json({ limit: "1mb" }));
   app.use(sessionRoutes(contextFor, auth));
+  app.use(oauthTokenRoute(contextFor));
   app.use("/api", authenticate(auth, logger, refuseAsRest));
   app.use(auditCsvRoutes(contextFor));
   app.use(tokenRoutes(contextFor));

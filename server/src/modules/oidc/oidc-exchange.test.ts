@@ -156,6 +156,22 @@ describeEachStore("OIDC token exchange", (server) => {
     expect(viewer.data!.viewer).toMatchObject({ kind: "PERSONAL", user: { login: member.login } });
   });
 
+  it("ignores an Authorization header a CI client sends along: the JWT alone authenticates", async () => {
+    const response = await fetch(`${server.url}/api/oauth/token`, {
+      method: "POST",
+      headers: {
+        "content-type": "application/json",
+        authorization: "Bearer some-ci-provider-token",
+      },
+      body: JSON.stringify({
+        grant_type: "urn:ietf:params:oauth:grant-type:token-exchange",
+        subject_token_type: "urn:ietf:params:oauth:token-type:id_token",
+        ...(await teamRequest()),
+      }),
+    });
+    expect(response.status).toBe(200);
+  });
+
   it("is also a GraphQL mutation for GraphQL-only clients", async () => {
     const response = await server.gql<{
       exchangeOidcToken: { accessToken: string; expiresIn: number; tokenType: string };

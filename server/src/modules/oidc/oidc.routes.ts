@@ -108,6 +108,15 @@ export function oidcRoutes(contextFor: ContextFor): Router {
     }),
   );
 
+  return router;
+}
+
+/**
+ * POST /api/oauth/token (RFC 8693). Mounted before the API's own authentication: the exchange
+ * authenticates by its JWT alone, so an Authorization header a CI client sends along is ignored.
+ */
+export function oauthTokenRoute(contextFor: ContextFor): Router {
+  const router = Router();
   router.post(
     "/api/oauth/token",
     express.urlencoded({ extended: false, limit: "64kb" }),
