@@ -1,7 +1,7 @@
 import type { Server } from "node:http";
 import type { AddressInfo } from "node:net";
 import { createApp } from "./app";
-import type { Clock } from "./clock";
+import { DAY_MS, type Clock } from "./clock";
 import type { Config } from "./config";
 import { systemContext } from "./context";
 import { openDatabase } from "./db/data-source";
@@ -39,7 +39,7 @@ export async function startLapse(
     { clock, logger, services, loaders: createLoaders(dataSource) },
     "lapse-bootstrap",
   );
-  const expiresAt = new Date(clock.now().getTime() + BOOTSTRAP_TOKEN_DAYS * 86_400_000);
+  const expiresAt = new Date(clock.now().getTime() + BOOTSTRAP_TOKEN_DAYS * DAY_MS);
   const created = await services.bootstrap.firstRun(ctx, {
     organization: config.bootstrapOrg,
     admin: config.bootstrapAdmin,
@@ -65,7 +65,6 @@ export async function startLapse(
     "lapse-expiry-sweep",
   );
   const sweep = setInterval(() => {
-    sweepContext.loaders = createLoaders(dataSource);
     services.expirySweep
       .sweep(sweepContext)
       .catch((error: unknown) => logger.warn({ err: error }, "expiry sweep failed"));

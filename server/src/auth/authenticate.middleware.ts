@@ -1,7 +1,7 @@
 import type { RequestHandler, Response } from "express";
 import { LapseError, unauthenticated } from "../errors/lapse-error";
 import type { Logger } from "../logger";
-import type { AuthenticationService } from "./authentication.service";
+import type { AuthenticationResult, AuthenticationService } from "./authentication.service";
 import { clearSessionCookie, readSessionCookie } from "../http/session-cookie";
 import { principalFor } from "./principal";
 
@@ -31,6 +31,13 @@ const MESSAGES = {
   "session-ended": "You signed out; sign in again.",
   "session-expired": "Your session has expired; sign in again.",
 } as const;
+
+/** The error a refused authentication answers with: the policy's own sentence, or why it failed. */
+export function refusalError(result: Extract<AuthenticationResult, { ok: false }>): LapseError {
+  return result.reason === "policy"
+    ? new LapseError("POLICY_VIOLATION", result.message!)
+    : unauthenticated(MESSAGES[result.reason]);
+}
 
 /**
  * Authenticates `Authorization: token <secret>` or `Bearer <secret>`, or else the console's session
@@ -70,10 +77,7 @@ export function authenticate(
       if (!result.ok) {
         // A session that no longer works is dropped from the browser too.
         if (!match) clearSessionCookie(req, res);
-        const error =
-          result.reason === "policy"
-            ? new LapseError("POLICY_VIOLATION", result.message!)
-            : unauthenticated(MESSAGES[result.reason]);
+        const error = refusalError(result);
         return refuseWith(result.reason, error, result.token?.id);
       }
       res.locals.principal = principalFor(result.token);

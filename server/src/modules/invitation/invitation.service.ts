@@ -1,4 +1,5 @@
 import { v7 as uuidv7 } from "uuid";
+import { DAY_MS } from "../../clock";
 import type { DataSource } from "typeorm";
 import {
   INVITATION_PREFIX,
@@ -24,7 +25,6 @@ import { Invitation } from "./invitation.entity";
 import { InviteMemberArgs, RedeemInvitationArgs } from "./invitation.inputs";
 import type { CreatedInvitation } from "./invitation.objects";
 
-const DAY_MS = 86_400_000;
 const DEFAULT_DAYS = 7;
 const MAX_DAYS = 30;
 

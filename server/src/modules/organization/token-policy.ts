@@ -1,9 +1,8 @@
 import { LapseError } from "../../errors/lapse-error";
+import { DAY_MS } from "../../clock";
 import type { AccessToken } from "../token/access-token.entity";
 import { TokenSource } from "../token/token.types";
 import type { Organization } from "./organization.entity";
-
-const DAY_MS = 86_400_000;
 
 export const MIN_LIFETIME_DAYS = 1;
 export const MAX_LIFETIME_DAYS = 3650;

@@ -1,17 +1,10 @@
 import { Router, type Request, type Response } from "express";
+import { refusalError } from "../../auth/authenticate.middleware";
 import type { AuthenticationService } from "../../auth/authentication.service";
 import type { RequestContext } from "../../context";
-import { badUserInput, unauthenticated } from "../../errors/lapse-error";
+import { badUserInput } from "../../errors/lapse-error";
 import { restHandler } from "../../http/rest";
 import { clearSessionCookie, readSessionCookie, setSessionCookie } from "../../http/session-cookie";
-
-const REFUSALS: Record<string, string> = {
-  malformed: "This is not a Lapse access token; check that it was copied whole.",
-  invalid: "This access token is not valid.",
-  revoked: "This access token has been revoked.",
-  expired: "This access token has expired.",
-  policy: "This access token breaks its organization's token lifetime policy.",
-};
 
 /**
  * POST /api/session trades a personal token (JSON `{token}`) for a session cookie; DELETE ends it.
@@ -33,8 +26,7 @@ export function sessionRoutes(
         ip: ctx.ip,
         userAgent: ctx.userAgent,
       });
-      if (!result.ok)
-        throw unauthenticated(REFUSALS[result.reason] ?? "This access token is not valid.");
+      if (!result.ok) throw refusalError(result);
       const signedIn = await ctx.services.sessions.signIn(ctx, result.token);
       setSessionCookie(req, res, signedIn.cookie, signedIn.session.expiresAt, ctx.clock.now());
       res.json({ login: signedIn.user.login, expiresAt: signedIn.session.expiresAt.toISOString() });

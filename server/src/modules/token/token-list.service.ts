@@ -1,3 +1,4 @@
+import { DAY_MS } from "../../clock";
 import {
   Brackets,
   type DataSource,
@@ -26,8 +27,6 @@ import {
 } from "./token.inputs";
 import { TokenConnection, TokenStats } from "./token.objects";
 import { TokenKind, TokenSource, TokenStatus } from "./token.types";
-
-const DAY_MS = 86_400_000;
 
 /** Revoked as of :now; a revocation scheduled for the end of a rotation grace period is not yet. */
 const REVOKED = "(t.revoked_at IS NOT NULL AND t.revoked_at <= :now)";
