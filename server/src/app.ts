@@ -33,6 +33,8 @@ export interface AppOptions {
   webDir?: string;
   production?: boolean;
   services?: ServiceOptions;
+  /** Express's `trust proxy`: which hops' X-Forwarded-For to believe (default: loopback only). */
+  trustProxy?: string;
 }
 
 export interface LapseApp {
@@ -45,7 +47,13 @@ export interface LapseApp {
 export async function createApp(options: AppOptions): Promise<LapseApp> {
   const { dataSource, clock, logger } = options;
   const services = createServices(dataSource, logger, options.services);
-  const auth = new AuthenticationService(dataSource, clock, logger, services.refusals);
+  const auth = new AuthenticationService(
+    dataSource,
+    clock,
+    logger,
+    services.refusals,
+    services.authThrottle,
+  );
   const contextFor = requestContextFactory({ dataSource, clock, logger, services });
   const schema = await buildLapseSchema();
   const apollo = new ApolloServer<RequestContext>({
@@ -63,7 +71,8 @@ export async function createApp(options: AppOptions): Promise<LapseApp> {
 
   const app = express();
   app.disable("x-powered-by");
-  app.set("trust proxy", "loopback");
+  // The client address keys the failed-authentication limit: behind a load balancer, trust it.
+  app.set("trust proxy", trustProxySetting(options.trustProxy ?? "loopback"));
   app.use(requestId);
   // Security headers everywhere; the strict Content-Security-Policy is the console's (below).
   app.use(helmet({ contentSecurityPolicy: false }));
@@ -134,4 +143,11 @@ function jsonErrors(logger: Logger): ErrorRequestHandler {
       res.status(answer).json({ errors: [{ message, extensions: { code, requestId } }] });
     }
   };
+}
+
+/** `LAPSE_TRUST_PROXY` as Express wants it: a hop count, true/false, or a list of addresses. */
+function trustProxySetting(value: string): string | number | boolean {
+  if (/^\d+$/.test(value)) return Number(value);
+  if (value === "true" || value === "false") return value === "true";
+  return value;
 }

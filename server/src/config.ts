@@ -1,4 +1,5 @@
 import path from "node:path";
+import { DEFAULT_AUTH_THROTTLE } from "./auth/auth-throttle";
 
 /** Everything Lapse reads from the environment, parsed once at start. */
 export interface Config {
@@ -9,6 +10,10 @@ export interface Config {
   logLevel: string;
   webDir: string;
   production: boolean;
+  /** Failed authentications per client address or token hint per minute before a lockout. */
+  authMaxFailures: number;
+  /** Which proxies' X-Forwarded-For to believe for the client address (Express `trust proxy`). */
+  trustProxy: string;
 }
 
 export const DEFAULT_DATABASE_URL = "sqlite:./data/lapse.sqlite";
@@ -18,7 +23,15 @@ export function readConfig(env: NodeJS.ProcessEnv = process.env): Config {
   if (!Number.isInteger(port) || port < 0 || port > 65535) {
     throw new Error(`PORT must be a whole number from 0 to 65535, not "${env.PORT}".`);
   }
+  const authMaxFailures = Number(env.LAPSE_AUTH_MAX_FAILURES ?? DEFAULT_AUTH_THROTTLE.maxFailures);
+  if (!Number.isInteger(authMaxFailures) || authMaxFailures < 1) {
+    throw new Error(
+      `LAPSE_AUTH_MAX_FAILURES must be a whole number of at least 1, not "${env.LAPSE_AUTH_MAX_FAILURES}".`,
+    );
+  }
   return {
+    authMaxFailures,
+    trustProxy: env.LAPSE_TRUST_PROXY || "loopback",
     databaseUrl: env.DATABASE_URL || DEFAULT_DATABASE_URL,
     port,
     bootstrapOrg: env.LAPSE_BOOTSTRAP_ORG || "acme",

@@ -1,12 +1,14 @@
 import type { Server } from "node:http";
 import type { AddressInfo } from "node:net";
 import { createApp } from "./app";
+import { DEFAULT_AUTH_THROTTLE } from "./auth/auth-throttle";
 import { DAY_MS, type Clock } from "./clock";
 import type { Config } from "./config";
 import { systemContext } from "./context";
 import { openDatabase } from "./db/data-source";
 import { createLoaders } from "./loaders";
 import type { Logger } from "./logger";
+import { runPeriodicJobs } from "./modules/jobs/periodic-jobs";
 import { SWEEP_INTERVAL_MS } from "./modules/token/expiry-sweep.service";
 
 /** The first-run admin token lives this long; `npm run lapse -- user-token` makes more. */
@@ -33,6 +35,10 @@ export async function startLapse(
     logger,
     webDir: config.webDir,
     production: config.production,
+    trustProxy: config.trustProxy,
+    services: {
+      authThrottle: { ...DEFAULT_AUTH_THROTTLE, maxFailures: config.authMaxFailures },
+    },
   });
 
   const ctx = systemContext(
@@ -65,9 +71,9 @@ export async function startLapse(
     "lapse-expiry-sweep",
   );
   const sweep = setInterval(() => {
-    services.expirySweep
-      .sweep(sweepContext)
-      .catch((error: unknown) => logger.warn({ err: error }, "expiry sweep failed"));
+    runPeriodicJobs(services, sweepContext).catch((error: unknown) =>
+      logger.warn({ err: error }, "expiry sweep failed"),
+    );
   }, SWEEP_INTERVAL_MS);
   sweep.unref();
 

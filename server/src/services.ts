@@ -1,5 +1,7 @@
 import type { DataSource } from "typeorm";
+import { AuthThrottleService, type AuthThrottleOptions } from "./auth/auth-throttle";
 import { RefusalRecorder } from "./auth/refusal-recorder";
+import { JobLeaseService } from "./modules/jobs/job-lease.service";
 import type { Logger } from "./logger";
 import { InvitationService } from "./modules/invitation/invitation.service";
 import { SessionService } from "./modules/session/session.service";
@@ -24,6 +26,8 @@ import { UserService } from "./modules/user/user.service";
 export interface ServiceOptions {
   /** How long after a JWKS fetch an unknown kid waits before the next fetch (default 30 s). */
   oidcKeyCooldownMs?: number;
+  /** Failed-authentication limits (default DEFAULT_AUTH_THROTTLE). */
+  authThrottle?: AuthThrottleOptions;
 }
 
 export function createServices(
@@ -50,6 +54,8 @@ export function createServices(
     expiryPolicy: new ExpiryPolicyService(dataSource, audit, organizations, tokenList),
     invitations: new InvitationService(dataSource, audit, organizations, users, tokens),
     refusals: new RefusalRecorder(dataSource, audit, logger),
+    authThrottle: new AuthThrottleService(dataSource, options.authThrottle),
+    leases: new JobLeaseService(dataSource),
     auditQuery: new AuditQueryService(dataSource, organizations),
     expirySweep: new ExpirySweepService(dataSource, audit),
     oidcIssuers,

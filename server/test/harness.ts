@@ -8,6 +8,7 @@ import type { Server } from "node:http";
 import type { DataSource, EntitySubscriberInterface } from "typeorm";
 import { afterAll, beforeAll, beforeEach, describe } from "vitest";
 import { createApp, type LapseApp } from "../src/app";
+import { DEFAULT_AUTH_THROTTLE } from "../src/auth/auth-throttle";
 import { openDatabase } from "../src/db/data-source";
 import { createLogger, type Logger } from "../src/logger";
 import type { ServiceOptions } from "../src/services";
@@ -64,7 +65,12 @@ export class TestServer {
       dataSource: this.dataSource,
       clock: this.clock,
       logger: this.logger,
-      services: this.services,
+      // Test files share one MySQL database and every request comes from 127.0.0.1 under a frozen
+      // clock, so the failed-authentication limit is out of reach unless a test sets its own.
+      services: {
+        authThrottle: { ...DEFAULT_AUTH_THROTTLE, maxFailures: 1_000_000 },
+        ...this.services,
+      },
     });
     this.server = await new Promise<Server>((resolve) => {
       const server = this.lapse.app.listen(0, "127.0.0.1", () => resolve(server));

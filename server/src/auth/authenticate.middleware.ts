@@ -32,11 +32,21 @@ const MESSAGES = {
   "session-expired": "Your session has expired; sign in again.",
 } as const;
 
+/** Whole seconds until a lockout ends, as Retry-After gives them (at least 1). */
+export function retryAfterSeconds(result: { retryAfterMs?: number }): number {
+  return Math.max(1, Math.ceil((result.retryAfterMs ?? 0) / 1000));
+}
+
 /** The error a refused authentication answers with: the policy's own sentence, or why it failed. */
 export function refusalError(result: Extract<AuthenticationResult, { ok: false }>): LapseError {
-  return result.reason === "policy"
-    ? new LapseError("POLICY_VIOLATION", result.message!)
-    : unauthenticated(MESSAGES[result.reason]);
+  if (result.reason === "policy") return new LapseError("POLICY_VIOLATION", result.message!);
+  if (result.reason === "throttled") {
+    return new LapseError(
+      "RATE_LIMITED",
+      `Too many failed authentications from this address or with this token; try again in ${retryAfterSeconds(result)} seconds.`,
+    );
+  }
+  return unauthenticated(MESSAGES[result.reason]);
 }
 
 /**
@@ -78,6 +88,8 @@ export function authenticate(
         // A session that no longer works is dropped from the browser too.
         if (!match) clearSessionCookie(req, res);
         const error = refusalError(result);
+        if (result.reason === "throttled")
+          res.setHeader("Retry-After", String(retryAfterSeconds(result)));
         return refuseWith(result.reason, error, result.token?.id);
       }
       res.locals.principal = principalFor(result.token);

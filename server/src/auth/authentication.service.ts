@@ -7,7 +7,8 @@ import { TokenKind, TokenStatus } from "../modules/token/token.types";
 import { principalFor } from "./principal";
 import type { RefusalRecorder } from "./refusal-recorder";
 import { Session } from "../modules/session/session.entity";
-import { digestSecret, parseSecret } from "./token-secret";
+import { digestSecret, parseSecret, secretHint } from "./token-secret";
+import { throttleKeys, type AuthThrottleService } from "./auth-throttle";
 
 /** A session cookie's value: 32 random bytes in base64url. */
 export const SESSION_COOKIE_VALUE = /^[A-Za-z0-9_-]{43}$/;
@@ -27,11 +28,16 @@ export type AuthenticationResult =
         | "policy"
         | "session-unknown"
         | "session-ended"
-        | "session-expired";
+        | "session-expired"
+        | "throttled";
       token?: AccessToken;
       /** For a policy refusal: the sentence that names the cap. */
       message?: string;
+      /** For a throttled attempt: how long until the lockout ends. */
+      retryAfterMs?: number;
     };
+
+type Refusal = Extract<AuthenticationResult, { ok: false }>;
 
 /** Where a request came from, for the audit trail of a refusal. */
 export interface RequestOrigin {
@@ -46,6 +52,7 @@ export class AuthenticationService {
     private readonly clock: Clock,
     private readonly logger: Logger,
     private readonly refusals: RefusalRecorder,
+    private readonly throttle: AuthThrottleService,
   ) {}
 
   /**
@@ -55,14 +62,25 @@ export class AuthenticationService {
    * millisecond, whatever any background job has done.
    */
   async authenticate(secret: string, origin: RequestOrigin): Promise<AuthenticationResult> {
-    if (!parseSecret(secret)) return { ok: false, reason: "malformed" };
-    const token = await this.dataSource.manager
+    const kind = parseSecret(secret);
+    const keys = throttleKeys(origin.ip, kind && secretHint(secret, kind));
+    const nowMs = this.clock.now().getTime();
+    const known = this.throttle.lockedOutLocally(keys, nowMs);
+    if (known) return throttled(known, nowMs);
+    // A malformed secret costs no query, so it is not counted against the limit either.
+    if (!kind) return { ok: false, reason: "malformed" };
+    const read = this.dataSource.manager
       .createQueryBuilder(AccessToken, "t")
       .leftJoinAndSelect("t.org", "org")
-      .where("t.digest = :digest", { digest: digestSecret(secret) })
-      .getOne();
-    if (!token) return { ok: false, reason: "invalid" };
-    return this.judge(token, origin);
+      .where("t.digest = :digest", { digest: digestSecret(secret) });
+    const { entities, raw } = await this.throttle.withLockout(read, keys).getRawAndEntities();
+    const lockedOut = this.throttle.lockoutFrom(raw[0], keys, nowMs);
+    if (lockedOut) return throttled(lockedOut, nowMs);
+    const token = entities[0];
+    const result = token
+      ? await this.judge(token, origin)
+      : { ok: false as const, reason: "invalid" as const };
+    return result.ok ? result : this.failed(result, keys, nowMs);
   }
 
   /**
@@ -70,26 +88,44 @@ export class AuthenticationService {
    * token is judged exactly as if it had been sent itself. A malformed cookie costs no query.
    */
   async authenticateSession(cookie: string, origin: RequestOrigin): Promise<AuthenticationResult> {
+    const keys = throttleKeys(origin.ip, null);
+    const now = this.clock.now();
+    const known = this.throttle.lockedOutLocally(keys, now.getTime());
+    if (known) return throttled(known, now.getTime());
     if (!SESSION_COOKIE_VALUE.test(cookie)) return { ok: false, reason: "session-unknown" };
-    const session = await this.dataSource.manager
+    const read = this.dataSource.manager
       .createQueryBuilder(Session, "s")
       .innerJoinAndSelect("s.token", "t")
       .leftJoinAndSelect("t.org", "org")
-      .where("s.digest = :digest", { digest: digestSecret(cookie) })
-      .getOne();
-    if (!session) return { ok: false, reason: "session-unknown" };
-    const now = this.clock.now();
-    if (session.endedAt) return { ok: false, reason: "session-ended" };
-    if (session.expiresAt.getTime() <= now.getTime())
-      return { ok: false, reason: "session-expired" };
-    return this.judge(session.token!, origin);
+      .where("s.digest = :digest", { digest: digestSecret(cookie) });
+    const { entities, raw } = await this.throttle.withLockout(read, keys).getRawAndEntities();
+    const lockedOut = this.throttle.lockoutFrom(raw[0], keys, now.getTime());
+    if (lockedOut) return throttled(lockedOut, now.getTime());
+    const session = entities[0];
+    let result: AuthenticationResult;
+    if (!session) result = { ok: false, reason: "session-unknown" };
+    else if (session.endedAt) result = { ok: false, reason: "session-ended" };
+    else if (session.expiresAt.getTime() <= now.getTime())
+      result = { ok: false, reason: "session-expired" };
+    else result = await this.judge(session.token!, origin);
+    return result.ok ? result : this.failed(result, keys, now.getTime());
+  }
+
+  /** Counts a refusal against the request's keys; the one that goes over the limit is throttled. */
+  private async failed(refusal: Refusal, keys: string[], nowMs: number): Promise<Refusal> {
+    const lockedUntil = await this.throttle.recordFailure(keys, nowMs).catch((error: unknown) => {
+      // Counting is protection, not bookkeeping the request depends on: it answers as it would have.
+      this.logger.warn({ err: error }, "could not count a failed authentication");
+      return 0;
+    });
+    return lockedUntil ? throttled(lockedUntil, nowMs) : refusal;
   }
 
   /** Revocation, expiry and the lifetime policy, at this moment; refusals are audited (throttled). */
   private async judge(token: AccessToken, origin: RequestOrigin): Promise<AuthenticationResult> {
     const now = this.clock.now();
     const status = token.statusAt(now);
-    let refusal: Extract<AuthenticationResult, { ok: false }> | null = null;
+    let refusal: Refusal | null = null;
     if (status === TokenStatus.REVOKED) refusal = { ok: false, reason: "revoked", token };
     else if (status === TokenStatus.EXPIRED) refusal = { ok: false, reason: "expired", token };
     else if (
@@ -138,4 +174,8 @@ export class AuthenticationService {
         this.logger.warn({ err: error, tokenId: token.id }, "could not record token use"),
       );
   }
+}
+
+function throttled(untilMs: number, nowMs: number): Refusal {
+  return { ok: false, reason: "throttled", retryAfterMs: untilMs - nowMs };
 }

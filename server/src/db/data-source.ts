@@ -56,6 +56,46 @@ export function storeKind(dataSource: DataSource): StoreKind {
 export async function openDatabase(databaseUrl: string): Promise<DataSource> {
   const dataSource = new DataSource(dataSourceOptions(databaseUrl));
   await dataSource.initialize();
-  await dataSource.runMigrations({ transaction: "each" });
+  try {
+    await migrateUnderLock(dataSource);
+  } catch (error) {
+    await dataSource.destroy();
+    throw error;
+  }
   return dataSource;
+}
+
+/** How long an instance waits for another to finish migrating before it gives up. */
+const MIGRATION_LOCK_WAIT_S = 120;
+
+/**
+ * Applies pending migrations while holding a named lock, so that instances started together migrate
+ * once: the first takes the lock and migrates; the others wait, then find nothing pending (TypeORM
+ * re-reads the migrations table after the lock is taken). MySQL's GET_LOCK is server-wide, so the
+ * name carries the database's. SQLite is a single-process store: its file lock is enough.
+ */
+async function migrateUnderLock(dataSource: DataSource): Promise<void> {
+  if (storeKind(dataSource) !== "mysql") {
+    await dataSource.runMigrations({ transaction: "each" });
+    return;
+  }
+  const lockHolder = dataSource.createQueryRunner();
+  const name = "CONCAT('lapse-migrations-', SHA1(DATABASE()))";
+  try {
+    const [row] = (await lockHolder.query(
+      `SELECT GET_LOCK(${name}, ${MIGRATION_LOCK_WAIT_S}) AS locked`,
+    )) as { locked: number | string | null }[];
+    if (Number(row?.locked) !== 1) {
+      throw new Error(
+        `Another instance held the migration lock for ${MIGRATION_LOCK_WAIT_S} s; is one stuck migrating?`,
+      );
+    }
+    try {
+      await dataSource.runMigrations({ transaction: "each" });
+    } finally {
+      await lockHolder.query(`SELECT RELEASE_LOCK(${name})`);
+    }
+  } finally {
+    await lockHolder.release();
+  }
 }

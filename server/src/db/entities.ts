@@ -1,3 +1,5 @@
+import { AuthThrottle } from "../auth/auth-throttle.entity";
+import { JobLease } from "../modules/jobs/job-lease.entity";
 import { AuditEvent } from "../modules/audit/audit-event.entity";
 import { Invitation } from "../modules/invitation/invitation.entity";
 import { OidcIssuer } from "../modules/oidc/oidc-issuer.entity";
@@ -22,4 +24,6 @@ export const ENTITIES = [
   OidcIssuer,
   OidcJti,
   Session,
+  AuthThrottle,
+  JobLease,
 ];

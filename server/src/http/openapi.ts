@@ -10,6 +10,9 @@ const errors = {
   "401": error("Missing, unknown, revoked or expired token."),
   "403": error("Not allowed, or the edition or lifetime policy refuses it."),
   "404": error("No such organization, team, token or issuer that you can see."),
+  "429": error(
+    "Too many failed authentications from this address or for this token hint; see Retry-After.",
+  ),
 };
 const org = { name: "org", in: "path", required: true, schema: { type: "string" } };
 const team = { name: "team", in: "path", required: true, schema: { type: "string" } };

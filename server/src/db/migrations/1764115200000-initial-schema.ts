@@ -8,7 +8,7 @@ import {
 import type { TableColumnOptions } from "typeorm/schema-builder/options/TableColumnOptions";
 
 /** Column builders that give MySQL and SQLite the same physical types (see db/columns.ts). */
-function columns(queryRunner: QueryRunner) {
+export function columns(queryRunner: QueryRunner) {
   const mysql = queryRunner.connection.options.type === "mysql";
   // Binary collation keeps uniqueness and ordering byte-wise, as SQLite's default does.
   const text = mysql ? { charset: "utf8mb4", collation: "utf8mb4_bin" } : {};

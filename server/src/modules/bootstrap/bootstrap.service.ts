@@ -1,6 +1,6 @@
 import type { DataSource } from "typeorm";
 import type { RequestContext } from "../../context";
-import { badUserInput, notFound } from "../../errors/lapse-error";
+import { LapseError, badUserInput, notFound } from "../../errors/lapse-error";
 import { Organization } from "../organization/organization.entity";
 import { LOGIN, LOGIN_RULE } from "../organization/organization.inputs";
 import type { OrganizationService } from "../organization/organization.service";
@@ -58,7 +58,13 @@ export class BootstrapService {
   /** On an empty database, bootstraps as `bootstrap` does; otherwise does nothing and returns null. */
   async firstRun(ctx: RequestContext, input: BootstrapInput): Promise<CreatedToken | null> {
     if ((await this.dataSource.manager.count(Organization)) > 0) return null;
-    return this.bootstrap(ctx, input);
+    try {
+      return await this.bootstrap(ctx, input);
+    } catch (error) {
+      // Instances started together on an empty database: one bootstraps, the others find its work.
+      if (error instanceof LapseError && error.code === "CONFLICT") return null;
+      throw error;
+    }
   }
 
   /** A new personal token for an existing user. Throws NOT_FOUND, BAD_USER_INPUT, CONFLICT. */

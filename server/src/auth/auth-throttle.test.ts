@@ -1,0 +1,175 @@
+import { randomInt } from "node:crypto";
+import type { Server } from "node:http";
+import type { AddressInfo } from "node:net";
+import { expect, it } from "vitest";
+import { createApp } from "../app";
+import { describeEachStore, type TestServer } from "../../test/harness";
+import { REVOKE_TOKEN, VIEWER, errorCode } from "../../test/operations";
+import { rest } from "../../test/rest-client";
+import { seedOrg } from "../../test/seed";
+import { TokenKind } from "../modules/token/token.types";
+import { generateSecret } from "./token-secret";
+
+const LIMITS = { maxFailures: 3, windowMs: 60_000, lockoutMs: 300_000 };
+
+/** A documentation address (RFC 5737) of its own per test, so counters never meet across tests. */
+const newAddress = () => `198.51.${randomInt(256)}.${randomInt(1, 255)}`;
+
+const from = (address: string) => ({ "x-forwarded-for": address });
+
+async function lastUsed(server: TestServer, tokenId: string): Promise<unknown> {
+  const rows: { last_used_at: unknown }[] = await server.dataSource.query(
+    "SELECT last_used_at FROM access_tokens WHERE id = ?",
+    [tokenId],
+  );
+  return rows[0]!.last_used_at;
+}
+
+describeEachStore(
+  "failed-authentication rate limit",
+  (server) => {
+    it("locks out an address after too many failures, valid tokens included, until the lockout ends", async () => {
+      const org = await seedOrg(server);
+      const address = newAddress();
+      for (let i = 0; i < LIMITS.maxFailures; i++) {
+        const wrong = await server.gql(
+          VIEWER,
+          {},
+          generateSecret(TokenKind.PERSONAL),
+          from(address),
+        );
+        expect(wrong.status).toBe(401);
+      }
+      const over = await server.gql(VIEWER, {}, generateSecret(TokenKind.PERSONAL), from(address));
+      expect(over.status).toBe(429);
+      expect(errorCode(over)).toBe("RATE_LIMITED");
+      expect(over.headers.get("retry-after")).toBe("300");
+      expect(over.errors![0]!.message).toMatch(/try again in 300 seconds/);
+
+      // A right guess is refused like a wrong one, and is not recorded as a use.
+      const viewer = await server.gql<{ viewer: { token: { id: string } } }>(
+        VIEWER,
+        {},
+        org.admin.secret,
+      );
+      const tokenId = viewer.data!.viewer.token.id;
+      const usedBefore = await lastUsed(server, tokenId);
+      server.clock.advance(120_000);
+      const right = await server.gql(VIEWER, {}, org.admin.secret, from(address));
+      expect(right.status).toBe(429);
+      expect(right.headers.get("retry-after")).toBe("180");
+      expect(await lastUsed(server, tokenId)).toEqual(usedBefore);
+
+      // Other addresses are not affected.
+      expect((await server.gql(VIEWER, {}, org.admin.secret, from(newAddress()))).status).toBe(200);
+
+      server.clock.advance(180_000);
+      expect((await server.gql(VIEWER, {}, org.admin.secret, from(address))).status).toBe(200);
+    });
+
+    it("counts failures within a window: spread over minutes, they never lock out", async () => {
+      const address = newAddress();
+      for (let minute = 0; minute < 4; minute++) {
+        for (let i = 0; i < LIMITS.maxFailures; i++) {
+          const wrong = await server.gql(VIEWER, {}, generateSecret(TokenKind.TEAM), from(address));
+          expect(wrong.status).toBe(401);
+        }
+        server.clock.advance(LIMITS.windowMs);
+      }
+    });
+
+    it("locks out a token hint hammered from many addresses, and only that hint", async () => {
+      const org = await seedOrg(server);
+      const other = await seedOrg(server);
+      const viewer = await server.gql<{ viewer: { token: { id: string } } }>(
+        VIEWER,
+        {},
+        org.admin.secret,
+      );
+      await server.gql(REVOKE_TOKEN, { id: viewer.data!.viewer.token.id }, org.admin.secret);
+      const statuses: number[] = [];
+      for (let i = 0; i <= LIMITS.maxFailures; i++) {
+        statuses.push((await server.gql(VIEWER, {}, org.admin.secret, from(newAddress()))).status);
+      }
+      expect(statuses).toEqual([401, 401, 401, 429]);
+      expect((await server.gql(VIEWER, {}, other.admin.secret, from(newAddress()))).status).toBe(
+        200,
+      );
+    });
+
+    it("answers REST and console sign-in with 429 and Retry-After too", async () => {
+      const org = await seedOrg(server);
+      const address = newAddress();
+      for (let i = 0; i <= LIMITS.maxFailures; i++) {
+        await server.gql(VIEWER, {}, generateSecret(TokenKind.PERSONAL), from(address));
+      }
+      const listed = await rest(
+        server,
+        "get",
+        "/api/user/tokens",
+        {},
+        {
+          secret: org.admin.secret,
+          headers: from(address),
+        },
+      );
+      expect(listed.status).toBe(429);
+      expect(listed.body).toMatchObject({ code: 429, error: "RATE_LIMITED" });
+
+      const signIn = await fetch(`${server.url}/api/session`, {
+        method: "POST",
+        headers: { "content-type": "application/json", ...from(address) },
+        body: JSON.stringify({ token: org.admin.secret }),
+      });
+      expect(signIn.status).toBe(429);
+      expect(signIn.headers.get("retry-after")).toBe("300");
+      expect(signIn.headers.get("set-cookie")).toBeNull();
+    });
+
+    it("holds across instances: failures counted on one are refused on another", async () => {
+      const org = await seedOrg(server);
+      // A second instance: its own services and memory, the same database.
+      const second = await createApp({
+        dataSource: server.dataSource,
+        clock: server.clock,
+        logger: server.logger,
+        services: { authThrottle: LIMITS },
+      });
+      const listening = await new Promise<Server>((resolve) => {
+        const s = second.app.listen(0, "127.0.0.1", () => resolve(s));
+      });
+      try {
+        const secondUrl = `http://127.0.0.1:${(listening.address() as AddressInfo).port}`;
+        const address = newAddress();
+        for (let i = 0; i <= LIMITS.maxFailures; i++) {
+          await server.gql(VIEWER, {}, generateSecret(TokenKind.PERSONAL), from(address));
+        }
+        const onSecond = await fetch(`${secondUrl}/graphql`, {
+          method: "POST",
+          headers: {
+            "content-type": "application/json",
+            authorization: `Bearer ${org.admin.secret}`,
+            ...from(address),
+          },
+          body: JSON.stringify({ query: VIEWER }),
+        });
+        expect(onSecond.status).toBe(429);
+      } finally {
+        await new Promise((resolve) => listening.close(resolve));
+        await second.stop();
+      }
+    });
+
+    it("prunes counters whose window and lockout have passed", async () => {
+      const address = newAddress();
+      await server.gql(VIEWER, {}, generateSecret(TokenKind.PERSONAL), from(address));
+      const key = `ip:${address}`;
+      const rows = () => server.count("auth_throttle", "throttle_key = ?", [key]);
+      expect(await rows()).toBe(1);
+      server.clock.advance(LIMITS.windowMs + 1);
+      await server.lapse.services.authThrottle.prune(server.clock.now().getTime());
+      expect(await rows()).toBe(0);
+    });
+  },
+  { authThrottle: LIMITS },
+);

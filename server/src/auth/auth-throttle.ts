@@ -1,0 +1,167 @@
+import type { DataSource, SelectQueryBuilder } from "typeorm";
+import { isUniqueViolation } from "../db/errors";
+import { AuthThrottle } from "./auth-throttle.entity";
+
+export interface AuthThrottleOptions {
+  /** Failed authentications a key may have within one window; the next one is refused with 429. */
+  maxFailures: number;
+  windowMs: number;
+  /** How long a key that went over the limit is refused, even with a valid token. */
+  lockoutMs: number;
+}
+
+export const DEFAULT_AUTH_THROTTLE: AuthThrottleOptions = {
+  maxFailures: 30,
+  windowMs: 60_000,
+  lockoutMs: 5 * 60_000,
+};
+
+/** Local memory of keys known to be locked out, so a flood from one costs no database work. */
+const MAX_REMEMBERED_LOCKOUTS = 10_000;
+
+/**
+ * Rate limits failed authentication per client address and per token hint (the secret's kind prefix
+ * and last four characters, as lists show it). The counters live in the database, so the limit holds
+ * across every instance; each instance also remembers the lockouts it has seen, so a flood from a
+ * locked-out key is answered without a query.
+ *
+ * A locked-out key is refused whatever it sends, a valid token included: otherwise a guesser could
+ * tell a right guess (served) from a wrong one (refused) and the limit would not limit guessing.
+ */
+export class AuthThrottleService {
+  private readonly lockouts = new Map<string, number>();
+
+  constructor(
+    private readonly dataSource: DataSource,
+    readonly options: AuthThrottleOptions = DEFAULT_AUTH_THROTTLE,
+  ) {}
+
+  /** Until when (epoch ms) this instance already knows one of `keys` to be locked out, or 0. */
+  lockedOutLocally(keys: string[], nowMs: number): number {
+    let until = 0;
+    for (const key of keys) {
+      const known = this.lockouts.get(key);
+      if (known === undefined) continue;
+      if (known <= nowMs) this.lockouts.delete(key);
+      else until = Math.max(until, known);
+    }
+    return until;
+  }
+
+  /**
+   * Adds to `query` (the authentication read) a column `throttled_until`: the latest lockout of any
+   * of `keys`, read by primary key in the same statement, so the check costs no extra round trip.
+   */
+  withLockout<T extends object>(
+    query: SelectQueryBuilder<T>,
+    keys: string[],
+  ): SelectQueryBuilder<T> {
+    return query
+      .addSelect(
+        (sub) =>
+          sub
+            .select("MAX(th.blocked_until_ms)")
+            .from(AuthThrottle, "th")
+            .where("th.throttle_key IN (:...throttleKeys)"),
+        "throttled_until",
+      )
+      .setParameter("throttleKeys", keys);
+  }
+
+  /** The lockout a `withLockout` read found, if it is still running at `nowMs`; else 0. */
+  lockoutFrom(raw: Record<string, unknown> | undefined, keys: string[], nowMs: number): number {
+    const until = Number(raw?.throttled_until ?? 0);
+    if (until <= nowMs) return 0;
+    this.remember(keys, until);
+    return until;
+  }
+
+  /**
+   * Counts one failed authentication against each key; returns until when (epoch ms) the request's
+   * keys are now locked out, or 0 if they are still under the limit.
+   */
+  async recordFailure(keys: string[], nowMs: number): Promise<number> {
+    let lockedUntil = 0;
+    for (const key of keys) {
+      const row = await this.count(key, nowMs);
+      let until = Number(row.blockedUntilMs);
+      if (row.failures > this.options.maxFailures && until <= nowMs) {
+        until = nowMs + this.options.lockoutMs;
+        await this.dataSource.manager
+          .createQueryBuilder()
+          .update(AuthThrottle)
+          .set({ blockedUntilMs: String(until) })
+          .where("throttle_key = :key AND blocked_until_ms < :until", { key, until })
+          .execute();
+      }
+      if (until > nowMs) {
+        this.remember([key], until);
+        lockedUntil = Math.max(lockedUntil, until);
+      }
+    }
+    return lockedUntil;
+  }
+
+  /** Forgets counters whose window and lockout have both passed; returns how many. */
+  async prune(nowMs: number): Promise<number> {
+    const result = await this.dataSource.manager
+      .createQueryBuilder()
+      .delete()
+      .from(AuthThrottle)
+      .where("window_started_ms <= :stale AND blocked_until_ms <= :now", {
+        stale: nowMs - this.options.windowMs,
+        now: nowMs,
+      })
+      .execute();
+    return result.affected ?? 0;
+  }
+
+  /** One more failure for `key` in its current window (a new window if the last one has passed). */
+  private async count(key: string, nowMs: number): Promise<AuthThrottle> {
+    const manager = this.dataSource.manager;
+    // Two single-row statements rather than one UPDATE with two CASEs: MySQL applies SET clauses
+    // left to right and SQLite all at once, and this way neither order matters.
+    await manager
+      .createQueryBuilder()
+      .update(AuthThrottle)
+      .set({ failures: 0, windowStartedMs: String(nowMs) })
+      .where("throttle_key = :key AND window_started_ms <= :stale", {
+        key,
+        stale: nowMs - this.options.windowMs,
+      })
+      .execute();
+    const counted = await manager
+      .createQueryBuilder()
+      .update(AuthThrottle)
+      .set({ failures: () => "failures + 1" })
+      .where("throttle_key = :key", { key })
+      .execute();
+    if (!counted.affected) {
+      try {
+        await manager.insert(AuthThrottle, {
+          key,
+          windowStartedMs: String(nowMs),
+          failures: 1,
+          blockedUntilMs: "0",
+        });
+      } catch (error) {
+        if (!isUniqueViolation(error)) throw error;
+        // Another request made the row first: count on it.
+        return this.count(key, nowMs);
+      }
+    }
+    return (await manager.findOneBy(AuthThrottle, { key }))!;
+  }
+
+  private remember(keys: string[], until: number): void {
+    if (this.lockouts.size >= MAX_REMEMBERED_LOCKOUTS) this.lockouts.clear();
+    for (const key of keys) this.lockouts.set(key, until);
+  }
+}
+
+/** The keys one authentication attempt counts against. */
+export function throttleKeys(ip: string | null, tokenHint: string | null): string[] {
+  const keys = [`ip:${ip ?? "unknown"}`];
+  if (tokenHint) keys.push(`hint:${tokenHint}`);
+  return keys;
+}

@@ -1,0 +1,19 @@
+import type { AuditContext } from "../audit/audit.service";
+import type { Services } from "../../services";
+import { SWEEP_INTERVAL_MS } from "../token/expiry-sweep.service";
+
+/** The lease is a little shorter than the period, so the holder's next tick finds it free. */
+const LEASE_MS = SWEEP_INTERVAL_MS - 1_000;
+
+/**
+ * One tick of the background work: the expiry sweep (which records lapsed tokens in the trail) and
+ * the pruning of spent failed-authentication counters. Every instance ticks; the lease lets one of
+ * them do the work each period. Returns whether this instance ran it.
+ */
+export async function runPeriodicJobs(services: Services, ctx: AuditContext): Promise<boolean> {
+  const now = ctx.clock.now();
+  if (!(await services.leases.tryAcquire("expiry-sweep", now, LEASE_MS))) return false;
+  await services.expirySweep.sweep(ctx);
+  await services.authThrottle.prune(now.getTime());
+  return true;
+}
