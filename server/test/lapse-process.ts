@@ -2,7 +2,7 @@ import { spawn, type ChildProcess } from "node:child_process";
 import fs from "node:fs";
 import path from "node:path";
 
-const main = path.resolve(import.meta.dirname, "../dist/main.js");
+const main = path.resolve(__dirname, "../dist/main.js");
 
 /** The built server (`npm run build`) as a real process on `databaseUrl`, and what it printed. */
 export class ServerProcess {

@@ -219,7 +219,7 @@ export class TokenService {
    */
   async revoke(ctx: RequestContext, id: string): Promise<AccessToken> {
     requirePrincipal(ctx);
-    return this.dataSource.transaction(async (manager) => {
+    const revoked = await this.dataSource.transaction(async (manager) => {
       const token = await manager.findOneBy(AccessToken, { id });
       if (!token || !(await this.policy.canSee(ctx, manager, token))) {
         throw notFound(`No token with id "${id}" exists that you can see.`);
@@ -228,18 +228,20 @@ export class TokenService {
         throw forbidden(this.policy.revokeRule(token));
       }
       const now = ctx.clock.now();
-      // A personal token's name is free once it is revoked; other kinds keep theirs reserved.
-      const nameKey = token.kind === TokenKind.PERSONAL ? null : token.nameKey;
+      // A personal token's name is free once it is revoked; other kinds keep theirs reserved. The
+      // name key is not written back from our read: a rotation that committed meanwhile has moved
+      // it to the replacement, and restoring it would collide.
+      const freeName = token.kind === TokenKind.PERSONAL;
       // Conditional, so that of concurrent revocations exactly one records an event.
       const result = await manager
         .createQueryBuilder()
         .update(AccessToken)
-        .set({ revokedAt: now, nameKey })
+        .set(freeName ? { revokedAt: now, nameKey: null } : { revokedAt: now })
         .where("id = :id AND (revoked_at IS NULL OR revoked_at > :now)", { id, now })
         .execute();
-      if (!result.affected) return (await manager.findOneBy(AccessToken, { id }))!;
+      if (!result.affected) return null;
       token.revokedAt = now;
-      token.nameKey = nameKey;
+      if (freeName) token.nameKey = null;
       await this.audit.record(ctx, manager, {
         type: AuditEventType.TOKEN_REVOKED,
         organizationId: token.organizationId,
@@ -250,6 +252,9 @@ export class TokenService {
       });
       return token;
     });
+    // Already revoked (perhaps by a concurrent call that just won): read it after our transaction,
+    // since inside it MySQL's repeatable-read snapshot would still show the token as it was.
+    return revoked ?? (await this.dataSource.manager.findOneByOrFail(AccessToken, { id }));
   }
 
   /** The token if the caller may see it, else null. */
