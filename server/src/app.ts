@@ -18,6 +18,7 @@ import { refuseAsRest } from "./http/rest";
 import { formatError } from "./errors/format-error";
 import { unexpectedErrorsPlugin } from "./errors/unexpected-errors.plugin";
 import { accessLog } from "./http/access-log";
+import { operationLogPlugin } from "./http/operation-log.plugin";
 import { healthRoutes } from "./http/health";
 import { requestId } from "./http/request-id";
 import { webRoutes } from "./http/web";
@@ -59,7 +60,7 @@ export async function createApp(options: AppOptions): Promise<LapseApp> {
   const apollo = new ApolloServer<RequestContext>({
     schema,
     validationRules: [depthLimitRule, aliasAndRootFieldRule],
-    plugins: [costLimitPlugin(), unexpectedErrorsPlugin(logger)],
+    plugins: [costLimitPlugin(), unexpectedErrorsPlugin(logger), operationLogPlugin(logger)],
     formatError,
     includeStacktraceInErrorResponses: false,
     // In production the schema is not handed out: no introspection, no "Did you mean …?" hints.

@@ -93,6 +93,10 @@ export function authenticate(
         return refuseWith(result.reason, error, result.token?.id);
       }
       res.locals.principal = principalFor(result.token);
+      logger.debug(
+        { requestId: res.locals.requestId, tokenId: result.token.id, kind: result.token.kind },
+        "authenticated",
+      );
       if (result.token.expiresAt) {
         res.setHeader("Lapse-Token-Expiration", result.token.expiresAt.toISOString());
       }
