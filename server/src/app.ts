@@ -4,6 +4,7 @@ import { expressMiddleware } from "@as-integrations/express5";
 import express, { type ErrorRequestHandler, type Express } from "express";
 import helmet from "helmet";
 import type { DataSource } from "typeorm";
+import { isDatabaseUnavailable } from "./db/errors";
 import { authenticate } from "./auth/authenticate.middleware";
 import { AuthenticationService } from "./auth/authentication.service";
 import type { Clock } from "./clock";
@@ -123,21 +124,34 @@ const consoleContentSecurityPolicy = helmet.contentSecurityPolicy({
 /** Errors Express itself meets (a body that is not JSON, one too large), in the shape of the route family. */
 function jsonErrors(logger: Logger): ErrorRequestHandler {
   return (error: { status?: number; statusCode?: number; type?: string }, req, res, _next) => {
-    const status = error.status ?? error.statusCode ?? 500;
     const requestId = res.locals.requestId as string;
-    if (status >= 500) logger.error({ err: error, requestId }, "unexpected error");
-    const message =
-      status === 413
+    // Authentication reads the database before any resolver runs; an outage there is a 503 too.
+    const unavailable = isDatabaseUnavailable(error);
+    const status = unavailable ? 503 : (error.status ?? error.statusCode ?? 500);
+    if (unavailable) {
+      logger.warn({ err: error, requestId }, "database unavailable");
+      res.setHeader("Retry-After", "5");
+    } else if (status >= 500) logger.error({ err: error, requestId }, "unexpected error");
+    const message = unavailable
+      ? "The database is unavailable; retry shortly."
+      : status === 413
         ? "The request body is larger than the limit."
         : status < 500
           ? "The request body is not valid JSON."
           : `Internal server error; quote request id ${requestId} when reporting it.`;
-    const code = status < 500 ? "BAD_REQUEST" : "INTERNAL_SERVER_ERROR";
-    const answer = status < 500 ? status : 500;
+    const code = unavailable
+      ? "SERVICE_UNAVAILABLE"
+      : status < 500
+        ? "BAD_REQUEST"
+        : "INTERNAL_SERVER_ERROR";
+    const answer = unavailable ? 503 : status < 500 ? status : 500;
     // originalUrl: inside a mounted middleware req.path has lost its mount point.
     const path = req.originalUrl.split("?")[0]!;
     if (path === "/api/oauth/token") {
-      res.status(answer).json({ error: "invalid_request", error_description: message });
+      res.status(answer).json({
+        error: unavailable ? "temporarily_unavailable" : "invalid_request",
+        error_description: message,
+      });
     } else if (path.startsWith("/api/")) {
       res.status(answer).json({ code: answer, message, error: code, requestId });
     } else {

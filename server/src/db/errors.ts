@@ -14,3 +14,35 @@ export function isUniqueViolation(error: unknown): boolean {
     code === "SQLITE_CONSTRAINT_PRIMARYKEY"
   );
 }
+
+/** Driver errors that mean the database cannot be reached or is going away, not a bad request. */
+const UNAVAILABLE_CODES = new Set([
+  "ECONNREFUSED",
+  "ECONNRESET",
+  "ETIMEDOUT",
+  "EPIPE",
+  "EHOSTUNREACH",
+  "ENOTFOUND",
+  "PROTOCOL_CONNECTION_LOST",
+  "PROTOCOL_SEQUENCE_TIMEOUT",
+  "ER_CON_COUNT_ERROR",
+  "ER_SERVER_SHUTDOWN",
+  "ER_CONNECTION_KILLED",
+  "SQLITE_BUSY",
+  "SQLITE_LOCKED",
+]);
+
+/** mysql2 raises these without a code: a full wait queue, and a connection it already closed. */
+const UNAVAILABLE_MESSAGES = [/^Queue limit reached/, /closed state/, /^Pool is closed/];
+
+/**
+ * True when `error` says the database is unavailable (down, restarting, unreachable, or every
+ * connection and queue slot taken): the request may succeed if retried, and the answer is 503.
+ */
+export function isDatabaseUnavailable(error: unknown): boolean {
+  const e = error as { code?: string; message?: string; driverError?: { code?: string } };
+  const code = e?.driverError?.code ?? e?.code;
+  if (code && UNAVAILABLE_CODES.has(code)) return true;
+  const message = typeof e?.message === "string" ? e.message : "";
+  return UNAVAILABLE_MESSAGES.some((pattern) => pattern.test(message));
+}

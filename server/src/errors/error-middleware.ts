@@ -1,19 +1,9 @@
 import { GraphQLError } from "graphql";
 import type { MiddlewareFn } from "type-graphql";
 import type { RequestContext } from "../context";
-import { isUniqueViolation } from "../db/errors";
+import { isDatabaseUnavailable, isUniqueViolation } from "../db/errors";
 import { PolicyRefusal } from "../modules/organization/token-policy";
 import { LapseError, conflict, serviceUnavailable } from "./lapse-error";
-
-const UNAVAILABLE_CODES = new Set([
-  "ECONNREFUSED",
-  "ECONNRESET",
-  "ETIMEDOUT",
-  "PROTOCOL_CONNECTION_LOST",
-  "ER_CON_COUNT_ERROR",
-  "SQLITE_BUSY",
-  "SQLITE_LOCKED",
-]);
 
 const HTTP_STATUS_CODES = new Set(["UNAUTHENTICATED", "SERVICE_UNAVAILABLE"]);
 
@@ -21,13 +11,10 @@ const HTTP_STATUS_CODES = new Set(["UNAUTHENTICATED", "SERVICE_UNAVAILABLE"]);
 export function toGraphQLError(error: unknown, ctx: RequestContext): GraphQLError {
   if (error instanceof GraphQLError) return error;
   let known: LapseError | null = error instanceof LapseError ? error : null;
-  const code =
-    (error as { code?: string; driverError?: { code?: string } })?.driverError?.code ??
-    (error as { code?: string })?.code;
   if (!known && isUniqueViolation(error)) {
     known = conflict("A concurrent change touched the same record; retry the request.");
   }
-  if (!known && code && UNAVAILABLE_CODES.has(code)) {
+  if (!known && isDatabaseUnavailable(error)) {
     known = serviceUnavailable("The database is unavailable; retry shortly.");
   }
   if (known) {

@@ -1,0 +1,52 @@
+import { describe, expect, it } from "vitest";
+import { testStores } from "../../test/stores";
+import { isDatabaseUnavailable, isUniqueViolation } from "./errors";
+
+for (const store of testStores().filter((s) => s.kind === "mysql")) {
+  describe("database error classification [mysql]", () => {
+    it("takes a full mysql2 wait queue and a refused connection for unavailability", async () => {
+      const mysql = await import("mysql2/promise");
+      const pool = mysql.createPool({
+        uri: store.url,
+        connectionLimit: 1,
+        waitForConnections: true,
+        queueLimit: 1,
+      });
+      try {
+        const held = await pool.getConnection();
+        const queued = pool.getConnection();
+        const refused = await pool.getConnection().then(
+          () => null,
+          (error: unknown) => error,
+        );
+        expect(refused).toBeInstanceOf(Error);
+        expect(isDatabaseUnavailable(refused)).toBe(true);
+        expect(isUniqueViolation(refused)).toBe(false);
+        held.release();
+        (await queued).release();
+      } finally {
+        await pool.end();
+      }
+
+      const nobody = await mysql
+        .createConnection({ host: "127.0.0.1", port: 1, user: "root", connectTimeout: 1000 })
+        .then(
+          () => null,
+          (error: unknown) => error,
+        );
+      expect(isDatabaseUnavailable(nobody)).toBe(true);
+    });
+  });
+}
+
+describe("database error classification", () => {
+  it("does not take a bad query or a constraint violation for unavailability", () => {
+    expect(isDatabaseUnavailable(Object.assign(new Error("x"), { code: "ER_PARSE_ERROR" }))).toBe(
+      false,
+    );
+    expect(isDatabaseUnavailable(Object.assign(new Error("dup"), { code: "ER_DUP_ENTRY" }))).toBe(
+      false,
+    );
+    expect(isDatabaseUnavailable(null)).toBe(false);
+  });
+});

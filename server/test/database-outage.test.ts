@@ -1,0 +1,153 @@
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { TestServer } from "./harness";
+import { CREATE_PERSONAL_TOKEN, VIEWER } from "./operations";
+import { PrivateMariaDb } from "./private-mariadb";
+import { seedOrg, type SeededOrg } from "./seed";
+import { testStores } from "./stores";
+
+interface Answer {
+  at: number;
+  ms: number;
+  status: number;
+  code?: string;
+  createdId?: string;
+  body: string;
+}
+
+const WORKERS = 12;
+/** The pool's connect timeout (db/data-source.ts) and a margin: no request may wait longer. */
+const BOUND_MS = 6_000;
+
+/**
+ * The database dies under load (SIGKILL, as a crash would) and comes back. Runs on a MariaDB of its
+ * own so the shared test database is never touched; SQLite is embedded and cannot go away.
+ */
+for (const _store of testStores().filter((s) => s.kind === "mysql")) {
+  describe("database outage under load [mysql]", () => {
+    const db = new PrivateMariaDb();
+    let server: TestServer;
+    let org: SeededOrg;
+
+    beforeAll(async () => {
+      await db.init();
+      server = new TestServer({ kind: "mysql", url: db.url });
+      await server.start();
+      org = await seedOrg(server);
+    }, 60_000);
+    afterAll(async () => {
+      await server?.stop().catch(() => undefined);
+      await db.destroy();
+    });
+
+    /** Keeps WORKERS clients busy (reads and token creations) until `stop()`; returns every answer. */
+    function load() {
+      const answers: Answer[] = [];
+      let running = true;
+      const worker = async (n: number) => {
+        for (let i = 0; running; i++) {
+          const write = (i + n) % 3 === 0;
+          const started = Date.now();
+          const response = await fetch(`${server.url}/graphql`, {
+            method: "POST",
+            headers: {
+              "content-type": "application/json",
+              authorization: `Bearer ${org.admin.secret}`,
+            },
+            body: JSON.stringify(
+              write
+                ? { query: CREATE_PERSONAL_TOKEN, variables: { name: `load-${n}-${i}-${started}` } }
+                : { query: VIEWER },
+            ),
+          });
+          const body = await response.text();
+          const parsed = JSON.parse(body) as {
+            data?: { createPersonalToken?: { token: { id: string } } };
+            errors?: { extensions?: { code?: string } }[];
+          };
+          answers.push({
+            at: started,
+            ms: Date.now() - started,
+            status: response.status,
+            code: parsed.errors?.[0]?.extensions?.code,
+            createdId: parsed.data?.createPersonalToken?.token.id,
+            body,
+          });
+        }
+      };
+      const workers = Array.from({ length: WORKERS }, (_, n) => worker(n));
+      return {
+        answers,
+        stop: async () => {
+          running = false;
+          await Promise.all(workers);
+        },
+      };
+    }
+
+    const ready = async () => (await fetch(`${server.url}/readyz`)).status;
+    const pause = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
+
+    it("answers 503 SERVICE_UNAVAILABLE at once while it is down, recovers by itself, and loses nothing", async () => {
+      const traffic = load();
+      await pause(800);
+      const killedAt = Date.now();
+      await db.kill();
+      await pause(1_500);
+      expect(await ready()).toBe(503);
+      const downAnswers = traffic.answers.filter((a) => a.at > killedAt + 200);
+
+      await db.start();
+      const restartedAt = Date.now();
+      let recoveredAfterMs = -1;
+      while (Date.now() - restartedAt < 30_000) {
+        const last = traffic.answers.at(-1);
+        if (last && last.at > restartedAt && last.status === 200) {
+          recoveredAfterMs = Date.now() - restartedAt;
+          break;
+        }
+        await pause(50);
+      }
+      await pause(500);
+      await traffic.stop();
+      const { answers } = traffic;
+
+      // While down: every answer a 503 with the code, none slow, none a 500, none leaking details.
+      expect(downAnswers.length).toBeGreaterThan(WORKERS);
+      for (const answer of downAnswers) {
+        expect.soft(answer.status, answer.body).toBe(503);
+        expect.soft(answer.code, answer.body).toBe("SERVICE_UNAVAILABLE");
+        expect.soft(answer.ms).toBeLessThan(BOUND_MS);
+        expect.soft(answer.body).not.toMatch(/ECONNREFUSED|at \w+ \(|SELECT|INSERT|lapse_pat_/);
+      }
+      expect(answers.filter((a) => a.status >= 500 && a.status !== 503)).toEqual([]);
+      // Back without a restart of Lapse.
+      expect(recoveredAfterMs).toBeGreaterThanOrEqual(0);
+      expect(await ready()).toBe(200);
+      expect(answers.at(-1)!.status).toBe(200);
+
+      // Nothing half-written: each token has its TOKEN_CREATED event and each event its token, and
+      // every creation that was answered with success is there.
+      const admin = "(SELECT id FROM users WHERE login = ?)";
+      const tokens: { id: string }[] = await server.dataSource.query(
+        `SELECT id FROM access_tokens WHERE owner_id = ${admin} AND name LIKE 'load-%'`,
+        [org.admin.login],
+      );
+      const events: { token_id: string }[] = await server.dataSource.query(
+        `SELECT token_id FROM audit_events WHERE type = 'TOKEN_CREATED' AND actor_user_id = ${admin} AND token_name LIKE 'load-%'`,
+        [org.admin.login],
+      );
+      const tokenIds = tokens.map((t) => t.id).sort();
+      expect(events.map((e) => e.token_id).sort()).toEqual(tokenIds);
+      const confirmed = answers.flatMap((a) => (a.createdId ? [a.createdId] : []));
+      expect(confirmed.length).toBeGreaterThan(0);
+      for (const id of confirmed) expect(tokenIds).toContain(id);
+
+      const failed = downAnswers.map((a) => a.ms).sort((x, y) => x - y);
+      console.info(
+        `outage: ${answers.length} requests, ${downAnswers.length} while down ` +
+          `(p50 ${failed[Math.floor(failed.length / 2)]} ms, max ${failed.at(-1)} ms), ` +
+          `recovered ${recoveredAfterMs} ms after the database restarted`,
+      );
+    }, 90_000);
+  });
+}
