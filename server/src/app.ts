@@ -1,12 +1,14 @@
 import "reflect-metadata";
 import { ApolloServer } from "@apollo/server";
 import { expressMiddleware } from "@as-integrations/express5";
-import express, { type ErrorRequestHandler, type Express } from "express";
+import express, { type ErrorRequestHandler, type Express, type RequestHandler } from "express";
 import helmet from "helmet";
 import type { DataSource } from "typeorm";
 import { isDatabaseUnavailable } from "./db/errors";
 import { authenticate } from "./auth/authenticate.middleware";
 import { AuthenticationService } from "./auth/authentication.service";
+import { principalFor } from "./auth/principal";
+import type { AccessToken } from "./modules/token/access-token.entity";
 import type { Clock } from "./clock";
 import type { RequestContext } from "./context";
 import { auditCsvRoutes } from "./modules/audit/audit-csv.route";
@@ -37,6 +39,12 @@ export interface AppOptions {
   services?: ServiceOptions;
   /** Express's `trust proxy`: which hops' X-Forwarded-For to believe (default: loopback only). */
   trustProxy?: string;
+  /**
+   * Benchmarks only (bench/serve.mjs): every GraphQL request acts as this token without being
+   * authenticated, to measure what authentication costs. No configuration or environment variable
+   * reaches it; only code that builds the app itself can set it.
+   */
+  benchAuthenticateAs?: AccessToken;
 }
 
 export interface LapseApp {
@@ -83,7 +91,7 @@ export async function createApp(options: AppOptions): Promise<LapseApp> {
   app.use(
     "/graphql",
     express.json({ limit: "1mb" }),
-    authenticate(auth, logger),
+    options.benchAuthenticateAs ? actAs(options.benchAuthenticateAs) : authenticate(auth, logger),
     expressMiddleware(apollo, { context: async ({ req, res }) => contextFor(req, res) }),
   );
   app.use("/api", express.json({ limit: "1mb" }));
@@ -165,4 +173,12 @@ function trustProxySetting(value: string): string | number | boolean {
   if (/^\d+$/.test(value)) return Number(value);
   if (value === "true" || value === "false") return value === "true";
   return value;
+}
+
+/** The benchmark's bypass: the principal without the authentication. */
+function actAs(token: AccessToken): RequestHandler {
+  return (_req, res, next) => {
+    res.locals.principal = principalFor(token);
+    next();
+  };
 }

@@ -68,9 +68,8 @@ export class AuthThrottleService {
       .setParameter("throttleKeys", keys);
   }
 
-  /** The lockout a `withLockout` read found, if it is still running at `nowMs`; else 0. */
-  lockoutFrom(raw: Record<string, unknown> | undefined, keys: string[], nowMs: number): number {
-    const until = Number(raw?.throttled_until ?? 0);
+  /** The lockout an authentication read found (epoch ms), if still running at `nowMs`; else 0. */
+  lockoutFrom(until: number, keys: string[], nowMs: number): number {
     if (until <= nowMs) return 0;
     this.remember(keys, until);
     return until;

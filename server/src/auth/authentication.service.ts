@@ -9,6 +9,7 @@ import type { RefusalRecorder } from "./refusal-recorder";
 import { Session } from "../modules/session/session.entity";
 import { digestSecret, parseSecret, secretHint } from "./token-secret";
 import { throttleKeys, type AuthThrottleService } from "./auth-throttle";
+import { TokenLookup } from "./token-lookup";
 
 /** A session cookie's value: 32 random bytes in base64url. */
 export const SESSION_COOKIE_VALUE = /^[A-Za-z0-9_-]{43}$/;
@@ -47,13 +48,17 @@ export interface RequestOrigin {
 }
 
 export class AuthenticationService {
+  private readonly lookup: TokenLookup;
+
   constructor(
     private readonly dataSource: DataSource,
     private readonly clock: Clock,
     private readonly logger: Logger,
     private readonly refusals: RefusalRecorder,
     private readonly throttle: AuthThrottleService,
-  ) {}
+  ) {
+    this.lookup = new TokenLookup(dataSource);
+  }
 
   /**
    * Decides whether `secret` is usable right now: a checksum test without the database, then one read
@@ -69,14 +74,9 @@ export class AuthenticationService {
     if (known) return throttled(known, nowMs);
     // A malformed secret costs no query, so it is not counted against the limit either.
     if (!kind) return { ok: false, reason: "malformed" };
-    const read = this.dataSource.manager
-      .createQueryBuilder(AccessToken, "t")
-      .leftJoinAndSelect("t.org", "org")
-      .where("t.digest = :digest", { digest: digestSecret(secret) });
-    const { entities, raw } = await this.throttle.withLockout(read, keys).getRawAndEntities();
-    const lockedOut = this.throttle.lockoutFrom(raw[0], keys, nowMs);
+    const { token, lockedUntilMs } = await this.lookup.find(digestSecret(secret), keys);
+    const lockedOut = this.throttle.lockoutFrom(lockedUntilMs, keys, nowMs);
     if (lockedOut) return throttled(lockedOut, nowMs);
-    const token = entities[0];
     const result = token
       ? await this.judge(token, origin)
       : { ok: false as const, reason: "invalid" as const };
@@ -99,7 +99,11 @@ export class AuthenticationService {
       .leftJoinAndSelect("t.org", "org")
       .where("s.digest = :digest", { digest: digestSecret(cookie) });
     const { entities, raw } = await this.throttle.withLockout(read, keys).getRawAndEntities();
-    const lockedOut = this.throttle.lockoutFrom(raw[0], keys, now.getTime());
+    const lockedOut = this.throttle.lockoutFrom(
+      Number(raw[0]?.throttled_until ?? 0),
+      keys,
+      now.getTime(),
+    );
     if (lockedOut) return throttled(lockedOut, now.getTime());
     const session = entities[0];
     let result: AuthenticationResult;

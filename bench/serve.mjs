@@ -1,0 +1,56 @@
+// One Lapse (or a bare Express route) for bench/auth-cost.mjs, in its own process so the load
+// generator does not share its event loop. Prints one JSON line {port, secret} when listening.
+import "reflect-metadata";
+import { randomBytes } from "node:crypto";
+import express from "express";
+import { createRequire } from "node:module";
+
+const require = createRequire(import.meta.url);
+const dist = (path) => require(`../server/dist/${path}`);
+const mode = process.argv[2];
+const databaseUrl = process.env.DATABASE_URL;
+
+if (mode === "bare") {
+  const app = express();
+  app.post("/graphql", express.json(), (_req, res) => {
+    res.json({ data: { viewer: { kind: "PERSONAL" } } });
+  });
+  const server = app.listen(0, "127.0.0.1", () => {
+    console.log(JSON.stringify({ port: server.address().port, secret: "none" }));
+  });
+} else {
+  const { openDatabase } = dist("db/data-source.js");
+  const { createApp } = dist("app.js");
+  const { systemClock } = dist("clock.js");
+  const { createLogger } = dist("logger.js");
+  const { systemContext } = dist("context.js");
+  const { createLoaders } = dist("loaders.js");
+  const { AccessToken } = dist("modules/token/access-token.entity.js");
+  const { digestSecret } = dist("auth/token-secret.js");
+
+  const dataSource = await openDatabase(databaseUrl);
+  const logger = createLogger({ level: "warn" });
+  const options = { dataSource, clock: systemClock, logger, production: true };
+  const { app, services } = await createApp(options);
+  const suffix = randomBytes(4).toString("hex");
+  const ctx = systemContext(
+    { clock: systemClock, logger, services, loaders: createLoaders(dataSource) },
+    "lapse-bench",
+  );
+  const created = await services.bootstrap.bootstrap(ctx, {
+    organization: `bench-${suffix}`,
+    admin: `bench-${suffix}`,
+  });
+  let serving = app;
+  if (mode === "bypass") {
+    const token = await dataSource.manager.findOneByOrFail(AccessToken, {
+      digest: digestSecret(created.secret),
+    });
+    serving = (await createApp({ ...options, benchAuthenticateAs: token })).app;
+  } else if (mode !== "auth") {
+    throw new Error(`mode must be auth, bypass or bare, not ${mode}`);
+  }
+  const server = serving.listen(0, "127.0.0.1", () => {
+    console.log(JSON.stringify({ port: server.address().port, secret: created.secret }));
+  });
+}
