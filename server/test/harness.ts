@@ -22,6 +22,8 @@ export interface GraphQLResponse<T> {
   errors?: { message: string; extensions?: { code?: string; requestId?: string } }[];
 }
 
+type PoolExecute = (sql: string, ...rest: unknown[]) => unknown;
+
 /** A running Lapse on a real store, with a clock the test controls and the log lines it wrote. */
 export class TestServer {
   readonly logs: string[] = [];
@@ -53,6 +55,15 @@ export class TestServer {
         this.recorded?.push(event.query);
       },
     } as EntitySubscriberInterface);
+    // The authentication read runs as a mysql2 prepared statement, past TypeORM's events.
+    const pool = (this.dataSource.driver as unknown as { pool?: { execute: PoolExecute } }).pool;
+    if (pool) {
+      const execute = pool.execute.bind(pool);
+      pool.execute = (sql, ...rest) => {
+        this.recorded?.push(sql);
+        return execute(sql, ...rest);
+      };
+    }
     const logs = this.logs;
     const destination = new Writable({
       write(chunk: Buffer, _encoding, done) {
