@@ -34,6 +34,7 @@ export class TestServer {
   logger!: Logger;
   private server!: Server;
   private recorded: string[] | null = null;
+  private recordedWithParameters: { sql: string; parameters: unknown[] }[] | null = null;
   private sqliteDir: string | null = null;
 
   constructor(
@@ -51,8 +52,9 @@ export class TestServer {
     }
     this.dataSource = await openDatabase(databaseUrl);
     this.dataSource.subscribers.push({
-      beforeQuery: (event: { query: string }) => {
+      beforeQuery: (event: { query: string; parameters?: unknown[] }) => {
         this.recorded?.push(event.query);
+        this.recordedWithParameters?.push({ sql: event.query, parameters: event.parameters ?? [] });
       },
     } as EntitySubscriberInterface);
     // The authentication read runs as a mysql2 prepared statement, past TypeORM's events.
@@ -145,6 +147,19 @@ export class TestServer {
       return this.recorded;
     } finally {
       this.recorded = null;
+    }
+  }
+
+  /** The statements, with their parameters, that TypeORM ran while `action` ran. */
+  async statementsDuring(
+    action: () => Promise<unknown>,
+  ): Promise<{ sql: string; parameters: unknown[] }[]> {
+    this.recordedWithParameters = [];
+    try {
+      await action();
+      return this.recordedWithParameters;
+    } finally {
+      this.recordedWithParameters = null;
     }
   }
 

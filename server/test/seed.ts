@@ -69,7 +69,7 @@ export class SeededOrg {
   }
 }
 
-function operatorContext(server: TestServer) {
+export function operatorContext(server: TestServer) {
   return systemContext(
     {
       clock: server.clock,

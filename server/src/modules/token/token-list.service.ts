@@ -118,6 +118,51 @@ function whereAfter(
   );
 }
 
+/** One visibility scope of a listing: a condition one index serves in (sort column, id) order. */
+interface Scope {
+  where: string;
+  parameters: Record<string, unknown>;
+}
+
+/**
+ * Up to this many members, an ADMIN's or AUDITOR's listing reads each member's personal tokens
+ * through the owner index, in order; past it, one scope reads them all and the database sorts them.
+ */
+const MEMBER_SCOPES = 50;
+
+/** UTF-8 byte order, as MySQL's utf8mb4_bin and SQLite's BINARY collation compare. */
+function compareBytes(a: string, b: string): number {
+  return Buffer.compare(Buffer.from(a, "utf8"), Buffer.from(b, "utf8"));
+}
+
+/** The list order of two tokens, as the database orders them: NULLs first ascending, then by id. */
+function compareTokens(a: AccessToken, b: AccessToken, order: TokenOrder): number {
+  const x = sortValue(a, order.field);
+  const y = sortValue(b, order.field);
+  let result: number;
+  if (x === y) result = 0;
+  else if (x === null) result = -1;
+  else if (y === null) result = 1;
+  else if (typeof x === "string" && typeof y === "string") result = compareBytes(x, y);
+  else result = (x as number) - (y as number);
+  if (result === 0) result = compareBytes(a.id, b.id);
+  return order.direction === OrderDirection.ASC ? result : -result;
+}
+
+/** The first `limit` tokens of several ordered pages, in order, each token once. */
+function mergePages(pages: AccessToken[][], order: TokenOrder, limit: number): AccessToken[] {
+  if (pages.length === 1) return pages[0]!.slice(0, limit);
+  const seen = new Set<string>();
+  const merged: AccessToken[] = [];
+  for (const token of pages.flat().sort((a, b) => compareTokens(a, b, order))) {
+    if (seen.has(token.id)) continue;
+    seen.add(token.id);
+    merged.push(token);
+    if (merged.length === limit) break;
+  }
+  return merged;
+}
+
 /** Lists and counts the tokens a caller may see, filtered and ordered, with keyset pages. */
 export class TokenListService {
   constructor(
@@ -131,21 +176,29 @@ export class TokenListService {
     const filter = args.filter ? await assertValid(TokenFilter, args.filter) : new TokenFilter();
     const first = pageSize(args.first);
     const order = args.orderBy ?? DEFAULT_ORDER;
-    const base = await this.filtered(ctx, filter);
-    const page = base.clone();
-    if (args.after) whereAfter(page, order, decodeCursor(args.after, order));
+    const cursor = args.after ? decodeCursor(args.after, order) : null;
     const { column } = ORDER_COLUMNS[order.field];
-    const rows = await page
-      .orderBy(column, order.direction)
-      .addOrderBy("t.id", order.direction)
-      .take(first + 1)
-      .getMany();
+    // One keyset query per visibility scope, each read in order through its own index, merged
+    // here: an OR of scopes would leave the database one choice, a scan and a sort of them all.
+    const scopes = await this.scoped(ctx, filter);
+    const pages = await Promise.all(
+      scopes.map((scope) => {
+        const page = scope.clone();
+        if (cursor) whereAfter(page, order, cursor);
+        return page
+          .orderBy(column, order.direction)
+          .addOrderBy("t.id", order.direction)
+          .take(first + 1)
+          .getMany();
+      }),
+    );
+    const rows = mergePages(pages, order, first + 1);
     const nodes = rows.slice(0, first);
     const edges = nodes.map((node) => ({ cursor: encodeCursor(node, order), node }));
     return Object.assign(new TokenConnection(), {
       edges,
       pageInfo: { hasNextPage: rows.length > first, endCursor: edges.at(-1)?.cursor ?? null },
-      countTotal: () => base.getCount(),
+      countTotal: async () => (await this.filtered(ctx, filter)).getCount(),
     });
   }
 
@@ -155,11 +208,44 @@ export class TokenListService {
    */
   async stats(ctx: RequestContext, organization: string): Promise<TokenStats> {
     const now = ctx.clock.now();
-    const q = await this.filtered(ctx, Object.assign(new TokenFilter(), { organization }));
+    const filter = Object.assign(new TokenFilter(), { organization });
+    // Scopes are disjoint for ADMINs and AUDITORs (organization-owned, members' personal): sum
+    // their counts. Other callers see few tokens, through scopes that may overlap: one query.
+    const access = await this.organizations.access(ctx, organization);
+    const queries = access.canReadAllTokens
+      ? await this.scoped(ctx, filter)
+      : [await this.filtered(ctx, filter)];
+    const rows = (await Promise.all(queries.map((q) => this.statsRows(q, now)))).flat();
+    const counts = new Map<string, number>();
+    for (const row of rows) {
+      const key = `${row.kind}:${row.status}`;
+      counts.set(key, (counts.get(key) ?? 0) + Number(row.count));
+    }
+    const sum = (key: string) => rows.reduce((total, row) => total + Number(row[key] ?? 0), 0);
+    return {
+      total: sum("count"),
+      counts: [...counts].map(([key, count]) => {
+        const [kind, status] = key.split(":");
+        return { kind: kind as TokenKind, status: status as TokenStatus, count };
+      }),
+      expiringWithin1Day: sum("within1"),
+      expiringWithin7Days: sum("within7"),
+      expiringWithin30Days: sum("within30"),
+      neverExpiring: sum("never"),
+      unused90Days: sum("unused"),
+    };
+  }
+
+  /** Counts by kind and status, and the auditors' figures, over one query's tokens. */
+  private async statsRows(
+    q: SelectQueryBuilder<AccessToken>,
+    now: Date,
+  ): Promise<Record<string, string | number | null>[]> {
     const active = `(NOT ${REVOKED} AND t.expires_at > :now)`;
     const within = (days: number) =>
       `SUM(CASE WHEN ${active} AND t.expires_at <= :within${days} THEN 1 ELSE 0 END)`;
     const rows: Record<string, string | number | null>[] = await q
+      .clone()
       .select("t.kind", "kind")
       .addSelect(
         `CASE WHEN ${REVOKED} THEN 'REVOKED' WHEN t.expires_at <= :now THEN 'EXPIRED' ELSE 'ACTIVE' END`,
@@ -184,21 +270,10 @@ export class TokenListService {
       })
       .groupBy("kind")
       .addGroupBy("status")
+      // MySQL sorts a GROUP BY's groups unless told not to; nothing here needs them sorted.
+      .orderBy("NULL")
       .getRawMany();
-    const sum = (key: string) => rows.reduce((total, row) => total + Number(row[key] ?? 0), 0);
-    return {
-      total: sum("count"),
-      counts: rows.map((row) => ({
-        kind: row.kind as TokenKind,
-        status: row.status as TokenStatus,
-        count: Number(row.count),
-      })),
-      expiringWithin1Day: sum("within1"),
-      expiringWithin7Days: sum("within7"),
-      expiringWithin30Days: sum("within30"),
-      neverExpiring: sum("never"),
-      unused90Days: sum("unused"),
-    };
+    return rows;
   }
 
   /**
@@ -210,6 +285,21 @@ export class TokenListService {
     filter: TokenFilter,
     policyDays?: number | null,
   ): Promise<SelectQueryBuilder<AccessToken>> {
+    const { q, access } = await this.narrowed(ctx, filter, policyDays);
+    if (access) this.restrictToVisible(ctx, q, access);
+    return q;
+  }
+
+  /**
+   * The tokens `filter` asks for, before visibility (which the caller adds), and the caller's
+   * access to the organization the filter names or implies (null: the caller's own tokens, which
+   * the query is already limited to).
+   */
+  private async narrowed(
+    ctx: RequestContext,
+    filter: TokenFilter,
+    policyDays?: number | null,
+  ): Promise<{ q: SelectQueryBuilder<AccessToken>; access: OrganizationAccess | null }> {
     const principal = requirePrincipal(ctx);
     const now = ctx.clock.now();
     const q = this.dataSource.manager.createQueryBuilder(AccessToken, "t");
@@ -218,7 +308,6 @@ export class TokenListService {
     let access: OrganizationAccess | null = null;
     if (organization) {
       access = await this.organizations.access(ctx, organization);
-      this.restrictToVisible(ctx, q, access);
       if (filter.team) {
         const team = await this.dataSource.manager.findOneBy(Team, {
           organizationId: access.organization.id,
@@ -286,7 +375,7 @@ export class TokenListService {
       const breaks = days == null ? "1 = 0" : this.breaksPolicySql(q, now, days);
       q.andWhere(filter.violatesPolicy ? breaks : `NOT (${breaks})`);
     }
-    return q;
+    return { q, access };
   }
 
   /** Active, not minted by OIDC, and expiring later than now plus the cap (never-expiring included). */
@@ -296,6 +385,63 @@ export class TokenListService {
       policyDeadline: new Date(now.getTime() + days * DAY_MS),
     });
     return `(t.source <> :oidc AND NOT ${REVOKED} AND t.expires_at > :now AND t.expires_at > :policyDeadline)`;
+  }
+
+  /**
+   * The caller's visible tokens narrowed by `filter`, as one query per visibility scope, each of
+   * which one index can read in any list order: the organization's own tokens; each member's
+   * personal tokens (one scope per member up to MEMBER_SCOPES, then one for all); each team the
+   * caller is in; the caller's own personal tokens; the caller's token itself. Scopes may overlap
+   * for callers who are not ADMIN or AUDITOR (a list merges by id).
+   */
+  async scoped(
+    ctx: RequestContext,
+    filter: TokenFilter,
+  ): Promise<SelectQueryBuilder<AccessToken>[]> {
+    const { q, access } = await this.narrowed(ctx, filter);
+    if (!access) return [q];
+    return (await this.scopes(ctx, access)).map((scope) =>
+      q.clone().andWhere(scope.where, scope.parameters),
+    );
+  }
+
+  private async scopes(ctx: RequestContext, access: OrganizationAccess): Promise<Scope[]> {
+    const principal = requirePrincipal(ctx);
+    const orgId = access.organization.id;
+    const personal = TokenKind.PERSONAL;
+    if (access.canReadAllTokens) {
+      const members = await this.dataSource.manager.find(Membership, {
+        select: { userId: true },
+        where: { organizationId: orgId },
+        take: MEMBER_SCOPES + 1,
+      });
+      const memberScopes: Scope[] =
+        members.length > MEMBER_SCOPES
+          ? [
+              {
+                where: `t.kind = :personal AND t.owner_id IN (SELECT m.user_id FROM memberships m WHERE m.organization_id = :orgId)`,
+                parameters: { personal, orgId },
+              },
+            ]
+          : members.map((m, i) => ({
+              where: `t.kind = :personal AND t.owner_id = :member${i}`,
+              parameters: { personal, [`member${i}`]: m.userId },
+            }));
+      return [{ where: "t.organization_id = :orgId", parameters: { orgId } }, ...memberScopes];
+    }
+    const scopes: Scope[] = [
+      { where: "t.id = :selfId", parameters: { selfId: principal.token.id } },
+    ];
+    if (principal.userId) {
+      scopes.push({
+        where: "t.kind = :personal AND t.owner_id = :me",
+        parameters: { personal, me: principal.userId },
+      });
+    }
+    [...access.teamRoles.keys()].forEach((teamId, i) =>
+      scopes.push({ where: `t.team_id = :team${i}`, parameters: { [`team${i}`]: teamId } }),
+    );
+    return scopes;
   }
 
   /** A machine token lists its own organization when none is named. */
@@ -314,7 +460,7 @@ export class TokenListService {
   ): void {
     const principal = requirePrincipal(ctx);
     const orgId = access.organization.id;
-    q.where(
+    q.andWhere(
       new Brackets((b) => {
         b.where("t.id = :selfId", { selfId: principal.token.id });
         if (access.canReadAllTokens) {

@@ -1,0 +1,10 @@
+import "reflect-metadata";
+import { createRequire } from "node:module";
+import { seedScale } from "./scale-seed.mjs";
+const require = createRequire(import.meta.url);
+const { openDatabase } = require("../server/dist/db/data-source.js");
+const ds = await openDatabase("mysql://root@127.0.0.1:3306/lapse_plan");
+const t = Date.now();
+const r = await seedScale(ds, { tokens: 20000, events: 50000, log: console.log });
+console.log("seeded in", Date.now() - t, "ms", r.organization);
+await ds.destroy();
