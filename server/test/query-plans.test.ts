@@ -72,7 +72,7 @@ for (const store of testStores().filter((s) => s.kind === "mysql")) {
     async function expectIndexedReads(
       label: string,
       action: () => Promise<unknown>,
-      options: { fullScanAllowed?: boolean } = {},
+      options: { fullScanAllowed?: boolean; key?: string } = {},
     ) {
       const statements = await server.statementsDuring(action);
       const reads = statements.filter(
@@ -86,6 +86,14 @@ for (const store of testStores().filter((s) => s.kind === "mysql")) {
         const plan = JSON.parse(row!.EXPLAIN) as unknown;
         const text = JSON.stringify(plan);
         expect.soft(text.includes("filesort"), `${label}: filesort in ${sql}\n${text}`).toBe(false);
+        if (options.key) {
+          expect
+            .soft(
+              accesses(plan).map((access) => access.key),
+              `${label}: ${sql}`,
+            )
+            .toContain(options.key);
+        }
         for (const access of accesses(plan)) {
           if (!["t", "e", "access_tokens", "audit_events"].includes(access.table)) continue;
           if (!options.fullScanAllowed)
@@ -144,11 +152,14 @@ for (const store of testStores().filter((s) => s.kind === "mysql")) {
     });
 
     it("pages the audit trail of one actor through an index", async () => {
-      await expectIndexedReads("audit by actor", () =>
-        gql(
-          `query($f: AuditEventFilter!) { auditEvents(filter: $f, first: 50) { edges { node { id type } } } }`,
-          { f: { organization: seeded.organization, actor: seeded.memberLogin } },
-        ),
+      await expectIndexedReads(
+        "audit by actor",
+        () =>
+          gql(
+            `query($f: AuditEventFilter!) { auditEvents(filter: $f, first: 50) { edges { node { id type } } } }`,
+            { f: { organization: seeded.organization, actor: seeded.memberLogin } },
+          ),
+        { key: "ix_audit_events_org_actor_login_time" },
       );
     });
   });

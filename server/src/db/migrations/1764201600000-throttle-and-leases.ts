@@ -1,4 +1,4 @@
-import { Table, type MigrationInterface, type QueryRunner } from "typeorm";
+import { Table, TableIndex, type MigrationInterface, type QueryRunner } from "typeorm";
 import { columns } from "./1764115200000-initial-schema";
 
 /**
@@ -6,6 +6,7 @@ import { columns } from "./1764115200000-initial-schema";
  * counters (so the rate limit holds whichever instance a request reaches) and job leases (so a
  * periodic job runs once per period across instances). Both are keyed by primary key only, which
  * every MySQL-compatible engine (Group Replication, TiDB, Vitess) serves without a cross-shard read.
+ * And two indexes for the audit trail filtered by actor.
  */
 export class ThrottleAndLeases1764201600000 implements MigrationInterface {
   name = "ThrottleAndLeases1764201600000";
@@ -37,9 +38,26 @@ export class ThrottleAndLeases1764201600000 implements MigrationInterface {
         ],
       }),
     );
+    // An auditor's "what did this person (or token) do": newest first, read in index order.
+    await queryRunner.createIndex(
+      "audit_events",
+      new TableIndex({
+        name: "ix_audit_events_org_actor_login_time",
+        columnNames: ["organization_id", "actor_login", "created_at", "id"],
+      }),
+    );
+    await queryRunner.createIndex(
+      "audit_events",
+      new TableIndex({
+        name: "ix_audit_events_org_actor_token_time",
+        columnNames: ["organization_id", "actor_token_id", "created_at", "id"],
+      }),
+    );
   }
 
   async down(queryRunner: QueryRunner): Promise<void> {
+    await queryRunner.dropIndex("audit_events", "ix_audit_events_org_actor_token_time");
+    await queryRunner.dropIndex("audit_events", "ix_audit_events_org_actor_login_time");
     await queryRunner.dropTable("job_leases");
     await queryRunner.dropTable("auth_throttle");
   }
