@@ -17,12 +17,43 @@ const REPEAT = Number(process.env.BENCH_REPEAT ?? 15);
 const DEEP = Math.min(500_000, Math.floor(TOKENS / 2));
 const BUFFER_POOL = Number(process.env.BENCH_BUFFER_POOL ?? 4 * 2 ** 30);
 
+/** BENCH_REUSE=1 times the organization an earlier run seeded, with a new token for its admin. */
+const REUSE = process.env.BENCH_REUSE === "1";
+
+async function reuseSeed(
+  dataSource,
+  services,
+  logger,
+  { systemContext, createLoaders, systemClock },
+) {
+  const [row] = await dataSource.query(
+    `SELECT o.name AS organization, u.login AS login FROM organizations o
+     JOIN memberships m ON m.organization_id = o.id AND m.role = 'ADMIN'
+     JOIN users u ON u.id = m.user_id WHERE o.name LIKE 'scale-%' LIMIT 1`,
+  );
+  if (!row) throw new Error(`No seeded organization in ${DATABASE}; run without BENCH_REUSE.`);
+  const [member] = await dataSource.query(
+    "SELECT login FROM users WHERE login LIKE 'scale-u3-%' LIMIT 1",
+  );
+  const ctx = systemContext(
+    { clock: systemClock, logger, services, loaders: createLoaders(dataSource) },
+    "lapse-bench",
+  );
+  const created = await services.bootstrap.userToken(ctx, {
+    login: row.login,
+    name: `bench-${Date.now()}`,
+  });
+  return { organization: row.organization, adminSecret: created.secret, memberLogin: member.login };
+}
+
 const median = (values) => [...values].sort((a, b) => a - b)[Math.floor(values.length / 2)];
 
 export async function measureScale(log = console.error) {
   const admin = await mysql.createConnection(SERVER);
-  await admin.query(`DROP DATABASE IF EXISTS \`${DATABASE}\``);
-  await admin.query(`CREATE DATABASE \`${DATABASE}\` CHARACTER SET utf8mb4 COLLATE utf8mb4_bin`);
+  if (!REUSE) {
+    await admin.query(`DROP DATABASE IF EXISTS \`${DATABASE}\``);
+    await admin.query(`CREATE DATABASE \`${DATABASE}\` CHARACTER SET utf8mb4 COLLATE utf8mb4_bin`);
+  }
   // A server's default 128 MB buffer pool holds a fraction of these tables and makes the run a
   // disk benchmark; a production server would give InnoDB most of its memory. Restored at the end.
   const [[{ pool }]] = await admin.query("SELECT @@innodb_buffer_pool_size AS pool");
@@ -40,20 +71,26 @@ export async function measureScale(log = console.error) {
   const { app, services, stop } = await createApp({ dataSource, clock: systemClock, logger });
 
   const seedStarted = Date.now();
-  const seeded = await seedScale(dataSource, {
-    tokens: TOKENS,
-    events: EVENTS,
-    log,
-    bootstrap: async (organization, login) => {
-      const ctx = systemContext(
-        { clock: systemClock, logger, services, loaders: createLoaders(dataSource) },
-        "lapse-bench",
-      );
-      return (await services.bootstrap.bootstrap(ctx, { organization, admin: login })).secret;
-    },
-  });
+  const seeded = REUSE
+    ? await reuseSeed(dataSource, services, logger, { systemContext, createLoaders, systemClock })
+    : await seedScale(dataSource, {
+        tokens: TOKENS,
+        events: EVENTS,
+        log,
+        bootstrap: async (organization, login) => {
+          const ctx = systemContext(
+            { clock: systemClock, logger, services, loaders: createLoaders(dataSource) },
+            "lapse-bench",
+          );
+          return (await services.bootstrap.bootstrap(ctx, { organization, admin: login })).secret;
+        },
+      });
   const seedSeconds = (Date.now() - seedStarted) / 1000;
-  log(`seeded ${TOKENS} tokens and ${EVENTS} events in ${seedSeconds.toFixed(0)} s`);
+  log(
+    REUSE
+      ? `timing the organization seeded earlier in ${DATABASE}`
+      : `seeded ${TOKENS} tokens and ${EVENTS} events in ${seedSeconds.toFixed(0)} s`,
+  );
 
   const server = await new Promise((resolve) => {
     const listening = app.listen(0, "127.0.0.1", () => resolve(listening));

@@ -1,6 +1,7 @@
 import type { Pool as MysqlPool } from "mysql2";
 import type { DataSource, EntityMetadata } from "typeorm";
 import { storeKind } from "../db/data-source";
+import { hydrate } from "../db/hydrate";
 import { Organization } from "../modules/organization/organization.entity";
 import { AccessToken } from "../modules/token/access-token.entity";
 import { AuthThrottle } from "./auth-throttle.entity";
@@ -51,8 +52,11 @@ export class TokenLookup {
     const rows = await this.run([first!, second!, digest]);
     const row = rows[0];
     if (!row) return { token: null, lockedUntilMs: 0 };
-    const token = this.hydrate(new AccessToken(), this.tokenMeta, row, "t");
-    token.org = row.o_id == null ? null : this.hydrate(new Organization(), this.orgMeta, row, "o");
+    const token = hydrate(this.dataSource, new AccessToken(), this.tokenMeta, row, "t");
+    token.org =
+      row.o_id == null
+        ? null
+        : hydrate(this.dataSource, new Organization(), this.orgMeta, row, "o");
     return { token, lockedUntilMs: Number(row.throttled_until ?? 0) };
   }
 
@@ -75,21 +79,5 @@ export class TokenLookup {
     return storeKind(this.dataSource) === "mysql"
       ? (this.dataSource.driver as unknown as { pool?: MysqlPool }).pool
       : undefined;
-  }
-
-  private hydrate<T extends object>(
-    entity: T,
-    meta: EntityMetadata,
-    row: Record<string, unknown>,
-    alias: string,
-  ): T {
-    for (const column of meta.columns) {
-      const value = this.dataSource.driver.prepareHydratedValue(
-        row[`${alias}_${column.databaseName}`],
-        column,
-      );
-      (entity as Record<string, unknown>)[column.propertyName] = value;
-    }
-    return entity;
   }
 }
