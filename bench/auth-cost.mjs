@@ -5,6 +5,7 @@ import { spawn } from "node:child_process";
 import { availableParallelism } from "node:os";
 import { createInterface } from "node:readline";
 import autocannon from "autocannon";
+import mysql from "mysql2/promise";
 
 const DATABASE_URL = process.env.DATABASE_URL ?? "mysql://root@127.0.0.1:3306/lapse_bench";
 const DURATION = Number(process.env.BENCH_SECONDS ?? 10);
@@ -47,6 +48,14 @@ function load(target, seconds) {
 const median = (values) => [...values].sort((a, b) => a - b)[Math.floor(values.length / 2)];
 
 export async function measureAuthCost() {
+  const url = new URL(DATABASE_URL);
+  const database = url.pathname.slice(1);
+  url.pathname = "/";
+  const admin = await mysql.createConnection(url.toString());
+  await admin.query(
+    `CREATE DATABASE IF NOT EXISTS \`${database}\` CHARACTER SET utf8mb4 COLLATE utf8mb4_bin`,
+  );
+  await admin.end();
   const targets = {};
   for (const mode of MODES) targets[mode] = await start(mode);
   try {
