@@ -238,6 +238,23 @@ describe.runIf(available || required)("the console in Chromium", () => {
     expect(cspViolations).toEqual([]);
   });
 
+  it("shows how many tokens there are and loads past the first hundred on request", async () => {
+    for (let i = 0; i < 120; i++) {
+      await lapse.gql(
+        `mutation($n: String!) { createOrganizationToken(organization: "acme", name: $n) { secret } }`,
+        { n: `bulk-${String(i).padStart(3, "0")}` },
+      );
+    }
+    await page.goto(`${lapse.url}/orgs/acme/tokens?kind=ORGANIZATION`);
+    const showing = page.getByText(/^Showing \d+ of \d+/);
+    await expect.poll(() => showing.textContent()).toMatch(/^Showing 100 of 1[2-9]\d/);
+    const total = Number(/of (\d+)/.exec((await showing.textContent())!)![1]);
+    await page.getByRole("button", { name: "Load more" }).click();
+    await expect.poll(() => showing.textContent()).toBe(`Showing ${total} of ${total}`);
+    expect(await page.locator("tr[data-token]").count()).toBe(total);
+    expect(await page.getByRole("button", { name: "Load more" }).count()).toBe(0);
+  }, 60_000);
+
   it("lands back on sign-in with the reason after signing out", async () => {
     await page.getByRole("button", { name: "Sign out" }).click();
     await page.waitForURL(/\/sign-in/);

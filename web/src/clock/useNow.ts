@@ -13,7 +13,8 @@ function tick() {
   for (const listener of listeners) listener();
 }
 
-function subscribe(listener: () => void): () => void {
+/** Subscribes to the shared clock's ticks (for hooks that derive something coarser than "now"). */
+export function subscribe(listener: () => void): () => void {
   listeners.add(listener);
   if (!timer) {
     now = Date.now();
@@ -34,4 +35,15 @@ export const clockTimers = () => (timer ? 1 : 0);
 /** The shared "now" in milliseconds, re-rendering once a second. */
 export function useNow(): number {
   return useSyncExternalStore(subscribe, () => now);
+}
+
+/**
+ * `derive(now)`, re-rendering only when its value changes: a cell that shows "in 3 months" is
+ * asked every second but rendered again only when its text moves, so 10,000 rows cost 10,000
+ * cheap calls a second and a handful of renders.
+ */
+export function useClockDerived<T extends string | number | boolean>(
+  derive: (now: number) => T,
+): T {
+  return useSyncExternalStore(subscribe, () => derive(now));
 }

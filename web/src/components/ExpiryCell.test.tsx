@@ -1,4 +1,5 @@
 import { act, render, screen } from "@testing-library/react";
+import { Profiler } from "react";
 import { afterEach, beforeEach, describe, expect, it, vi } from "vitest";
 import { clockTimers } from "../clock/useNow";
 import { ExpiryCell } from "./ExpiryCell";
@@ -45,5 +46,27 @@ describe("live countdowns", () => {
     const cell = screen.getByText(/in 4 days/).closest("[title]")!;
     expect(cell.getAttribute("title")).toMatch(/^2026-12-01T08:30:00Z UTC · .* local$/);
     expect(screen.getByText(/Expires within 7 days/)).toBeDefined();
+  });
+
+  it("renders a row again only when its text changes, so 10,000 far-off expiries cost no renders a second", () => {
+    const commits = { far: 0, near: 0 };
+    render(
+      <>
+        <Profiler id="far" onRender={() => commits.far++}>
+          {Array.from({ length: 10_000 }, (_, i) => (
+            <ExpiryCell key={i} expiresAt="2027-03-01T00:00:00.000Z" revokedAt={null} />
+          ))}
+        </Profiler>
+        <Profiler id="near" onRender={() => commits.near++}>
+          <ExpiryCell expiresAt="2026-11-26T12:05:00.000Z" revokedAt={null} />
+        </Profiler>
+      </>,
+    );
+    commits.far = 0;
+    commits.near = 0;
+    for (let second = 0; second < 5; second++) act(() => vi.advanceTimersByTime(1000));
+    expect(screen.getByText(/in 04:55/)).toBeDefined();
+    expect(commits.near).toBe(5);
+    expect(commits.far).toBe(0);
   });
 });

@@ -1,4 +1,4 @@
-import { useNow } from "../clock/useNow";
+import { useClockDerived } from "../clock/useNow";
 import { exactInstant, expiryView, type ExpiryState } from "../time/expiry";
 
 // An icon as well as a colour, so the state never rests on colour alone.
@@ -28,8 +28,13 @@ export function ExpiryCell({
   expiresAt: string | null;
   revokedAt: string | null;
 }) {
-  const now = useNow();
-  const view = expiryView(expiresAt, revokedAt, now);
+  // The view as one string, so the cell renders only when what it shows changes.
+  const key = useClockDerived((now) => {
+    const view = expiryView(expiresAt, revokedAt, now);
+    return `${view.state}\u0000${view.text}`;
+  });
+  const [state, text] = key.split("\u0000") as [ExpiryState, string];
+  const view = { state, text };
   const instant = expiresAt ? exactInstant(expiresAt) : "This token never expires";
   return (
     <span className={`expiry expiry-${view.state}`} title={instant} data-state={view.state}>

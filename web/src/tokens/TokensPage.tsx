@@ -27,10 +27,21 @@ export function TokensPage() {
   const { org = "" } = useParams();
   const [params] = useSearchParams();
   const kind = (TABS.find((t) => t.kind === params.get("kind"))?.kind ?? "PERSONAL") as TokenKind;
-  const { data, error, loading } = useQuery(TokensPageQueryDocument, {
+  const { data, error, loading, fetchMore } = useQuery(TokensPageQueryDocument, {
     variables: { organization: kind === "PERSONAL" ? null : org, kinds: [kind] },
     fetchPolicy: "cache-and-network",
   });
+  const loadMore = (after: string | null) =>
+    void fetchMore({
+      variables: { after },
+      updateQuery: (prev, { fetchMoreResult }) => ({
+        ...fetchMoreResult,
+        tokens: {
+          ...fetchMoreResult.tokens,
+          edges: [...prev.tokens.edges, ...fetchMoreResult.tokens.edges],
+        },
+      }),
+    });
   const [creating, setCreating] = useState(false);
   const [secret, setSecret] = useState<{ name: string; secret: string } | null>(null);
   const [pending, setPending] = useState<Pending | null>(null);
@@ -106,11 +117,29 @@ export function TokensPage() {
               ))}
             </div>
           ) : (
-            <TokensTable
-              tokens={data?.tokens.edges.map((e) => e.node) ?? []}
-              onRevoke={(token) => setPending({ action: "revoke", token })}
-              onRotate={(token) => setPending({ action: "rotate", token })}
-            />
+            <>
+              <TokensTable
+                tokens={data?.tokens.edges.map((e) => e.node) ?? []}
+                onRevoke={(token) => setPending({ action: "revoke", token })}
+                onRotate={(token) => setPending({ action: "rotate", token })}
+              />
+              {data && data.tokens.edges.length > 0 && (
+                <p className="muted" aria-live="polite">
+                  Showing {data.tokens.edges.length} of {data.tokens.totalCount}
+                  {data.tokens.pageInfo.hasNextPage && (
+                    <>
+                      {" "}
+                      <button
+                        type="button"
+                        onClick={() => loadMore(data.tokens.pageInfo.endCursor)}
+                      >
+                        Load more
+                      </button>
+                    </>
+                  )}
+                </p>
+              )}
+            </>
           )}
         </>
       )}
