@@ -5,6 +5,7 @@ import os from "node:os";
 import { execSync } from "node:child_process";
 import { measureAuthCost } from "./auth-cost.mjs";
 import { measureBundle } from "./bundle-size.mjs";
+import { measureConsole } from "./console.mjs";
 import { measureScale } from "./scale.mjs";
 
 const version = (command) => {
@@ -29,6 +30,8 @@ const results = {
 console.error("auth cost …");
 results.authCost = await measureAuthCost();
 console.error(JSON.stringify(results.authCost.summary));
+console.error("console with many tokens …");
+results.console = await measureConsole();
 console.error("scale of data …");
 results.scale = await measureScale();
 fs.writeFileSync(

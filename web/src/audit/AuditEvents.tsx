@@ -45,17 +45,8 @@ export function AuditEvents({
     until: filters.until ?? null,
   };
   const { data, error, fetchMore } = useQuery(AuditEventsQueryDocument, { variables: { filter } });
-  const loadMore = (after: string | null) =>
-    void fetchMore({
-      variables: { after },
-      updateQuery: (prev, { fetchMoreResult }) => ({
-        ...fetchMoreResult,
-        auditEvents: {
-          ...fetchMoreResult.auditEvents,
-          edges: [...prev.auditEvents.edges, ...fetchMoreResult.auditEvents.edges],
-        },
-      }),
-    });
+  // The cache appends the page (apollo.ts).
+  const loadMore = (after: string | null) => void fetchMore({ variables: { after } });
   const csv = new URLSearchParams();
   if (filters.type) csv.set("types", filters.type);
   for (const key of ["actor", "tokenId", "since", "until"] as const)

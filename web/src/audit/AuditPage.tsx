@@ -100,16 +100,8 @@ function AuditTokens({
         <button
           type="button"
           onClick={() =>
-            void fetchMore({
-              variables: { after: data.tokens.pageInfo.endCursor },
-              updateQuery: (prev, { fetchMoreResult }) => ({
-                ...fetchMoreResult,
-                tokens: {
-                  ...fetchMoreResult.tokens,
-                  edges: [...prev.tokens.edges, ...fetchMoreResult.tokens.edges],
-                },
-              }),
-            })
+            // The cache appends the page (apollo.ts).
+            void fetchMore({ variables: { after: data.tokens.pageInfo.endCursor } })
           }
         >
           Load more

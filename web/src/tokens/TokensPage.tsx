@@ -31,17 +31,8 @@ export function TokensPage() {
     variables: { organization: kind === "PERSONAL" ? null : org, kinds: [kind] },
     fetchPolicy: "cache-and-network",
   });
-  const loadMore = (after: string | null) =>
-    void fetchMore({
-      variables: { after },
-      updateQuery: (prev, { fetchMoreResult }) => ({
-        ...fetchMoreResult,
-        tokens: {
-          ...fetchMoreResult.tokens,
-          edges: [...prev.tokens.edges, ...fetchMoreResult.tokens.edges],
-        },
-      }),
-    });
+  // The cache appends the page (apollo.ts).
+  const loadMore = (after: string | null) => void fetchMore({ variables: { after } });
   const [creating, setCreating] = useState(false);
   const [secret, setSecret] = useState<{ name: string; secret: string } | null>(null);
   const [pending, setPending] = useState<Pending | null>(null);
