@@ -2,7 +2,9 @@ import { afterEach, describe, expect, it } from "vitest";
 import { ManualClock } from "../test/clock";
 import { VIEWER, type ViewerResult } from "../test/operations";
 import { freshDatabase, testStores } from "../test/stores";
+import { generateSecret } from "./auth/token-secret";
 import { readConfig } from "./config";
+import { TokenKind } from "./modules/token/token.types";
 import { createLogger } from "./logger";
 import { BOOTSTRAP_TOKEN_DAYS, startLapse, type RunningLapse } from "./server";
 
@@ -68,6 +70,29 @@ for (const store of testStores()) {
         body: JSON.stringify({ query: VIEWER }),
       });
       expect(again.status).toBe(200);
+    });
+
+    it("applies LAPSE_AUTH_MAX_FAILURES: the failure past the limit is answered 429", async () => {
+      const database = await freshDatabase(store);
+      cleanup.push(database.drop);
+      const lapse = await startLapse(
+        readConfig({ DATABASE_URL: database.url, PORT: "0", LAPSE_AUTH_MAX_FAILURES: "2" }),
+        { clock: new ManualClock(), logger: createLogger({ level: "silent" }), print: () => {} },
+      );
+      cleanup.push(lapse.close);
+      const statuses: number[] = [];
+      for (let i = 0; i < 3; i++) {
+        const response = await fetch(`${lapse.url}/graphql`, {
+          method: "POST",
+          headers: {
+            "content-type": "application/json",
+            authorization: `Bearer ${generateSecret(TokenKind.PERSONAL)}`,
+          },
+          body: JSON.stringify({ query: "{ viewer { kind } }" }),
+        });
+        statuses.push(response.status);
+      }
+      expect(statuses).toEqual([401, 401, 429]);
     });
 
     it("names the organization and admin after LAPSE_BOOTSTRAP_ORG and LAPSE_BOOTSTRAP_ADMIN", async () => {
