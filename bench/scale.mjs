@@ -156,6 +156,11 @@ export async function measureScale(log = console.error) {
       filter: { organization: org },
       after: deepCursor,
     }),
+    totalCount: await time(
+      "all tokens, totalCount",
+      `query($o: String!) { tokens(filter: { organization: $o }, first: 1) { totalCount } }`,
+      { o: org },
+    ),
     tokenStats: await time(
       "tokenStats",
       `query($o: String!) { tokenStats(organization: $o) { total expiringWithin7Days neverExpiring unused90Days counts { kind status count } } }`,

@@ -126,6 +126,8 @@ interface Scope {
   parameters: Record<string, unknown>;
   /** The index that reads this scope in each order it serves (MySQL is told to use it). */
   indexes?: Partial<Record<TokenOrderField, string>>;
+  /** Whether no token of this scope is in another scope of the same listing. */
+  disjoint?: boolean;
 }
 
 const ORGANIZATION_INDEXES: Scope["indexes"] = {
@@ -212,7 +214,15 @@ export class TokenListService {
     return Object.assign(new TokenConnection(), {
       edges,
       pageInfo: { hasNextPage: rows.length > first, endCursor: edges.at(-1)?.cursor ?? null },
-      countTotal: async () => (await this.filtered(ctx, filter)).getCount(),
+      // Disjoint scopes (an ADMIN's or AUDITOR's) are counted each through its own index and
+      // summed; overlapping ones (a member's few) are counted once, as one query.
+      countTotal: async () =>
+        scopes.length > 1 && scopes.every(({ scope }) => scope?.disjoint)
+          ? (await Promise.all(scopes.map(({ query }) => query.getCount()))).reduce(
+              (total, n) => total + n,
+              0,
+            )
+          : (await this.filtered(ctx, filter)).getCount(),
     });
   }
 
@@ -456,18 +466,21 @@ export class TokenListService {
               {
                 where: `t.kind = :personal AND t.owner_id IN (SELECT m.user_id FROM memberships m WHERE m.organization_id = :orgId)`,
                 parameters: { personal, orgId },
+                disjoint: true,
               },
             ]
           : members.map((m, i) => ({
               where: `t.kind = :personal AND t.owner_id = :member${i}`,
               parameters: { personal, [`member${i}`]: m.userId },
               indexes: { [TokenOrderField.EXPIRES_AT]: "ix_access_tokens_owner_expiry" },
+              disjoint: true,
             }));
       return [
         {
           where: "t.organization_id = :orgId",
           parameters: { orgId },
           indexes: ORGANIZATION_INDEXES,
+          disjoint: true,
         },
         ...memberScopes,
       ];
