@@ -49,6 +49,22 @@ export class AuthThrottleService {
   }
 
   /**
+   * Until when (epoch ms) any of `keys` is locked out, from this instance's memory or else one
+   * read by primary key; 0 when none is. For routes whose authentication is not a token read
+   * (the OIDC exchange), which cannot fold the check into a statement of their own.
+   */
+  async lockedOut(keys: string[], nowMs: number): Promise<number> {
+    const known = this.lockedOutLocally(keys, nowMs);
+    if (known) return known;
+    const rows = await this.dataSource.manager
+      .createQueryBuilder(AuthThrottle, "th")
+      .select("MAX(th.blocked_until_ms)", "until")
+      .where("th.throttle_key IN (:...keys)", { keys })
+      .getRawOne<{ until: string | number | null }>();
+    return this.lockoutFrom(Number(rows?.until ?? 0), keys, nowMs);
+  }
+
+  /**
    * Adds to `query` (the authentication read) a column `throttled_until`: the latest lockout of any
    * of `keys`, read by primary key in the same statement, so the check costs no extra round trip.
    */

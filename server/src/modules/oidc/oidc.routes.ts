@@ -1,4 +1,6 @@
 import express, { Router, type Request, type Response } from "express";
+import { retryAfterSeconds } from "../../auth/authenticate.middleware";
+import { throttleKeys } from "../../auth/auth-throttle";
 import type { RequestContext } from "../../context";
 import { badUserInput, notFound } from "../../errors/lapse-error";
 import { restHandler } from "../../http/rest";
@@ -129,7 +131,22 @@ export function oauthTokenRoute(contextFor: ContextFor): Router {
           ? String(body[name])
           : undefined;
       res.setHeader("Cache-Control", "no-store");
+      // Failed exchanges count against the client address like failed authentications, and a
+      // locked-out address is refused before its JWT is looked at.
+      const throttle = ctx.services.authThrottle;
+      const keys = throttleKeys(ctx.ip, null);
+      const nowMs = ctx.clock.now().getTime();
+      const throttled = (until: number) => {
+        const seconds = retryAfterSeconds({ retryAfterMs: until - nowMs });
+        res.setHeader("Retry-After", String(seconds));
+        res.status(429).json({
+          error: "invalid_request",
+          error_description: `Too many failed token exchanges from this address; try again in ${seconds} seconds.`,
+        });
+      };
       try {
+        const lockedUntil = await throttle.lockedOut(keys, nowMs);
+        if (lockedUntil) return throttled(lockedUntil);
         if (!value("grant_type"))
           throw new OAuthError("invalid_request", "grant_type is required.");
         const result = await ctx.services.oidcExchange.exchange(ctx, {
@@ -153,6 +170,8 @@ export function oauthTokenRoute(contextFor: ContextFor): Router {
             { requestId: ctx.requestId, error: error.oauthCode },
             "token exchange refused",
           );
+          const until = await throttle.recordFailure(keys, nowMs).catch(() => 0);
+          if (until) return throttled(until);
           res
             .status(error.oauthStatus)
             .json({ error: error.oauthCode, error_description: error.message });
