@@ -97,6 +97,28 @@ describeEachStore(
       );
     });
 
+    it("does not lock out an address for a known token that is merely revoked", async () => {
+      const org = await seedOrg(server);
+      const stale = await server.gql<{
+        createPersonalToken: { secret: string; token: { id: string } };
+      }>(
+        `mutation { createPersonalToken(name: "stale") { secret token { id } } }`,
+        {},
+        org.admin.secret,
+      );
+      const { secret, token } = stale.data!.createPersonalToken;
+      await server.gql(REVOKE_TOKEN, { id: token.id }, org.admin.secret);
+      const address = newAddress();
+      const statuses: number[] = [];
+      for (let i = 0; i < LIMITS.maxFailures + 3; i++) {
+        statuses.push((await server.gql(VIEWER, {}, secret, from(address))).status);
+      }
+      // The stale token's own hint is locked out; the address is not.
+      expect(statuses.slice(0, LIMITS.maxFailures)).toEqual([401, 401, 401]);
+      expect(statuses.at(-1)).toBe(429);
+      expect((await server.gql(VIEWER, {}, org.admin.secret, from(address))).status).toBe(200);
+    });
+
     it("answers REST and console sign-in with 429 and Retry-After too", async () => {
       const org = await seedOrg(server);
       const address = newAddress();

@@ -62,7 +62,8 @@ export class AuthenticationService {
 
   /**
    * Decides whether `secret` is usable right now: a checksum test without the database, then one read
-   * by digest through a unique index (joined to the token's organization for its policy); expiry,
+   * by digest through a unique index (joined to the token's organization for its policy, and with
+   * any lockout of the request's address or token hint); expiry,
    * revocation and the lifetime policy are judged against the clock at this moment, to the
    * millisecond, whatever any background job has done.
    */
@@ -115,13 +116,23 @@ export class AuthenticationService {
     return result.ok ? result : this.failed(result, keys, now.getTime());
   }
 
-  /** Counts a refusal against the request's keys; the one that goes over the limit is throttled. */
+  /**
+   * Counts a refusal; the one that goes over the limit is throttled. A secret or cookie that
+   * matches nothing is a guess and counts against the address and the hint. A known token refused
+   * for being revoked, expired or against policy is no guess: it counts against its hint only, so
+   * a stale token in a CI loop cannot lock out everyone behind the same address.
+   */
   private async failed(refusal: Refusal, keys: string[], nowMs: number): Promise<Refusal> {
-    const lockedUntil = await this.throttle.recordFailure(keys, nowMs).catch((error: unknown) => {
-      // Counting is protection, not bookkeeping the request depends on: it answers as it would have.
-      this.logger.warn({ err: error }, "could not count a failed authentication");
-      return 0;
-    });
+    const guess = refusal.reason === "invalid" || refusal.reason === "session-unknown";
+    const counted = guess ? keys : keys.filter((key) => key.startsWith("hint:"));
+    if (counted.length === 0) return refusal;
+    const lockedUntil = await this.throttle
+      .recordFailure(counted, nowMs)
+      .catch((error: unknown) => {
+        // Counting is protection, not bookkeeping the request depends on: it answers as it would have.
+        this.logger.warn({ err: error }, "could not count a failed authentication");
+        return 0;
+      });
     return lockedUntil ? throttled(lockedUntil, nowMs) : refusal;
   }
 
