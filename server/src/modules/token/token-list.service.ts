@@ -193,7 +193,7 @@ export class TokenListService {
     const { column } = ORDER_COLUMNS[order.field];
     // One keyset query per visibility scope, each read in order through its own index, merged
     // here: an OR of scopes would leave the database one choice, a scan and a sort of them all.
-    const scopes = await this.scoped(ctx, filter);
+    const { scopes, disjoint, union } = await this.visible(ctx, filter);
     // A filter on team, owner or creator is served best by its own index; otherwise each scope's.
     const narrowed = Boolean(filter.team || filter.owner || filter.createdBy);
     const pages = await Promise.all(
@@ -217,12 +217,12 @@ export class TokenListService {
       // Disjoint scopes (an ADMIN's or AUDITOR's) are counted each through its own index and
       // summed; overlapping ones (a member's few) are counted once, as one query.
       countTotal: async () =>
-        scopes.length > 1 && scopes.every(({ scope }) => scope?.disjoint)
+        disjoint
           ? (await Promise.all(scopes.map(({ query }) => query.getCount()))).reduce(
               (total, n) => total + n,
               0,
             )
-          : (await this.filtered(ctx, filter)).getCount(),
+          : union().getCount(),
     });
   }
 
@@ -235,10 +235,8 @@ export class TokenListService {
     const filter = Object.assign(new TokenFilter(), { organization });
     // Scopes are disjoint for ADMINs and AUDITORs (organization-owned, members' personal): sum
     // their counts. Other callers see few tokens, through scopes that may overlap: one query.
-    const access = await this.organizations.access(ctx, organization);
-    const queries = access.canReadAllTokens
-      ? (await this.scoped(ctx, filter)).map(({ query }) => query)
-      : [await this.filtered(ctx, filter)];
+    const { scopes, disjoint, union } = await this.visible(ctx, filter);
+    const queries = disjoint ? scopes.map(({ query }) => query) : [union()];
     const rows = (await Promise.all(queries.map((q) => this.statsRows(q, now)))).flat();
     const counts = new Map<string, number>();
     for (const row of rows) {
@@ -416,18 +414,31 @@ export class TokenListService {
    * which one index can read in any list order: the organization's own tokens; each member's
    * personal tokens (one scope per member up to MEMBER_SCOPES, then one for all); each team the
    * caller is in; the caller's own personal tokens; the caller's token itself. Scopes may overlap
-   * for callers who are not ADMIN or AUDITOR (a list merges by id).
+   * for callers who are not ADMIN or AUDITOR (a list merges by id): `disjoint` says they do not,
+   * and `union` gives the same tokens as one query, as `filtered` would, without reading the
+   * caller's access again.
    */
-  async scoped(
+  private async visible(
     ctx: RequestContext,
     filter: TokenFilter,
-  ): Promise<{ query: SelectQueryBuilder<AccessToken>; scope?: Scope }[]> {
+  ): Promise<{
+    scopes: { query: SelectQueryBuilder<AccessToken>; scope?: Scope }[];
+    disjoint: boolean;
+    union: () => SelectQueryBuilder<AccessToken>;
+  }> {
     const { q, access } = await this.narrowed(ctx, filter);
-    if (!access) return [{ query: q }];
-    return (await this.scopes(ctx, access)).map((scope) => ({
+    const union = () => {
+      const all = q.clone();
+      if (access) this.restrictToVisible(ctx, all, access);
+      return all;
+    };
+    if (!access) return { scopes: [{ query: q }], disjoint: false, union };
+    const scopes = (await this.scopes(ctx, access)).map((scope) => ({
       query: q.clone().andWhere(scope.where, scope.parameters),
       scope,
     }));
+    const disjoint = scopes.length > 1 && scopes.every(({ scope }) => scope.disjoint);
+    return { scopes, disjoint, union };
   }
 
   /**
