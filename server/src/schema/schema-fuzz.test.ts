@@ -194,6 +194,19 @@ class OperationBuilder {
   }
 }
 
+/** The ids a tenant snapshot is keyed by: the organization's and its admin's. */
+async function tenantIds(
+  server: TestServer,
+  org: { name: string; admin: { login: string } },
+): Promise<{ orgId: string; adminId: string }> {
+  const id = async (sql: string, value: string) =>
+    ((await server.dataSource.query(sql, [value])) as { id: string }[])[0]!.id;
+  return {
+    orgId: await id("SELECT id FROM organizations WHERE name = ?", org.name),
+    adminId: await id("SELECT id FROM users WHERE login = ?", org.admin.login),
+  };
+}
+
 /** What a refused request must not have changed: the tenant's rows, less use bookkeeping. */
 async function snapshot(server: TestServer, orgId: string, adminId: string): Promise<string> {
   const parts: unknown[] = [];
@@ -233,8 +246,7 @@ describeEachStore("schema-driven fuzz", (server) => {
     const member = await org.member();
     const ids = (sql: string, params: unknown[]) =>
       server.dataSource.query(sql, params) as Promise<{ id: string }[]>;
-    const orgId = (await ids("SELECT id FROM organizations WHERE name = ?", [org.name]))[0]!.id;
-    const adminId = (await ids("SELECT id FROM users WHERE login = ?", [org.admin.login]))[0]!.id;
+    const { orgId, adminId } = await tenantIds(server, org);
     const pools: Pools = {
       strings: [org.name, team, member.login, org.admin.login, "deploy", "ci"],
       ids: [orgId, adminId, "00000000-0000-7000-8000-000000000000"],
@@ -334,16 +346,7 @@ describeEachStore("schema-driven fuzz", (server) => {
 
   it("answers hand-picked transport nasties with a 4xx, no leak and no change", async () => {
     const org = await seedOrg(server);
-    const orgId = (
-      (await server.dataSource.query("SELECT id FROM organizations WHERE name = ?", [
-        org.name,
-      ])) as { id: string }[]
-    )[0]!.id;
-    const adminId = (
-      (await server.dataSource.query("SELECT id FROM users WHERE login = ?", [
-        org.admin.login,
-      ])) as { id: string }[]
-    )[0]!.id;
+    const { orgId, adminId } = await tenantIds(server, org);
     const auth = { authorization: `Bearer ${org.admin.secret}` };
     const json = { "content-type": "application/json", ...auth };
     const create = (name: string) =>
