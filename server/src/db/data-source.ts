@@ -3,6 +3,7 @@ import path from "node:path";
 import { DataSource, type DataSourceOptions } from "typeorm";
 import { ENTITIES } from "./entities";
 import { MIGRATIONS } from "./migrations";
+import { takeTurnsWithTransactions } from "./sqlite-turns";
 
 export type StoreKind = "mysql" | "sqlite";
 
@@ -56,6 +57,7 @@ export function storeKind(dataSource: DataSource): StoreKind {
 export async function openDatabase(databaseUrl: string): Promise<DataSource> {
   const dataSource = new DataSource(dataSourceOptions(databaseUrl));
   await dataSource.initialize();
+  if (storeKind(dataSource) === "sqlite") takeTurnsWithTransactions(dataSource);
   try {
     await migrateUnderLock(dataSource);
   } catch (error) {

@@ -1,0 +1,41 @@
+import { AsyncLocalStorage } from "node:async_hooks";
+import type { DataSource, EntityManager } from "typeorm";
+
+/**
+ * Makes transactions on SQLite take turns.
+ *
+ * TypeORM gives SQLite one connection and one query runner for everything, so two transactions
+ * that overlap in time are not two transactions: the second becomes a SAVEPOINT inside the first,
+ * reports success when it is released, and is undone if the first then rolls back. (Found when
+ * revoking a token raced its rotation: the revocation answered REVOKED, the rotation was refused and
+ * rolled back, and the token was ACTIVE again.) Here each transaction waits for the one before it
+ * to end. Work inside a transaction's callback — its async context, followed by AsyncLocalStorage —
+ * nests as before, so a service that opens a transaction within another's does not wait for itself.
+ *
+ * Statements outside any transaction (the authentication read, lastUsedAt, throttle counters) are
+ * not made to wait: on one connection they could only deadlock against a transaction that awaits
+ * them, and each is a single statement that is atomic on its own. MySQL has a connection per
+ * transaction and needs none of this.
+ */
+export function takeTurnsWithTransactions(dataSource: DataSource): void {
+  const turns = new AsyncLocalStorage<symbol>();
+  let current: symbol | null = null;
+  let previous: Promise<unknown> = Promise.resolve();
+  const manager = dataSource.manager;
+  const transaction = manager.transaction.bind(manager) as (...args: unknown[]) => Promise<unknown>;
+  manager.transaction = ((...args: unknown[]) => {
+    // Nested in the running transaction: a savepoint in it, as TypeORM does.
+    if (current && turns.getStore() === current) return transaction(...args);
+    const turn = previous.then(() => {
+      const mine = Symbol("transaction");
+      current = mine;
+      return turns
+        .run(mine, () => transaction(...args))
+        .finally(() => {
+          current = null;
+        });
+    });
+    previous = turn.catch(() => undefined);
+    return turn;
+  }) as EntityManager["transaction"];
+}
