@@ -29,7 +29,6 @@ const results = {
 };
 console.error("auth cost …");
 results.authCost = await measureAuthCost();
-console.error(JSON.stringify(results.authCost.summary));
 console.error("console with many tokens …");
 results.console = await measureConsole();
 console.error("scale of data …");

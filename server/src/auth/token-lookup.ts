@@ -6,37 +6,88 @@ import { Organization } from "../modules/organization/organization.entity";
 import { AccessToken } from "../modules/token/access-token.entity";
 import { AuthThrottle } from "./auth-throttle.entity";
 
+/** What one authentication asks: the token with this digest, and any lockout of these keys. */
+interface Lookup {
+  digest: string;
+  keys: [string, string];
+  resolve: (found: LookupResult) => void;
+  reject: (error: unknown) => void;
+}
+
+export interface LookupResult {
+  token: AccessToken | null;
+  /** Until when (epoch ms) one of the request's throttle keys is locked out; 0 when none is. */
+  lockedUntilMs: number;
+}
+
+/**
+ * Statement sizes: a batch is padded up to the next of these, so each connection prepares at most
+ * this many statements however the batches fall.
+ */
+const MAX_BATCH = 32;
+const BATCH_SIZES = [1, 2, 4, 8, 16, MAX_BATCH] as const;
+
 /**
  * The one read on every authenticated request: the token by digest, its organization (for the
  * lifetime policy) and any lockout of the request's throttle keys, in one statement.
  *
+ * Lookups that start in the same turn of the event loop share that statement: they are queued and
+ * sent together once the turn's I/O callbacks have run (`setImmediate`), as one SELECT over a
+ * derived table with a row per request. A lone request waits for nothing and runs alone. Under load
+ * the statement's fixed costs (the socket write, the protocol round trip, the server's dispatch)
+ * are paid once for the batch, which measured at most of what authentication added to a request
+ * (BENCHMARKS.md). Nothing is cached between batches: each request reads the token after it
+ * arrived, so a revocation is refused by the very next request on every instance.
+ *
  * Written as SQL built once from the entity metadata rather than through the query builder: the
  * builder re-plans the statement and re-hydrates through its generic path on every call, which
- * measured at more than the database round trip itself (BENCHMARKS.md). Values are still converted
- * by the driver's own hydration (`prepareHydratedValue`), so dates and transformers behave exactly
- * as they do everywhere else.
+ * measured at more than the database round trip itself. Values are still converted by the driver's
+ * own hydration (`prepareHydratedValue`), so dates and transformers behave exactly as they do
+ * everywhere else.
  */
 export class TokenLookup {
-  readonly sql: string;
+  private readonly statements = new Map<number, string>();
   private readonly tokenMeta: EntityMetadata;
   private readonly orgMeta: EntityMetadata;
+  private pending: Lookup[] = [];
+  private scheduled = false;
 
   constructor(private readonly dataSource: DataSource) {
     this.tokenMeta = dataSource.getMetadata(AccessToken);
     this.orgMeta = dataSource.getMetadata(Organization);
-    const q = (name: string) => dataSource.driver.escape(name);
+  }
+
+  /**
+   * The statement for a batch of `size` lookups: three parameters each (digest and two throttle
+   * keys), one row per token found, tagged with the lookup's place in the batch.
+   */
+  sql(size: number): string {
+    let sql = this.statements.get(size);
+    if (sql) return sql;
+    const q = (name: string) => this.dataSource.driver.escape(name);
     const columns = (alias: string, meta: EntityMetadata) =>
       meta.columns.map(
         (c) => `${alias}.${q(c.databaseName)} AS ${q(`${alias}_${c.databaseName}`)}`,
       );
-    const throttle = dataSource.getMetadata(AuthThrottle).tableName;
-    this.sql =
-      `SELECT ${[...columns("t", this.tokenMeta), ...columns("o", this.orgMeta)].join(", ")}, ` +
-      `(SELECT MAX(th.${q("blocked_until_ms")}) FROM ${q(throttle)} th ` +
-      `WHERE th.${q("throttle_key")} IN (?, ?)) AS ${q("throttled_until")} ` +
-      `FROM ${q(this.tokenMeta.tableName)} t ` +
-      `LEFT JOIN ${q(this.orgMeta.tableName)} o ON o.${q("id")} = t.${q("organization_id")} ` +
-      `WHERE t.${q("digest")} = ?`;
+    const throttle = this.dataSource.getMetadata(AuthThrottle);
+    // One subquery per key, each an equality on the primary key: MariaDB plans `IN (r.k1, r.k2)`
+    // against columns of the derived table as a full scan of the throttle table.
+    const blockedUntil = (key: string) =>
+      `COALESCE((SELECT th.${q("blocked_until_ms")} FROM ${q(throttle.tableName)} th ` +
+      `WHERE th.${q("throttle_key")} = r.${key}), 0)`;
+    const greatest = storeKind(this.dataSource) === "mysql" ? "GREATEST" : "MAX";
+    const requests = Array.from({ length: size }, (_, i) =>
+      i === 0 ? "SELECT 0 AS i, ? AS d, ? AS k1, ? AS k2" : `SELECT ${i}, ?, ?, ?`,
+    ).join(" UNION ALL ");
+    sql =
+      `SELECT r.i AS ${q("request_index")}, ` +
+      `${[...columns("t", this.tokenMeta), ...columns("o", this.orgMeta)].join(", ")}, ` +
+      `${greatest}(${blockedUntil("k1")}, ${blockedUntil("k2")}) AS ${q("throttled_until")} ` +
+      `FROM (${requests}) r ` +
+      `INNER JOIN ${q(this.tokenMeta.tableName)} t ON t.${q("digest")} = r.d ` +
+      `LEFT JOIN ${q(this.orgMeta.tableName)} o ON o.${q("id")} = t.${q("organization_id")}`;
+    this.statements.set(size, sql);
+    return sql;
   }
 
   /**
@@ -44,20 +95,60 @@ export class TokenLookup {
    * `throttleKeys` is locked out (0: none). The lockout is read only when the token exists; a
    * missing token is a failure, and counting it reads the lockout anyway.
    */
-  async find(
-    digest: string,
-    throttleKeys: string[],
-  ): Promise<{ token: AccessToken | null; lockedUntilMs: number }> {
+  find(digest: string, throttleKeys: string[]): Promise<LookupResult> {
     const [first, second = first] = throttleKeys;
-    const rows = await this.run([first!, second!, digest]);
-    const row = rows[0];
-    if (!row) return { token: null, lockedUntilMs: 0 };
+    return new Promise((resolve, reject) => {
+      this.pending.push({ digest, keys: [first!, second!], resolve, reject });
+      if (this.scheduled) return;
+      this.scheduled = true;
+      setImmediate(() => this.flush());
+    });
+  }
+
+  private flush(): void {
+    this.scheduled = false;
+    const pending = this.pending;
+    this.pending = [];
+    for (let start = 0; start < pending.length; start += MAX_BATCH) {
+      void this.runBatch(pending.slice(start, start + MAX_BATCH));
+    }
+  }
+
+  private async runBatch(batch: Lookup[]): Promise<void> {
+    const size = BATCH_SIZES.find((s) => s >= batch.length)!;
+    const parameters: string[] = [];
+    for (const lookup of batch) parameters.push(lookup.digest, ...lookup.keys);
+    // Padding rows ask for the empty digest, which no token has: they add no row to the answer.
+    for (let i = batch.length; i < size; i++) parameters.push("", "", "");
+    let rows: Record<string, unknown>[];
+    try {
+      rows = await this.run(this.sql(size), parameters);
+    } catch (error) {
+      for (const lookup of batch) lookup.reject(error);
+      return;
+    }
+    const found = new Map(rows.map((row) => [Number(row.request_index), row]));
+    batch.forEach((lookup, i) => {
+      const row = found.get(i);
+      if (!row) return lookup.resolve({ token: null, lockedUntilMs: 0 });
+      try {
+        lookup.resolve({
+          token: this.hydrateToken(row),
+          lockedUntilMs: Number(row.throttled_until ?? 0),
+        });
+      } catch (error) {
+        lookup.reject(error);
+      }
+    });
+  }
+
+  private hydrateToken(row: Record<string, unknown>): AccessToken {
     const token = hydrate(this.dataSource, new AccessToken(), this.tokenMeta, row, "t");
     token.org =
       row.o_id == null
         ? null
         : hydrate(this.dataSource, new Organization(), this.orgMeta, row, "o");
-    return { token, lockedUntilMs: Number(row.throttled_until ?? 0) };
+    return token;
   }
 
   /**
@@ -65,11 +156,11 @@ export class TokenLookup {
    * plans it once per connection instead of once per request, which measured at about a third of
    * the lookup's time (BENCHMARKS.md). On SQLite, better-sqlite3 prepares statements anyway.
    */
-  private run(parameters: string[]): Promise<Record<string, unknown>[]> {
+  private run(sql: string, parameters: string[]): Promise<Record<string, unknown>[]> {
     const pool = this.mysqlPool;
-    if (!pool) return this.dataSource.query(this.sql, parameters);
+    if (!pool) return this.dataSource.query(sql, parameters);
     return new Promise((resolve, reject) => {
-      pool.execute(this.sql, parameters, (error, rows) =>
+      pool.execute(sql, parameters, (error, rows) =>
         error ? reject(error) : resolve(rows as Record<string, unknown>[]),
       );
     });

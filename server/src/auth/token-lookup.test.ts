@@ -1,0 +1,171 @@
+import { randomBytes } from "node:crypto";
+import { expect, it } from "vitest";
+import { describeEachStore } from "../../test/harness";
+import {
+  CREATE_ORGANIZATION_TOKEN,
+  CREATE_PERSONAL_TOKEN,
+  REVOKE_TOKEN,
+  VIEWER,
+  mustCreate,
+} from "../../test/operations";
+import { seedOrg } from "../../test/seed";
+import { digestSecret } from "./token-secret";
+import { TokenLookup } from "./token-lookup";
+
+/** A throttle key no other test uses. */
+const newKey = (kind: "ip" | "hint") => `${kind}:lookup-${randomBytes(6).toString("hex")}`;
+
+describeEachStore("token lookup batching", (server) => {
+  const lockOut = (key: string, untilMs: number) =>
+    server.dataSource.query(
+      "INSERT INTO auth_throttle (throttle_key, window_started_ms, failures, blocked_until_ms) VALUES (?, ?, ?, ?)",
+      [key, untilMs - 60_000, 99, untilMs],
+    );
+
+  it("answers lookups started in one turn with one statement, each with its own token and lockout", async () => {
+    const org = await seedOrg(server);
+    const expiresAt = new Date(server.clock.now().getTime() + 86_400_000);
+    const other = await mustCreate(
+      server,
+      CREATE_ORGANIZATION_TOKEN,
+      { organization: org.name, name: "machine", expiresAt: expiresAt.toISOString() },
+      org.admin.secret,
+    );
+    const lookup = new TokenLookup(server.dataSource);
+    const [free, locked, hint] = [newKey("ip"), newKey("ip"), newKey("hint")];
+    const lockedUntil = server.clock.now().getTime() + 300_000;
+    await lockOut(locked, lockedUntil);
+
+    let results: Awaited<ReturnType<TokenLookup["find"]>>[] = [];
+    const statements = await server.queriesDuring(async () => {
+      results = await Promise.all([
+        lookup.find(digestSecret(org.admin.secret), [free, hint]),
+        lookup.find(digestSecret(other.secret), [locked, hint]),
+        lookup.find("0".repeat(64), [locked]),
+        lookup.find(digestSecret(other.secret), [free]),
+        lookup.find(digestSecret(org.admin.secret), [hint, locked]),
+      ]);
+    });
+    expect(statements).toHaveLength(1);
+    const [admin, otherLocked, missing, otherFree, adminLocked] = results;
+    expect(admin!.token!.name).toBe("seed");
+    expect(admin!.token!.org).toBeNull(); // a personal token belongs to no organization
+    expect(admin!.lockedUntilMs).toBe(0);
+    expect(otherLocked!.token!.id).toBe(other.token.id);
+    expect(otherLocked!.token!.org!.name).toBe(org.name);
+    expect(otherLocked!.token!.expiresAt).toEqual(expiresAt); // dates hydrate as dates
+    expect(admin!.token!.expiresAt).toBeNull(); // and the never-expires sentinel as null
+    expect(otherLocked!.lockedUntilMs).toBe(lockedUntil);
+    // A missing token gives no row, so no lockout either: counting the failure reads it.
+    expect(missing).toEqual({ token: null, lockedUntilMs: 0 });
+    expect(otherFree!.token!.id).toBe(other.token.id);
+    expect(otherFree!.lockedUntilMs).toBe(0);
+    expect(adminLocked!.token!.name).toBe("seed");
+    expect(adminLocked!.lockedUntilMs).toBe(lockedUntil);
+    // Each lookup hydrated its own token: no object is shared between requests.
+    expect(otherFree!.token).not.toBe(otherLocked!.token);
+  });
+
+  it("splits a turn's lookups into statements of at most 32, answering every one", async () => {
+    const org = await seedOrg(server);
+    const lookup = new TokenLookup(server.dataSource);
+    const digest = digestSecret(org.admin.secret);
+    let results: Awaited<ReturnType<TokenLookup["find"]>>[] = [];
+    const statements = await server.queriesDuring(async () => {
+      results = await Promise.all(
+        Array.from({ length: 70 }, (_, i) =>
+          lookup.find(i % 7 === 3 ? "f".repeat(64) : digest, [newKey("ip")]),
+        ),
+      );
+    });
+    expect(statements).toHaveLength(3); // 32 + 32 + 6 (padded to 8)
+    results.forEach((result, i) => {
+      if (i % 7 === 3) expect.soft(result.token, `lookup ${i}`).toBeNull();
+      else expect.soft(result.token?.name, `lookup ${i}`).toBe("seed");
+    });
+  });
+
+  it("reads the token, its organization and the lockouts by index, whatever the batch size", async () => {
+    const org = await seedOrg(server);
+    const machine = await mustCreate(
+      server,
+      CREATE_ORGANIZATION_TOKEN,
+      { organization: org.name, name: "machine" },
+      org.admin.secret,
+    );
+    const [ip, hint] = [newKey("ip"), newKey("hint")];
+    await lockOut(ip, server.clock.now().getTime() + 1000);
+    await lockOut(hint, server.clock.now().getTime() + 1000);
+    const lookup = new TokenLookup(server.dataSource);
+    for (const size of [1, 4, 32]) {
+      const parameters = Array.from({ length: size }, () => [
+        digestSecret(machine.secret),
+        ip,
+        hint,
+      ]).flat();
+      if (server.store.kind === "mysql") {
+        // EXPLAIN through the same prepared-statement path the lookup takes, with its parameters.
+        const pool = (
+          server.dataSource.driver as unknown as {
+            pool: {
+              execute: (s: string, p: unknown[], cb: (e: unknown, r: unknown) => void) => void;
+            };
+          }
+        ).pool;
+        const plan = await new Promise<{ table: string | null; type: string | null }[]>(
+          (resolve, reject) =>
+            pool.execute(`EXPLAIN ${lookup.sql(size)}`, parameters, (error, rows) =>
+              error ? reject(error) : resolve(rows as never),
+            ),
+        );
+        // One row (and MariaDB reads it as constants): const; several: eq_ref. Never a scan.
+        const reads = plan.filter((row) => row.table && !row.table.startsWith("<"));
+        expect(reads.map((row) => row.table).sort(), `batch of ${size}`).toEqual([
+          "o",
+          "t",
+          "th",
+          "th",
+        ]);
+        for (const read of reads) expect(["const", "eq_ref"]).toContain(read.type);
+      } else {
+        const plan: { detail: string }[] = await server.dataSource.query(
+          `EXPLAIN QUERY PLAN ${lookup.sql(size)}`,
+          parameters,
+        );
+        const details = plan.map((row) => row.detail);
+        expect(details, `batch of ${size}`).toContainEqual(
+          expect.stringMatching(/^SEARCH t USING INDEX .*digest/),
+        );
+        expect(details).toContainEqual(expect.stringMatching(/^SEARCH o USING INDEX/));
+        expect(details).toContainEqual(expect.stringMatching(/^SEARCH th USING INDEX/));
+        expect(details.filter((d) => /^SCAN (t|o|th)\b/.test(d))).toEqual([]);
+      }
+    }
+  });
+
+  it("refuses a token revoked between two requests sent together, on the very next request", async () => {
+    const org = await seedOrg(server);
+    const tokens = await Promise.all(
+      Array.from({ length: 6 }, (_, i) =>
+        mustCreate(server, CREATE_PERSONAL_TOKEN, { name: `parallel-${i}` }, org.admin.secret),
+      ),
+    );
+    const viewers = async () =>
+      Promise.all(
+        tokens.map(async ({ secret }) => {
+          const response = await server.gql<{ viewer: { token: { id: string } } }>(
+            VIEWER,
+            {},
+            secret,
+          );
+          return response.status === 200 ? response.data!.viewer.token.id : response.status;
+        }),
+      );
+    expect(await viewers()).toEqual(tokens.map((t) => t.token.id));
+    for (const revoked of [tokens[1]!, tokens[4]!]) {
+      const response = await server.gql(REVOKE_TOKEN, { id: revoked.token.id }, org.admin.secret);
+      expect(response.errors).toBeUndefined();
+    }
+    expect(await viewers()).toEqual(tokens.map((t, i) => (i === 1 || i === 4 ? 401 : t.token.id)));
+  });
+});
