@@ -42,13 +42,14 @@ if (mode === "bare") {
     admin: `bench-${suffix}`,
   });
   let serving = app;
-  if (mode === "bypass") {
+  if (mode === "bypass" || mode === "bypass-next-turn") {
     const token = await dataSource.manager.findOneByOrFail(AccessToken, {
       digest: digestSecret(created.secret),
     });
-    serving = (await createApp({ ...options, benchAuthenticateAs: token })).app;
+    const nextTurn = mode === "bypass-next-turn";
+    serving = (await createApp({ ...options, benchAuthenticateAs: { token, nextTurn } })).app;
   } else if (mode !== "auth") {
-    throw new Error(`mode must be auth, bypass or bare, not ${mode}`);
+    throw new Error(`mode must be auth, bypass, bypass-next-turn or bare, not ${mode}`);
   }
   const server = serving.listen(0, "127.0.0.1", () => {
     console.log(JSON.stringify({ port: server.address().port, secret: created.secret }));
