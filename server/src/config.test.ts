@@ -1,6 +1,7 @@
 import { describe, expect, it } from "vitest";
 import { DEFAULT_AUTH_THROTTLE } from "./auth/auth-throttle";
 import { readConfig } from "./config";
+import { DEFAULT_DB_TIMEOUT_MS } from "./db/pool-guard";
 
 describe("configuration", () => {
   it("reads the failed-authentication limit and the trusted proxies, with defaults", () => {
@@ -11,6 +12,18 @@ describe("configuration", () => {
     expect(
       readConfig({ LAPSE_AUTH_MAX_FAILURES: "5", LAPSE_TRUST_PROXY: "10.0.0.0/8" }),
     ).toMatchObject({ authMaxFailures: 5, trustProxy: "10.0.0.0/8" });
+  });
+
+  it("reads the database timeout, 0 for none, and refuses anything but whole milliseconds", () => {
+    expect(readConfig({}).dbTimeoutMs).toBe(DEFAULT_DB_TIMEOUT_MS);
+    expect(readConfig({ LAPSE_DB_TIMEOUT_MS: "2500" }).dbTimeoutMs).toBe(2500);
+    expect(readConfig({ LAPSE_DB_TIMEOUT_MS: "0" }).dbTimeoutMs).toBe(0);
+    expect(readConfig({ LAPSE_DB_TIMEOUT_MS: "" }).dbTimeoutMs).toBe(DEFAULT_DB_TIMEOUT_MS);
+    for (const bad of ["-1", "1.5", "soon"]) {
+      expect(() => readConfig({ LAPSE_DB_TIMEOUT_MS: bad })).toThrow(
+        /LAPSE_DB_TIMEOUT_MS must be a whole number of milliseconds/,
+      );
+    }
   });
 
   it("refuses a failure limit that is not a whole number of at least 1, naming the variable", () => {

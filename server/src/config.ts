@@ -1,5 +1,6 @@
 import path from "node:path";
 import { DEFAULT_AUTH_THROTTLE } from "./auth/auth-throttle";
+import { DEFAULT_DB_TIMEOUT_MS } from "./db/pool-guard";
 
 /** Everything Lapse reads from the environment, parsed once at start. */
 export interface Config {
@@ -14,6 +15,8 @@ export interface Config {
   authMaxFailures: number;
   /** Which proxies' X-Forwarded-For to believe for the client address (Express `trust proxy`). */
   trustProxy: string;
+  /** MySQL: how long a statement, or a wait for a connection, may take before a 503 (0: no limit). */
+  dbTimeoutMs: number;
 }
 
 export const DEFAULT_DATABASE_URL = "sqlite:./data/lapse.sqlite";
@@ -29,8 +32,15 @@ export function readConfig(env: NodeJS.ProcessEnv = process.env): Config {
       `LAPSE_AUTH_MAX_FAILURES must be a whole number of at least 1, not "${env.LAPSE_AUTH_MAX_FAILURES}".`,
     );
   }
+  const dbTimeoutMs = Number(env.LAPSE_DB_TIMEOUT_MS || DEFAULT_DB_TIMEOUT_MS);
+  if (!Number.isInteger(dbTimeoutMs) || dbTimeoutMs < 0) {
+    throw new Error(
+      `LAPSE_DB_TIMEOUT_MS must be a whole number of milliseconds (0 for no limit), not "${env.LAPSE_DB_TIMEOUT_MS}".`,
+    );
+  }
   return {
     authMaxFailures,
+    dbTimeoutMs,
     trustProxy: env.LAPSE_TRUST_PROXY || "loopback",
     databaseUrl: env.DATABASE_URL || DEFAULT_DATABASE_URL,
     port,

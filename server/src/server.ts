@@ -28,7 +28,7 @@ export async function startLapse(
   deps: { clock: Clock; logger: Logger; print: (text: string) => void },
 ): Promise<RunningLapse> {
   const { clock, logger } = deps;
-  const dataSource = await openDatabase(config.databaseUrl);
+  const dataSource = await openDatabase(config.databaseUrl, { timeoutMs: config.dbTimeoutMs });
   const { app, services, stop } = await createApp({
     dataSource,
     clock,

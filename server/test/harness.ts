@@ -9,7 +9,7 @@ import type { DataSource, EntitySubscriberInterface } from "typeorm";
 import { afterAll, beforeAll, beforeEach, describe } from "vitest";
 import { createApp, type LapseApp } from "../src/app";
 import { DEFAULT_AUTH_THROTTLE } from "../src/auth/auth-throttle";
-import { openDatabase } from "../src/db/data-source";
+import { openDatabase, type OpenOptions } from "../src/db/data-source";
 import { createLogger, type Logger } from "../src/logger";
 import type { ServiceOptions } from "../src/services";
 import { ManualClock } from "./clock";
@@ -40,6 +40,7 @@ export class TestServer {
   constructor(
     readonly store: TestStore,
     private readonly services: ServiceOptions = {},
+    private readonly database: OpenOptions = {},
   ) {}
 
   async start(): Promise<void> {
@@ -50,7 +51,7 @@ export class TestServer {
       this.sqliteDir = fs.mkdtempSync(path.join(os.tmpdir(), "lapse-test-"));
       databaseUrl = `sqlite:${path.join(this.sqliteDir, "lapse.sqlite")}`;
     }
-    this.dataSource = await openDatabase(databaseUrl);
+    this.dataSource = await openDatabase(databaseUrl, this.database);
     this.dataSource.subscribers.push({
       beforeQuery: (event: { query: string; parameters?: unknown[] }) => {
         this.recorded?.push(event.query);

@@ -80,7 +80,20 @@ export class PrivateMariaDb {
     this.child = null;
   }
 
+  /**
+   * Stops the server without closing anything (SIGSTOP), as a hung host or a network that drops
+   * packets would: connections stay open and statements go unanswered. `thaw` resumes it.
+   */
+  freeze(): void {
+    this.child?.kill("SIGSTOP");
+  }
+
+  thaw(): void {
+    this.child?.kill("SIGCONT");
+  }
+
   async destroy(): Promise<void> {
+    this.thaw();
     await this.kill();
     if (this.dir) fs.rmSync(this.dir, { recursive: true, force: true });
   }

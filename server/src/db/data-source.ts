@@ -1,9 +1,11 @@
 import fs from "node:fs";
+import type { Pool } from "mysql2";
 import path from "node:path";
 import { DataSource, type DataSourceOptions } from "typeorm";
 import { ENTITIES } from "./entities";
 import { MIGRATIONS } from "./migrations";
 import { takeTurnsWithTransactions } from "./sqlite-turns";
+import { DEFAULT_DB_TIMEOUT_MS, guardPool } from "./pool-guard";
 
 export type StoreKind = "mysql" | "sqlite";
 
@@ -53,8 +55,19 @@ export function storeKind(dataSource: DataSource): StoreKind {
   return dataSource.options.type === "mysql" ? "mysql" : "sqlite";
 }
 
+export interface OpenOptions {
+  /**
+   * MySQL: how long one statement may go unanswered, and a request wait for a free connection,
+   * before it fails as unavailable (db/pool-guard.ts); 0 for no limit. Migrations are not limited.
+   */
+  timeoutMs?: number;
+}
+
 /** Opens the store and applies pending migrations; never `synchronize`. */
-export async function openDatabase(databaseUrl: string): Promise<DataSource> {
+export async function openDatabase(
+  databaseUrl: string,
+  { timeoutMs = DEFAULT_DB_TIMEOUT_MS }: OpenOptions = {},
+): Promise<DataSource> {
   const dataSource = new DataSource(dataSourceOptions(databaseUrl));
   await dataSource.initialize();
   if (storeKind(dataSource) === "sqlite") takeTurnsWithTransactions(dataSource);
@@ -64,6 +77,9 @@ export async function openDatabase(databaseUrl: string): Promise<DataSource> {
     await dataSource.destroy();
     throw error;
   }
+  // After the migrations, which may rightly take minutes on a large table.
+  const pool = (dataSource.driver as unknown as { pool?: Pool }).pool;
+  if (pool) guardPool(pool, timeoutMs);
   return dataSource;
 }
 

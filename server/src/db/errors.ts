@@ -1,3 +1,5 @@
+import { ACQUIRE_TIMEOUT } from "./pool-guard";
+
 /** True when a write failed on a unique index or primary key, on MySQL/MariaDB or SQLite. */
 export function isUniqueViolation(error: unknown): boolean {
   const e = error as {
@@ -25,6 +27,7 @@ const UNAVAILABLE_CODES = new Set([
   "ENOTFOUND",
   "PROTOCOL_CONNECTION_LOST",
   "PROTOCOL_SEQUENCE_TIMEOUT",
+  ACQUIRE_TIMEOUT,
   "ER_CON_COUNT_ERROR",
   "ER_SERVER_SHUTDOWN",
   "ER_CONNECTION_KILLED",

@@ -62,10 +62,13 @@ describeEachStore("overlapping transactions", (server) => {
       await hold.opened;
     });
     await letOthersRun();
-    let answered = false;
-    const read = server.dataSource.query("SELECT 1 AS one").then(() => (answered = true));
-    await letOthersRun();
-    expect(answered).toBe(true);
+    // The read must finish while the transaction is still held open; if it waited for the
+    // transaction it would never finish before the gate opens, and the race would say so.
+    const read = server.dataSource.query("SELECT 1 AS one").then(() => "answered");
+    let timer: NodeJS.Timeout | undefined;
+    const held = new Promise((resolve) => (timer = setTimeout(resolve, 10_000, "held back")));
+    expect(await Promise.race([read, held])).toBe("answered");
+    clearTimeout(timer);
     hold.open();
     await Promise.all([open, read]);
   });

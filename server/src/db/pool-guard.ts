@@ -1,0 +1,104 @@
+import type { Pool, PoolConnection } from "mysql2";
+
+/** How long a statement may run, and a request may wait for a free connection, by default. */
+export const DEFAULT_DB_TIMEOUT_MS = 10_000;
+
+/** Error codes this module gives; `isDatabaseUnavailable` takes both for a 503. */
+export const ACQUIRE_TIMEOUT = "LAPSE_DB_ACQUIRE_TIMEOUT";
+export const STATEMENT_TIMEOUT = "PROTOCOL_SEQUENCE_TIMEOUT";
+
+type Callback = (...results: unknown[]) => void;
+type Method = (...args: unknown[]) => unknown;
+
+const GUARDED = Symbol("lapse.guarded");
+
+/** The guard's setting; `timeoutMs` 0 lets statements run as long as they like (migrations). */
+export interface PoolGuard {
+  timeoutMs: number;
+}
+
+/**
+ * Bounds how long a request can wait on a database that hangs rather than refuses (a frozen server,
+ * a partition that drops packets): bounded only by TCP, such a request would wait for minutes while
+ * every connection and queue slot filled up behind it.
+ *
+ * - Waiting for a free connection is cut off after `timeoutMs` (mysql2's pool has no acquire
+ *   timeout; its queue limit only bounds how many wait). A connection that frees up later for a
+ *   caller that gave up goes straight back to the pool.
+ * - A statement that has had no answer after `timeoutMs` fails, and so does its connection: the
+ *   socket is destroyed, which fails every command queued on it and takes it out of the pool, so
+ *   no later request queues behind a statement that will never return. (mysql2's own `timeout`
+ *   answers the caller but leaves the connection busy and in the pool.)
+ *
+ * Both errors are database unavailability: the request is answered 503 SERVICE_UNAVAILABLE.
+ */
+export function guardPool(pool: Pool, timeoutMs: number): PoolGuard {
+  const guard: PoolGuard = { timeoutMs };
+  const getConnection = pool.getConnection.bind(pool) as (callback: Callback) => void;
+  (pool as unknown as { getConnection: (callback: Callback) => void }).getConnection = (
+    callback,
+  ) => {
+    const limit = guard.timeoutMs;
+    let gaveUp = false;
+    const timer = limit
+      ? setTimeout(() => {
+          gaveUp = true;
+          callback(
+            Object.assign(new Error(`No database connection became free within ${limit} ms.`), {
+              code: ACQUIRE_TIMEOUT,
+            }),
+          );
+        }, limit)
+      : undefined;
+    getConnection((error, connection) => {
+      if (gaveUp) {
+        (connection as PoolConnection | undefined)?.release();
+        return;
+      }
+      clearTimeout(timer);
+      if (connection) guardConnection(connection as PoolConnection, guard);
+      callback(error, connection);
+    });
+  };
+  return guard;
+}
+
+/**
+ * Wraps a connection's `query` and `execute` in the statement timeout, whether the answer goes to a
+ * callback argument (a connection's own calls, as TypeORM and the pool's `execute` make them) or to
+ * a prepared command's `onResult` (the pool's `query`). Streams are not limited.
+ */
+function guardConnection(connection: PoolConnection, guard: PoolGuard): void {
+  const marked = connection as unknown as Record<symbol, boolean> & Record<string, Method>;
+  if (marked[GUARDED]) return;
+  marked[GUARDED] = true;
+  for (const name of ["query", "execute"]) {
+    const original = marked[name]!;
+    marked[name] = function (this: unknown, ...args: unknown[]) {
+      const limit = guard.timeoutMs;
+      const at = args.findLastIndex((arg) => typeof arg === "function");
+      const command = args[0] as { onResult?: Callback } | undefined;
+      const answered = (callback: Callback): Callback => {
+        const timer = setTimeout(() => {
+          const error = Object.assign(
+            new Error(`The database did not answer a statement within ${limit} ms.`),
+            { code: STATEMENT_TIMEOUT, fatal: true },
+          );
+          // mysql2 hears the socket's error, fails this command and all queued behind it, and
+          // the pool drops the connection.
+          (connection as unknown as { stream: { destroy(error: Error): void } }).stream.destroy(
+            error,
+          );
+        }, limit);
+        return function (this: unknown, ...results: unknown[]) {
+          clearTimeout(timer);
+          callback.apply(this, results);
+        };
+      };
+      if (limit && at >= 0) args[at] = answered(args[at] as Callback);
+      else if (limit && typeof command?.onResult === "function")
+        command.onResult = answered(command.onResult);
+      return original.apply(this, args);
+    };
+  }
+}
