@@ -44,6 +44,18 @@ function tryRun(command) {
   }
 }
 
+/** The local mariadbd or mysqld serving `port` (another, e.g. a test's own, may be running too). */
+function localDatabasePid(port) {
+  const pids = (tryRun("pidof mariadbd mysqld") ?? "").split(/\s+/).filter(Boolean);
+  return (
+    pids.find((pid) => {
+      const args = readFileSync(`/proc/${pid}/cmdline`, "utf8").split("\0");
+      const flag = args.find((arg) => arg.startsWith("--port="));
+      return flag ? Number(flag.slice("--port=".length)) === port : port === 3306;
+    }) ?? null
+  );
+}
+
 async function start(mode) {
   const serve = [new URL("./serve.mjs", import.meta.url).pathname, mode];
   const [command, args] = PIN
@@ -89,7 +101,7 @@ export async function measureAuthCost() {
     return Number(rows[0].Value);
   };
   const local = ["127.0.0.1", "localhost", "::1"].includes(url.hostname);
-  const databasePid = local ? tryRun("pidof -s mariadbd || pidof -s mysqld") : null;
+  const databasePid = local ? localDatabasePid(Number(url.port || 3306)) : null;
   const targets = {};
   for (const mode of MODES) targets[mode] = await start(mode);
   try {

@@ -45,6 +45,8 @@ for (const _store of testStores().filter((s) => s.kind === "mysql")) {
       org = await seedOrg(server);
     }, 60_000);
     afterAll(async () => {
+      // The database first: a test that failed while it was frozen must not leave it running.
+      db.thaw();
       await server?.stop().catch(() => undefined);
       await db.destroy();
     });

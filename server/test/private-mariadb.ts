@@ -62,6 +62,9 @@ export class PrivateMariaDb {
       ],
       { stdio: "ignore" },
     );
+    // Whatever happens to the test (a timeout, a crash), the server does not outlive it.
+    const child = this.child;
+    process.once("exit", () => child.kill("SIGKILL"));
     const deadline = Date.now() + 20_000;
     while (!(await accepts(this.port))) {
       if (Date.now() > deadline) throw new Error("the private MariaDB did not start in 20 s");
