@@ -70,13 +70,14 @@ export async function openDatabase(
 ): Promise<DataSource> {
   const dataSource = new DataSource(dataSourceOptions(databaseUrl));
   await dataSource.initialize();
-  if (storeKind(dataSource) === "sqlite") takeTurnsWithTransactions(dataSource);
   try {
     await migrateUnderLock(dataSource);
   } catch (error) {
     await dataSource.destroy();
     throw error;
   }
+  // After the migrations, which open their transactions through the query runner.
+  if (storeKind(dataSource) === "sqlite") takeTurnsWithTransactions(dataSource);
   // After the migrations, which may rightly take minutes on a large table.
   const pool = (dataSource.driver as unknown as { pool?: Pool }).pool;
   if (pool) guardPool(pool, timeoutMs);

@@ -72,4 +72,15 @@ describeEachStore("overlapping transactions", (server) => {
     hold.open();
     await Promise.all([open, read]);
   });
+
+  // SQLite only: on MySQL each query runner has a connection, and its transaction, of its own.
+  if (server.store.kind === "sqlite") {
+    it("refuses a transaction opened any other way, which would share another's", async () => {
+      const runner = server.dataSource.createQueryRunner();
+      await expect(runner.startTransaction()).rejects.toThrow(
+        /must be opened with dataSource\.transaction\(\)/,
+      );
+      expect(runner.isTransactionActive).toBe(false);
+    });
+  }
 });

@@ -38,4 +38,20 @@ export function takeTurnsWithTransactions(dataSource: DataSource): void {
     previous = turn.catch(() => undefined);
     return turn;
   }) as EntityManager["transaction"];
+
+  // Any other way of opening a transaction (TypeORM's own around a save outside one, a query
+  // runner's startTransaction) would skip the turns and share whichever transaction is open: say
+  // so loudly instead.
+  const runner = dataSource.driver.createQueryRunner("master");
+  const startTransaction = runner.startTransaction.bind(runner);
+  runner.startTransaction = (...args) => {
+    if (!current || turns.getStore() !== current) {
+      return Promise.reject(
+        new Error(
+          "On SQLite a transaction must be opened with dataSource.transaction(), which makes transactions take turns.",
+        ),
+      );
+    }
+    return startTransaction(...args);
+  };
 }
