@@ -148,4 +148,31 @@ describeEachStore("token names", (server) => {
       ),
     ).toBe(1);
   });
+
+  it("gives one person's 30 parallel creates of different names a token each, and of one name one", async () => {
+    const org = await seedOrg(server);
+    const distinct = await Promise.all(
+      Array.from({ length: 30 }, (_, i) =>
+        server.gql(CREATE_PERSONAL_TOKEN, { name: `laptop-${i}` }, org.admin.secret),
+      ),
+    );
+    // On MySQL these deadlocked (and answered 500) while each creation held a gap lock on the
+    // owner's names from releasing expired ones.
+    expect(distinct.map((r) => r.errors ?? "ok")).toEqual(distinct.map(() => "ok"));
+    const same = await Promise.all(
+      Array.from({ length: 30 }, () =>
+        server.gql(CREATE_PERSONAL_TOKEN, { name: "desktop" }, org.admin.secret),
+      ),
+    );
+    expect(same.filter((r) => !r.errors)).toHaveLength(1);
+    expect(new Set(same.filter((r) => r.errors).map(errorCode))).toEqual(new Set(["CONFLICT"]));
+    const owned = (name: string) =>
+      server.count(
+        "access_tokens",
+        "name LIKE ? AND owner_id = (SELECT id FROM users WHERE login = ?)",
+        [name, org.admin.login],
+      );
+    expect(await owned("laptop-%")).toBe(30);
+    expect(await owned("desktop")).toBe(1);
+  });
 });

@@ -177,16 +177,26 @@ export class TokenService {
     });
     if (spec.kind === TokenKind.PERSONAL) {
       // An expired token's name is free again: release it before the unique index judges the insert.
-      await manager
-        .createQueryBuilder()
-        .update(AccessToken)
-        .set({ nameKey: null })
-        .where("owner_id = :owner AND name_key = :name AND expires_at <= :now", {
+      // Found by a plain read and released by primary key: an UPDATE by (owner, name) that matched
+      // nothing would leave a gap lock on MySQL, and two creations by one owner, each holding one,
+      // deadlocked on their inserts.
+      const expired = await manager
+        .createQueryBuilder(AccessToken, "t")
+        .select("t.id", "id")
+        .where("t.owner_id = :owner AND t.name_key = :name AND t.expires_at <= :now", {
           owner: spec.ownerId,
           name: spec.name,
           now,
         })
-        .execute();
+        .getRawOne<{ id: string }>();
+      if (expired) {
+        await manager
+          .createQueryBuilder()
+          .update(AccessToken)
+          .set({ nameKey: null })
+          .where("id = :id AND expires_at <= :now", { id: expired.id, now })
+          .execute();
+      }
     }
     try {
       await manager.insert(AccessToken, token);
