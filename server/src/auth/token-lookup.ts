@@ -33,11 +33,11 @@ const BATCH_SIZES = [1, 2, 4, 8, 16, MAX_BATCH] as const;
  *
  * Lookups that start in the same turn of the event loop share that statement: they are queued and
  * sent together once the turn's I/O callbacks have run (`setImmediate`), as one SELECT over a
- * derived table with a row per request. A lone request waits for nothing and runs alone. Under load
- * the statement's fixed costs (the socket write, the protocol round trip, the server's dispatch)
- * are paid once for the batch, which measured at most of what authentication added to a request
- * (BENCHMARKS.md). Nothing is cached between batches: each request reads the token after it
- * arrived, so a revocation is refused by the very next request on every instance.
+ * derived table with a row per request. A lone request runs alone, a turn later. Under load the
+ * statement's fixed costs (the socket write, the protocol round trip, the server's dispatch) are
+ * paid once per batch; they were most of what authentication added to a request (BENCHMARKS.md).
+ * Nothing is cached between batches: each request reads the token after it arrived, so a
+ * revocation is refused by the very next request on every instance.
  *
  * Written as SQL built once from the entity metadata rather than through the query builder: the
  * builder re-plans the statement and re-hydrates through its generic path on every call, which

@@ -22,5 +22,20 @@ for (const store of testStores()) {
         await database.drop();
       }
     });
+
+    it("undo the newest migration and apply it again", async () => {
+      const database = await freshDatabase(store);
+      const dataSource = await openDatabase(database.url);
+      try {
+        // Without a transaction: on SQLite only dataSource.transaction() may open one now.
+        await dataSource.undoLastMigration({ transaction: "none" });
+        expect(await dataSource.showMigrations()).toBe(true);
+        await dataSource.runMigrations({ transaction: "none" });
+        expect(await dataSource.showMigrations()).toBe(false);
+      } finally {
+        await dataSource.destroy();
+        await database.drop();
+      }
+    });
   });
 }

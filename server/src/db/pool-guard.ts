@@ -12,7 +12,7 @@ type Method = (...args: unknown[]) => unknown;
 
 const GUARDED = Symbol("lapse.guarded");
 
-/** The guard's setting; `timeoutMs` 0 lets statements run as long as they like (migrations). */
+/** The guard's setting; `timeoutMs` 0 lets statements run as long as they like. */
 export interface PoolGuard {
   timeoutMs: number;
 }
