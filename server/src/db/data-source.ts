@@ -5,6 +5,7 @@ import { DataSource, type DataSourceOptions } from "typeorm";
 import { ENTITIES } from "./entities";
 import { MIGRATIONS } from "./migrations";
 import { takeTurnsWithTransactions } from "./sqlite-turns";
+import { retryDeadlocks } from "./transaction-retry";
 import { DEFAULT_DB_TIMEOUT_MS, guardPool } from "./pool-guard";
 
 export type StoreKind = "mysql" | "sqlite";
@@ -78,6 +79,7 @@ export async function openDatabase(
   }
   // After the migrations, which open their transactions through the query runner.
   if (storeKind(dataSource) === "sqlite") takeTurnsWithTransactions(dataSource);
+  else retryDeadlocks(dataSource);
   // After the migrations, which may rightly take minutes on a large table.
   const pool = (dataSource.driver as unknown as { pool?: Pool }).pool;
   if (pool) guardPool(pool, timeoutMs);

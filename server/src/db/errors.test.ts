@@ -1,6 +1,9 @@
 import { describe, expect, it } from "vitest";
 import { testStores } from "../../test/stores";
-import { isDatabaseUnavailable, isUniqueViolation } from "./errors";
+import type { RequestContext } from "../context";
+import { toGraphQLError } from "../errors/error-middleware";
+import { createLogger } from "../logger";
+import { isDatabaseUnavailable, isDeadlock, isLockConflict, isUniqueViolation } from "./errors";
 
 for (const store of testStores().filter((s) => s.kind === "mysql")) {
   describe("database error classification [mysql]", () => {
@@ -48,5 +51,21 @@ describe("database error classification", () => {
       false,
     );
     expect(isDatabaseUnavailable(null)).toBe(false);
+  });
+
+  it("takes a deadlock and a lock wait timeout for lock conflicts (409), only the first for a deadlock", () => {
+    const deadlock = Object.assign(new Error("Deadlock found"), { errno: 1213 });
+    const waited = { driverError: { errno: 1205 } };
+    expect([isDeadlock(deadlock), isLockConflict(deadlock)]).toEqual([true, true]);
+    expect([isDeadlock(waited), isLockConflict(waited)]).toEqual([false, true]);
+    expect(isLockConflict({ errno: 1062 })).toBe(false);
+    const ctx = { requestId: "r-1", logger: createLogger({ level: "silent" }) } as RequestContext;
+    for (const error of [deadlock, waited]) {
+      const answer = toGraphQLError(error, ctx);
+      expect(answer.extensions.code).toBe("CONFLICT");
+      expect(answer.message).toBe(
+        "A concurrent change touched the same record; retry the request.",
+      );
+    }
   });
 });

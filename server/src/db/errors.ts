@@ -17,6 +17,24 @@ export function isUniqueViolation(error: unknown): boolean {
   );
 }
 
+/**
+ * True when MySQL gave up a transaction over locks: chosen as a deadlock's victim (1213, rolled back
+ * whole, worth running again) or tired of waiting for a lock (1205). Another request holds what this
+ * one needs; the client may retry.
+ */
+export function isLockConflict(error: unknown): boolean {
+  return isDeadlock(error) || errnoOf(error) === 1205;
+}
+
+export function isDeadlock(error: unknown): boolean {
+  return errnoOf(error) === 1213;
+}
+
+function errnoOf(error: unknown): number | undefined {
+  const e = error as { errno?: number; driverError?: { errno?: number } };
+  return e?.driverError?.errno ?? e?.errno;
+}
+
 /** Driver errors that mean the database cannot be reached or is going away, not a bad request. */
 const UNAVAILABLE_CODES = new Set([
   "ECONNREFUSED",

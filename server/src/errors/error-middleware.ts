@@ -1,7 +1,7 @@
 import { GraphQLError } from "graphql";
 import type { MiddlewareFn } from "type-graphql";
 import type { RequestContext } from "../context";
-import { isDatabaseUnavailable, isUniqueViolation } from "../db/errors";
+import { isDatabaseUnavailable, isLockConflict, isUniqueViolation } from "../db/errors";
 import { PolicyRefusal } from "../modules/organization/token-policy";
 import { LapseError, conflict, serviceUnavailable } from "./lapse-error";
 
@@ -11,7 +11,7 @@ const HTTP_STATUS_CODES = new Set(["UNAUTHENTICATED", "SERVICE_UNAVAILABLE"]);
 export function toGraphQLError(error: unknown, ctx: RequestContext): GraphQLError {
   if (error instanceof GraphQLError) return error;
   let known: LapseError | null = error instanceof LapseError ? error : null;
-  if (!known && isUniqueViolation(error)) {
+  if (!known && (isUniqueViolation(error) || isLockConflict(error))) {
     known = conflict("A concurrent change touched the same record; retry the request.");
   }
   if (!known && isDatabaseUnavailable(error)) {
