@@ -13,9 +13,11 @@ import type { DataSource, EntityManager } from "typeorm";
  * nests as before, so a service that opens a transaction within another's does not wait for itself.
  *
  * Statements outside any transaction (the authentication read, lastUsedAt, throttle counters) are
- * not made to wait: on one connection they could only deadlock against a transaction that awaits
- * them, and each is a single statement that is atomic on its own. MySQL has a connection per
- * transaction and needs none of this.
+ * not made to wait: a transaction that awaited one of them would wait for itself. On the one
+ * connection they run inside whatever transaction is open at that moment, so they may see its
+ * uncommitted rows (a revocation a moment early; never a token whose secret has not been handed
+ * out) and their own writes, bookkeeping that no client was promised, are undone if it rolls back.
+ * MySQL has a connection per transaction and needs none of this.
  */
 export function takeTurnsWithTransactions(dataSource: DataSource): void {
   const turns = new AsyncLocalStorage<symbol>();
