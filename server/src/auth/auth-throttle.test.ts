@@ -162,10 +162,27 @@ describeEachStore(
       });
       try {
         const secondUrl = `http://127.0.0.1:${(listening.address() as AddressInfo).port}`;
-        const address = newAddress();
-        for (let i = 0; i <= LIMITS.maxFailures; i++) {
-          await server.gql(VIEWER, {}, generateSecret(TokenKind.PERSONAL), from(address));
+        // Two addresses, so that each check on the second instance reads the database, not a
+        // lockout the other check left in its memory.
+        const [address, sessionAddress] = [newAddress(), newAddress()];
+        // A console session signed in from its address before that was locked out.
+        const signIn = await fetch(`${server.url}/api/session`, {
+          method: "POST",
+          headers: { "content-type": "application/json", ...from(sessionAddress) },
+          body: JSON.stringify({ token: org.admin.secret }),
+        });
+        const cookie = signIn.headers.get("set-cookie")!.split(";")[0]!;
+        for (const locked of [address, sessionAddress]) {
+          for (let i = 0; i <= LIMITS.maxFailures; i++) {
+            await server.gql(VIEWER, {}, generateSecret(TokenKind.PERSONAL), from(locked));
+          }
         }
+        const sessionOnSecond = await fetch(`${secondUrl}/graphql`, {
+          method: "POST",
+          headers: { "content-type": "application/json", cookie, ...from(sessionAddress) },
+          body: JSON.stringify({ query: VIEWER }),
+        });
+        expect(sessionOnSecond.status).toBe(429);
         const onSecond = await fetch(`${secondUrl}/graphql`, {
           method: "POST",
           headers: {
@@ -176,6 +193,13 @@ describeEachStore(
           body: JSON.stringify({ query: VIEWER }),
         });
         expect(onSecond.status).toBe(429);
+        // And from another address the same session still works.
+        const elsewhere = await fetch(`${secondUrl}/graphql`, {
+          method: "POST",
+          headers: { "content-type": "application/json", cookie, ...from(newAddress()) },
+          body: JSON.stringify({ query: VIEWER }),
+        });
+        expect(elsewhere.status).toBe(200);
       } finally {
         await new Promise((resolve) => listening.close(resolve));
         await second.stop();

@@ -57,7 +57,7 @@ export class AuthenticationService {
     private readonly refusals: RefusalRecorder,
     private readonly throttle: AuthThrottleService,
   ) {
-    this.lookup = new TokenLookup(dataSource);
+    this.lookup = new TokenLookup(dataSource, throttle);
   }
 
   /**

@@ -10,12 +10,15 @@ import {
 } from "../../test/operations";
 import { seedOrg } from "../../test/seed";
 import { digestSecret } from "./token-secret";
+import { AuthThrottleService } from "./auth-throttle";
 import { TokenLookup } from "./token-lookup";
 
 /** A throttle key no other test uses. */
 const newKey = (kind: "ip" | "hint") => `${kind}:lookup-${randomBytes(6).toString("hex")}`;
 
 describeEachStore("token lookup batching", (server) => {
+  const newLookup = () =>
+    new TokenLookup(server.dataSource, new AuthThrottleService(server.dataSource));
   const lockOut = (key: string, untilMs: number) =>
     server.dataSource.query(
       "INSERT INTO auth_throttle (throttle_key, window_started_ms, failures, blocked_until_ms) VALUES (?, ?, ?, ?)",
@@ -31,7 +34,7 @@ describeEachStore("token lookup batching", (server) => {
       { organization: org.name, name: "machine", expiresAt: expiresAt.toISOString() },
       org.admin.secret,
     );
-    const lookup = new TokenLookup(server.dataSource);
+    const lookup = newLookup();
     const [free, locked, hint] = [newKey("ip"), newKey("ip"), newKey("hint")];
     const lockedUntil = server.clock.now().getTime() + 300_000;
     await lockOut(locked, lockedUntil);
@@ -68,7 +71,7 @@ describeEachStore("token lookup batching", (server) => {
 
   it("splits a turn's lookups into statements of at most 32, answering every one", async () => {
     const org = await seedOrg(server);
-    const lookup = new TokenLookup(server.dataSource);
+    const lookup = newLookup();
     const digest = digestSecret(org.admin.secret);
     let results: Awaited<ReturnType<TokenLookup["find"]>>[] = [];
     const statements = await server.queriesDuring(async () => {
@@ -96,7 +99,7 @@ describeEachStore("token lookup batching", (server) => {
     const [ip, hint] = [newKey("ip"), newKey("hint")];
     await lockOut(ip, server.clock.now().getTime() + 1000);
     await lockOut(hint, server.clock.now().getTime() + 1000);
-    const lookup = new TokenLookup(server.dataSource);
+    const lookup = newLookup();
     for (const size of [1, 4, 32]) {
       const parameters = Array.from({ length: size }, () => [
         digestSecret(machine.secret),

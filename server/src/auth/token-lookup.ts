@@ -4,7 +4,7 @@ import { storeKind } from "../db/data-source";
 import { hydrate } from "../db/hydrate";
 import { Organization } from "../modules/organization/organization.entity";
 import { AccessToken } from "../modules/token/access-token.entity";
-import { AuthThrottle } from "./auth-throttle.entity";
+import type { AuthThrottleService } from "./auth-throttle";
 
 /** What one authentication asks: the token with this digest, and any lockout of these keys. */
 interface Lookup {
@@ -52,7 +52,10 @@ export class TokenLookup {
   private pending: Lookup[] = [];
   private scheduled = false;
 
-  constructor(private readonly dataSource: DataSource) {
+  constructor(
+    private readonly dataSource: DataSource,
+    private readonly throttle: AuthThrottleService,
+  ) {
     this.tokenMeta = dataSource.getMetadata(AccessToken);
     this.orgMeta = dataSource.getMetadata(Organization);
   }
@@ -69,20 +72,13 @@ export class TokenLookup {
       meta.columns.map(
         (c) => `${alias}.${q(c.databaseName)} AS ${q(`${alias}_${c.databaseName}`)}`,
       );
-    const throttle = this.dataSource.getMetadata(AuthThrottle);
-    // One subquery per key, each an equality on the primary key: MariaDB plans `IN (r.k1, r.k2)`
-    // against columns of the derived table as a full scan of the throttle table.
-    const blockedUntil = (key: string) =>
-      `COALESCE((SELECT th.${q("blocked_until_ms")} FROM ${q(throttle.tableName)} th ` +
-      `WHERE th.${q("throttle_key")} = r.${key}), 0)`;
-    const greatest = storeKind(this.dataSource) === "mysql" ? "GREATEST" : "MAX";
     const requests = Array.from({ length: size }, (_, i) =>
       i === 0 ? "SELECT 0 AS i, ? AS d, ? AS k1, ? AS k2" : `SELECT ${i}, ?, ?, ?`,
     ).join(" UNION ALL ");
     sql =
       `SELECT r.i AS ${q("request_index")}, ` +
       `${[...columns("t", this.tokenMeta), ...columns("o", this.orgMeta)].join(", ")}, ` +
-      `${greatest}(${blockedUntil("k1")}, ${blockedUntil("k2")}) AS ${q("throttled_until")} ` +
+      `${this.throttle.lockoutSql(["r.k1", "r.k2"])} AS ${q("throttled_until")} ` +
       `FROM (${requests}) r ` +
       `INNER JOIN ${q(this.tokenMeta.tableName)} t ON t.${q("digest")} = r.d ` +
       `LEFT JOIN ${q(this.orgMeta.tableName)} o ON o.${q("id")} = t.${q("organization_id")}`;
