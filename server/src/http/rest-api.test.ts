@@ -134,6 +134,12 @@ describeEachStore("the Pulumi-shaped REST API", (server) => {
       { secret: org.admin.secret },
     );
     expect(wrongRoute.status).toBe(404);
+    const still = await server.gql<{ token: { status: string } }>(
+      `query($id: ID!) { token(id: $id) { status } }`,
+      { id: created.body!.id },
+      org.admin.secret,
+    );
+    expect(still.data!.token.status).toBe("ACTIVE");
     const byMember = await rest(
       server,
       "post",

@@ -36,7 +36,7 @@ export class TokenRotationService {
     return this.dataSource.transaction(async (manager) => {
       const old = await manager.findOneBy(AccessToken, { id: args.id });
       if (!old || !(await this.policy.canSee(ctx, manager, old))) {
-        throw notFound(`No token with id "${args.id}" exists that you can see.`);
+        throw notFound(`No token with id "${args.id.slice(0, 64)}" exists that you can see.`);
       }
       if (!(await this.policy.canRevoke(ctx, manager, old))) {
         throw forbidden(this.policy.revokeRule(old).replace("revoke", "rotate"));

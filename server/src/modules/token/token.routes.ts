@@ -1,6 +1,6 @@
 import { Router, type Request, type Response } from "express";
 import type { RequestContext } from "../../context";
-import { badUserInput, notFound } from "../../errors/lapse-error";
+import { badUserInput } from "../../errors/lapse-error";
 import { restHandler } from "../../http/rest";
 import type { AccessToken } from "./access-token.entity";
 import { MAX_PAGE_SIZE } from "../../db/pagination";
@@ -82,9 +82,7 @@ async function revokeIn(
   belongs: (token: AccessToken) => boolean,
   res: Response,
 ): Promise<void> {
-  const token = await ctx.services.tokens.get(ctx, id);
-  if (!token || !belongs(token)) throw notFound(`No such token here: "${id.slice(0, 64)}".`);
-  await ctx.services.tokens.revoke(ctx, id);
+  await ctx.services.tokens.revoke(ctx, id, belongs);
   res.status(204).end();
 }
 

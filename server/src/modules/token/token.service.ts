@@ -224,15 +224,20 @@ export class TokenService {
 
   /**
    * Revokes a token at once (cutting short any rotation grace period); revoking a revoked token
-   * changes nothing and returns it.
+   * changes nothing and returns it. `within`, when given, narrows which tokens count as found (a
+   * REST route's kind and scope), judged on the same read.
    * Throws NOT_FOUND (not visible to the caller), FORBIDDEN (visible but not the caller's to revoke).
    */
-  async revoke(ctx: RequestContext, id: string): Promise<AccessToken> {
+  async revoke(
+    ctx: RequestContext,
+    id: string,
+    within: (token: AccessToken) => boolean = () => true,
+  ): Promise<AccessToken> {
     requirePrincipal(ctx);
     const revoked = await this.dataSource.transaction(async (manager) => {
       const token = await manager.findOneBy(AccessToken, { id });
-      if (!token || !(await this.policy.canSee(ctx, manager, token))) {
-        throw notFound(`No token with id "${id}" exists that you can see.`);
+      if (!token || !within(token) || !(await this.policy.canSee(ctx, manager, token))) {
+        throw notFound(`No token with id "${id.slice(0, 64)}" exists that you can see.`);
       }
       if (!(await this.policy.canRevoke(ctx, manager, token))) {
         throw forbidden(this.policy.revokeRule(token));
