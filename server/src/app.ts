@@ -4,7 +4,7 @@ import { expressMiddleware } from "@as-integrations/express5";
 import express, { type ErrorRequestHandler, type Express, type RequestHandler } from "express";
 import helmet from "helmet";
 import type { DataSource } from "typeorm";
-import { isDatabaseUnavailable } from "./db/errors";
+import { DATABASE_UNAVAILABLE, isDatabaseUnavailable } from "./db/errors";
 import { authenticate } from "./auth/authenticate.middleware";
 import { AuthenticationService } from "./auth/authentication.service";
 import { principalFor } from "./auth/principal";
@@ -143,7 +143,7 @@ function jsonErrors(logger: Logger): ErrorRequestHandler {
       res.setHeader("Retry-After", "5");
     } else if (status >= 500) logger.error({ err: error, requestId }, "unexpected error");
     const message = unavailable
-      ? "The database is unavailable; retry shortly."
+      ? DATABASE_UNAVAILABLE
       : status === 413
         ? "The request body is larger than the limit."
         : status < 500

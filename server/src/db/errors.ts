@@ -1,14 +1,30 @@
 import { ACQUIRE_TIMEOUT } from "./pool-guard";
 
+/** What errors carry, on the driver's error or on TypeORM's QueryFailedError around it. */
+interface DriverErrorShape {
+  code?: string;
+  errno?: number;
+  message?: string;
+  driverError?: { code?: string; errno?: number };
+}
+
+function codeOf(error: unknown): string | undefined {
+  const e = error as DriverErrorShape | null;
+  return e?.driverError?.code ?? e?.code;
+}
+
+function errnoOf(error: unknown): number | undefined {
+  const e = error as DriverErrorShape | null;
+  return e?.driverError?.errno ?? e?.errno;
+}
+
+/** What a request whose database is unavailable is told, on every route family. */
+export const DATABASE_UNAVAILABLE = "The database is unavailable; retry shortly.";
+
 /** True when a write failed on a unique index or primary key, on MySQL/MariaDB or SQLite. */
 export function isUniqueViolation(error: unknown): boolean {
-  const e = error as {
-    code?: string;
-    errno?: number;
-    driverError?: { code?: string; errno?: number };
-  };
-  const code = e?.driverError?.code ?? e?.code;
-  const errno = e?.driverError?.errno ?? e?.errno;
+  const code = codeOf(error);
+  const errno = errnoOf(error);
   return (
     code === "ER_DUP_ENTRY" ||
     errno === 1062 ||
@@ -28,11 +44,6 @@ export function isLockConflict(error: unknown): boolean {
 
 export function isDeadlock(error: unknown): boolean {
   return errnoOf(error) === 1213;
-}
-
-function errnoOf(error: unknown): number | undefined {
-  const e = error as { errno?: number; driverError?: { errno?: number } };
-  return e?.driverError?.errno ?? e?.errno;
 }
 
 /** Driver errors that mean the database cannot be reached or is going away, not a bad request. */
@@ -61,9 +72,9 @@ const UNAVAILABLE_MESSAGES = [/^Queue limit reached/, /closed state/, /^Pool is 
  * connection and queue slot taken): the request may succeed if retried, and the answer is 503.
  */
 export function isDatabaseUnavailable(error: unknown): boolean {
-  const e = error as { code?: string; message?: string; driverError?: { code?: string } };
-  const code = e?.driverError?.code ?? e?.code;
+  const code = codeOf(error);
   if (code && UNAVAILABLE_CODES.has(code)) return true;
-  const message = typeof e?.message === "string" ? e.message : "";
+  const message = (error as DriverErrorShape | null)?.message;
+  if (typeof message !== "string") return false;
   return UNAVAILABLE_MESSAGES.some((pattern) => pattern.test(message));
 }

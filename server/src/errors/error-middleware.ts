@@ -1,7 +1,12 @@
 import { GraphQLError } from "graphql";
 import type { MiddlewareFn } from "type-graphql";
 import type { RequestContext } from "../context";
-import { isDatabaseUnavailable, isLockConflict, isUniqueViolation } from "../db/errors";
+import {
+  DATABASE_UNAVAILABLE,
+  isDatabaseUnavailable,
+  isLockConflict,
+  isUniqueViolation,
+} from "../db/errors";
 import { PolicyRefusal } from "../modules/organization/token-policy";
 import { LapseError, conflict, serviceUnavailable } from "./lapse-error";
 
@@ -15,7 +20,7 @@ export function toGraphQLError(error: unknown, ctx: RequestContext): GraphQLErro
     known = conflict("A concurrent change touched the same record; retry the request.");
   }
   if (!known && isDatabaseUnavailable(error)) {
-    known = serviceUnavailable("The database is unavailable; retry shortly.");
+    known = serviceUnavailable(DATABASE_UNAVAILABLE);
   }
   if (known) {
     return new GraphQLError(known.message, {
