@@ -56,12 +56,11 @@ export class AuthThrottleService {
   async lockedOut(keys: string[], nowMs: number): Promise<number> {
     const known = this.lockedOutLocally(keys, nowMs);
     if (known) return known;
-    const rows = await this.dataSource.manager
-      .createQueryBuilder(AuthThrottle, "th")
-      .select("MAX(th.blocked_until_ms)", "until")
-      .where("th.throttle_key IN (:...keys)", { keys })
-      .getRawOne<{ until: string | number | null }>();
-    return this.lockoutFrom(Number(rows?.until ?? 0), keys, nowMs);
+    const [row] = (await this.dataSource.query(
+      `SELECT ${this.lockoutSql(keys.map(() => "?"))} AS until_ms`,
+      keys,
+    )) as { until_ms: string | number }[];
+    return this.lockoutFrom(Number(row?.until_ms ?? 0), keys, nowMs);
   }
 
   /**

@@ -1,11 +1,17 @@
 import { randomInt } from "node:crypto";
+import type { Server } from "node:http";
+import type { AddressInfo } from "node:net";
 import { afterAll, beforeAll, expect, it } from "vitest";
+import { createApp } from "../../app";
 import { describeEachStore } from "../../../test/harness";
 import { TestOidcIssuer } from "../../../test/oidc-issuer";
 import { tokenType, trustIssuer } from "../../../test/oidc-setup";
 import { seedOrg, type SeededOrg } from "../../../test/seed";
 
 const LIMITS = { maxFailures: 2, windowMs: 60_000, lockoutMs: 300_000 };
+
+/** An address (RFC 2544's benchmarking range) to lock out, of its own per test and per run. */
+const lockedAddress = () => `198.19.${randomInt(256)}.${randomInt(1, 255)}`;
 
 describeEachStore(
   "OIDC token exchange under the failed-authentication limit",
@@ -25,8 +31,8 @@ describeEachStore(
     });
     afterAll(() => issuer.stop());
 
-    const exchangeFrom = async (address: string, subjectToken: string) => {
-      const response = await fetch(`${server.url}/api/oauth/token`, {
+    const exchangeFrom = async (address: string, subjectToken: string, url = server.url) => {
+      const response = await fetch(`${url}/api/oauth/token`, {
         method: "POST",
         headers: {
           "content-type": "application/x-www-form-urlencoded",
@@ -46,7 +52,7 @@ describeEachStore(
       issuer.sign(issuer.githubClaims(`urn:lapse:org:${org.name}`, server.clock.now()));
 
     it("locks out an address after failed exchanges, a valid JWT included, and no other", async () => {
-      const address = `203.0.113.${randomInt(1, 255)}`;
+      const address = lockedAddress();
       const statuses = [];
       for (let i = 0; i <= LIMITS.maxFailures; i++) {
         statuses.push((await exchangeFrom(address, "not.a.jwt")).status);
@@ -59,6 +65,31 @@ describeEachStore(
       );
       server.clock.advance(LIMITS.lockoutMs);
       expect((await exchangeFrom(address, await validJwt())).status).toBe(200);
+    });
+
+    it("holds across instances: an address locked out on one is refused by another", async () => {
+      const second = await createApp({
+        dataSource: server.dataSource,
+        clock: server.clock,
+        logger: server.logger,
+        services: { authThrottle: LIMITS },
+      });
+      const listening = await new Promise<Server>((resolve) => {
+        const s = second.app.listen(0, "127.0.0.1", () => resolve(s));
+      });
+      try {
+        const secondUrl = `http://127.0.0.1:${(listening.address() as AddressInfo).port}`;
+        const address = lockedAddress();
+        for (let i = 0; i <= LIMITS.maxFailures; i++) await exchangeFrom(address, "not.a.jwt");
+        // The second instance has seen nothing from the address: it reads the lockout.
+        expect(await exchangeFrom(address, await validJwt(), secondUrl)).toEqual({
+          status: 429,
+          retryAfter: "300",
+        });
+      } finally {
+        await new Promise((resolve) => listening.close(resolve));
+        await second.stop();
+      }
     });
   },
   { authThrottle: LIMITS },
