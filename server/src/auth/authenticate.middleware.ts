@@ -37,10 +37,17 @@ export function retryAfterSeconds(result: { retryAfterMs?: number }): number {
   return Math.max(1, Math.ceil((result.retryAfterMs ?? 0) / 1000));
 }
 
-/** The error a refused authentication answers with: the policy's own sentence, or why it failed. */
-export function refusalError(result: Extract<AuthenticationResult, { ok: false }>): LapseError {
+/**
+ * The error a refused authentication answers with: the policy's own sentence, or why it failed. A
+ * throttled one also tells `res` when to come back (Retry-After).
+ */
+export function refusalError(
+  result: Extract<AuthenticationResult, { ok: false }>,
+  res: Response,
+): LapseError {
   if (result.reason === "policy") return new LapseError("POLICY_VIOLATION", result.message!);
   if (result.reason === "throttled") {
+    res.setHeader("Retry-After", String(retryAfterSeconds(result)));
     return new LapseError(
       "RATE_LIMITED",
       `Too many failed authentications from this address or with this token; try again in ${retryAfterSeconds(result)} seconds.`,
@@ -87,9 +94,7 @@ export function authenticate(
       if (!result.ok) {
         // A session that no longer works is dropped from the browser too.
         if (!match) clearSessionCookie(req, res);
-        const error = refusalError(result);
-        if (result.reason === "throttled")
-          res.setHeader("Retry-After", String(retryAfterSeconds(result)));
+        const error = refusalError(result, res);
         return refuseWith(result.reason, error, result.token?.id);
       }
       res.locals.principal = principalFor(result.token);

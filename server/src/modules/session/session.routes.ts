@@ -1,5 +1,5 @@
 import { Router, type Request, type Response } from "express";
-import { refusalError, retryAfterSeconds } from "../../auth/authenticate.middleware";
+import { refusalError } from "../../auth/authenticate.middleware";
 import type { AuthenticationService } from "../../auth/authentication.service";
 import type { RequestContext } from "../../context";
 import { badUserInput } from "../../errors/lapse-error";
@@ -26,11 +26,7 @@ export function sessionRoutes(
         ip: ctx.ip,
         userAgent: ctx.userAgent,
       });
-      if (!result.ok) {
-        if (result.reason === "throttled")
-          res.setHeader("Retry-After", String(retryAfterSeconds(result)));
-        throw refusalError(result);
-      }
+      if (!result.ok) throw refusalError(result, res);
       const signedIn = await ctx.services.sessions.signIn(ctx, result.token);
       setSessionCookie(req, res, signedIn.cookie, signedIn.session.expiresAt, ctx.clock.now());
       res.json({ login: signedIn.user.login, expiresAt: signedIn.session.expiresAt.toISOString() });
