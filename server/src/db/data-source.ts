@@ -77,12 +77,14 @@ export async function openDatabase(
     await dataSource.destroy();
     throw error;
   }
-  // After the migrations, which open their transactions through the query runner.
-  if (storeKind(dataSource) === "sqlite") takeTurnsWithTransactions(dataSource);
-  else retryDeadlocks(dataSource);
-  // After the migrations, which may rightly take minutes on a large table.
-  const pool = (dataSource.driver as unknown as { pool?: Pool }).pool;
-  if (pool) guardPool(pool, timeoutMs);
+  // Only after the migrations, which open transactions through the query runner (refused once
+  // SQLite's transactions take turns) and may rightly take minutes on a large table.
+  if (storeKind(dataSource) === "sqlite") {
+    takeTurnsWithTransactions(dataSource);
+  } else {
+    retryDeadlocks(dataSource);
+    guardPool((dataSource.driver as unknown as { pool: Pool }).pool, timeoutMs);
+  }
   return dataSource;
 }
 
