@@ -17,7 +17,8 @@ import { sessionRoutes } from "./modules/session/session.routes";
 import { tokenRoutes } from "./modules/token/token.routes";
 import { OPENAPI_DOCUMENT } from "./http/openapi";
 import { requestContextFactory } from "./http/request-context";
-import { refuseAsRest } from "./http/rest";
+import { declareActions, refuseAsRest } from "./http/rest";
+import { Action } from "./auth/authorization";
 import { formatError } from "./errors/format-error";
 import { unexpectedErrorsPlugin } from "./errors/unexpected-errors.plugin";
 import { accessLog } from "./http/access-log";
@@ -103,9 +104,12 @@ export async function createApp(options: AppOptions): Promise<LapseApp> {
   app.use(auditCsvRoutes(contextFor));
   app.use(tokenRoutes(contextFor));
   app.use(oidcRoutes(contextFor));
-  app.get("/api/openapi.json", (_req, res) => {
-    res.json(OPENAPI_DOCUMENT);
-  });
+  app.get(
+    "/api/openapi.json",
+    declareActions([Action.ReadApiDocument], (_req, res) => {
+      res.json(OPENAPI_DOCUMENT);
+    }),
+  );
   app.use("/api", (_req, res) => {
     res.status(404).json({ code: 404, message: "No such API route.", error: "NOT_FOUND" });
   });

@@ -59,3 +59,25 @@ export async function exchange(
 
 export const tokenType = (kind: "organization" | "team" | "personal") =>
   `urn:lapse:token-type:access_token:${kind}`;
+
+/**
+ * Trades a fresh JWT of `issuer` (GitHub's claims for acme/infra on main) for a token of `kind` in
+ * `organization`; fails the test unless the exchange succeeds. Returns the secret.
+ */
+export async function mintToken(
+  server: TestServer,
+  issuer: TestOidcIssuer,
+  organization: string,
+  kind: "organization" | "team" | "personal",
+  scope?: string,
+): Promise<string> {
+  const audience = `urn:lapse:org:${organization}`;
+  const answer = await exchange(server, {
+    audience,
+    subject_token: await issuer.sign(issuer.githubClaims(audience, server.clock.now())),
+    requested_token_type: tokenType(kind),
+    scope,
+  });
+  expect(answer.status, JSON.stringify(answer.body)).toBe(200);
+  return answer.body.access_token as string;
+}

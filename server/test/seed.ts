@@ -25,20 +25,25 @@ export class SeededOrg {
     readonly admin: Person,
   ) {}
 
-  /** A new member with `role` and a personal token. */
+  /** A new member with `role` and a personal token: invited by the ADMIN, joined by redeeming. */
   async member(
     role: OrganizationRole = OrganizationRole.MEMBER,
     login = uniqueName("user"),
   ): Promise<Person> {
-    const added = await this.server.gql(
+    const invited = await this.server.gql<{ inviteMember: { code: string } }>(
       `mutation($organization: String!, $login: String!, $role: OrganizationRole!) {
-        addOrganizationMember(organization: $organization, login: $login, role: $role) { login }
+        inviteMember(organization: $organization, login: $login, role: $role) { code }
       }`,
       { organization: this.name, login, role },
       this.admin.secret,
     );
-    expect(added.errors).toBeUndefined();
-    return { login, secret: await personalToken(this.server, login) };
+    expect(invited.errors).toBeUndefined();
+    const redeemed = await this.server.gql<{ redeemInvitation: { secret: string } }>(
+      `mutation($code: String!) { redeemInvitation(code: $code, tokenName: "seed") { secret } }`,
+      { code: invited.data!.inviteMember.code },
+    );
+    expect(redeemed.errors).toBeUndefined();
+    return { login, secret: redeemed.data!.redeemInvitation.secret };
   }
 
   async team(name = uniqueName("team")): Promise<string> {

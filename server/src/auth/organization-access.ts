@@ -8,45 +8,25 @@ import { Team } from "../modules/team/team.entity";
 import { TeamRole } from "../modules/team/team.types";
 import { TokenKind } from "../modules/token/token.types";
 import { PolicyRefusal, breaksPolicy } from "../modules/organization/token-policy";
+import type { AccessToken } from "../modules/token/access-token.entity";
+import { OidcIssuer } from "../modules/oidc/oidc-issuer.entity";
+import { isMinted } from "./authorization";
 import { requirePrincipal } from "./principal";
 
 /**
- * What the caller may do in one organization. A personal token carries its user's membership; a team
- * token acts as a member of the organization and of its team; an organization token acts as a member,
- * or as an admin with `admin: true` (still without the right to manage organization tokens, which is
- * kept for people).
+ * The caller's standing in one organization, for the rules of `authorization.ts`: a personal token
+ * carries its user's membership; a team token acts as a member of the organization and of its team;
+ * an organization token acts as a MEMBER, or as an ADMIN with `admin: true`.
  */
 export class OrganizationAccess {
   constructor(
     readonly organization: Organization,
     readonly role: OrganizationRole | null,
-    /** True only for a person who is an ADMIN: the one right machine tokens never get. */
-    readonly isPersonAdmin: boolean,
     readonly teamRoles: ReadonlyMap<string, TeamRole>,
   ) {}
 
   get isMember(): boolean {
     return this.role !== null;
-  }
-
-  get canReadAllTokens(): boolean {
-    return this.role === OrganizationRole.ADMIN || this.role === OrganizationRole.AUDITOR;
-  }
-
-  get canAdminister(): boolean {
-    return this.role === OrganizationRole.ADMIN;
-  }
-
-  get canManageOrganizationTokens(): boolean {
-    return this.isPersonAdmin;
-  }
-
-  canManageTeam(teamId: string): boolean {
-    return this.canAdminister || this.teamRoles.get(teamId) === TeamRole.MAINTAINER;
-  }
-
-  canSeeTeam(teamId: string): boolean {
-    return this.canReadAllTokens || this.teamRoles.has(teamId);
   }
 }
 
@@ -60,25 +40,28 @@ export async function organizationAccess(
   const token = principal.token;
   if (principal.kind !== TokenKind.PERSONAL) {
     if (token.organizationId !== organization.id) {
-      return new OrganizationAccess(organization, null, false, new Map());
+      return new OrganizationAccess(organization, null, new Map());
     }
     if (principal.kind === TokenKind.TEAM && token.teamId) {
       return new OrganizationAccess(
         organization,
         OrganizationRole.MEMBER,
-        false,
         new Map([[token.teamId, TeamRole.MEMBER]]),
       );
     }
     const role = token.admin ? OrganizationRole.ADMIN : OrganizationRole.MEMBER;
-    return new OrganizationAccess(organization, role, false, new Map());
+    return new OrganizationAccess(organization, role, new Map());
   }
   const userId = principal.userId!;
+  // A personal token minted by an organization's OIDC issuer acts in that organization only.
+  if (isMinted(token) && (await mintingOrganizationId(manager, token)) !== organization.id) {
+    return new OrganizationAccess(organization, null, new Map());
+  }
   const membership = await manager.findOneBy(Membership, {
     organizationId: organization.id,
     userId,
   });
-  if (!membership) return new OrganizationAccess(organization, null, false, new Map());
+  if (!membership) return new OrganizationAccess(organization, null, new Map());
   // A personal token acting on this organization's resources must meet its lifetime policy.
   if (breaksPolicy(token, organization, ctx.clock.now()))
     throw new PolicyRefusal(organization, token);
@@ -93,7 +76,20 @@ export async function organizationAccess(
   return new OrganizationAccess(
     organization,
     membership.role,
-    membership.role === OrganizationRole.ADMIN,
     new Map(teamMemberships.map((tm) => [tm.teamId, tm.role])),
   );
+}
+
+/**
+ * The organization whose OIDC issuer minted `token`, or null when its issuer is gone (the token then
+ * acts nowhere). Machine tokens carry their organization; a minted personal token names its issuer.
+ */
+export async function mintingOrganizationId(
+  manager: EntityManager,
+  token: AccessToken,
+): Promise<string | null> {
+  if (token.organizationId) return token.organizationId;
+  if (!token.oidcIssuerId) return null;
+  const issuer = await manager.findOneBy(OidcIssuer, { id: token.oidcIssuerId });
+  return issuer?.organizationId ?? null;
 }

@@ -1,5 +1,6 @@
 import type { Request, RequestHandler, Response } from "express";
 import type { Refuse } from "../auth/authenticate.middleware";
+import { authorizeCaller, type Action } from "../auth/authorization";
 import type { RequestContext } from "../context";
 import { toGraphQLError } from "../errors/error-middleware";
 import { ERROR_HTTP_STATUS, type ErrorCode } from "../errors/lapse-error";
@@ -15,17 +16,28 @@ function sendError(res: Response, status: number, error: string, message: string
 export const refuseAsRest: Refuse = (res, error) =>
   sendError(res, error.httpStatus, error.code, error.message);
 
+/** A route's handler with the actions it performs, as the authorization matrix test reads them. */
+export type DeclaredHandler = RequestHandler & { readonly actions: readonly Action[] };
+
+/** Names the actions `handler` performs (see auth/authorization.ts). */
+export function declareActions(actions: Action[], handler: RequestHandler): DeclaredHandler {
+  return Object.assign(handler, { actions });
+}
+
 /**
- * A thin REST handler: builds the request context, runs `handle`, and answers any error as `{code,
+ * A thin REST handler for a route performing one of `actions`: builds the request context, refuses a
+ * caller the actions' rules refuse outright, runs `handle`, and answers any error as `{code,
  * message}` with its status, mapped exactly as GraphQL maps it (unexpected errors logged and hidden).
  */
 export function restHandler(
   contextFor: (req: Request, res: Response) => RequestContext,
+  actions: Action[],
   handle: (ctx: RequestContext, req: Request, res: Response) => Promise<void>,
-): RequestHandler {
-  return async (req, res) => {
+): DeclaredHandler {
+  return declareActions(actions, async (req, res) => {
     const ctx = contextFor(req, res);
     try {
+      authorizeCaller(ctx, ...actions);
       await handle(ctx, req, res);
     } catch (error) {
       const mapped = toGraphQLError(error, ctx);
@@ -38,5 +50,5 @@ export function restHandler(
       }
       sendError(res, status, code, mapped.message);
     }
-  };
+  });
 }

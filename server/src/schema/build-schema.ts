@@ -1,7 +1,9 @@
 import "reflect-metadata";
 import type { GraphQLSchema } from "graphql";
 import { buildSchema } from "type-graphql";
-import { ErrorMiddleware } from "../errors/error-middleware";
+import { authorizeCaller, type Action } from "../auth/authorization";
+import type { RequestContext } from "../context";
+import { ErrorMiddleware, toGraphQLError } from "../errors/error-middleware";
 import { AuditResolver } from "../modules/audit/audit.resolver";
 import { InvitationResolver } from "../modules/invitation/invitation.resolver";
 import { OidcResolver } from "../modules/oidc/oidc.resolver";
@@ -27,6 +29,17 @@ export function buildLapseSchema(): Promise<GraphQLSchema> {
     // Services validate their own input (assertValid), so GraphQL, REST and the CLI share one set of rules.
     validate: false,
     globalMiddlewares: [ErrorMiddleware],
+    // Every query and mutation names its actions with @Authorized; the caller-level part of their
+    // rules is judged here, the rest by the service (auth/authorization.ts).
+    // TypeGraphQL runs this before the global middlewares, so its refusal is coded here.
+    authChecker: ({ context }: { context: RequestContext }, actions: Action[]) => {
+      try {
+        authorizeCaller(context, ...actions);
+      } catch (error) {
+        throw toGraphQLError(error, context);
+      }
+      return true;
+    },
     emitSchemaFile: false,
   });
 }

@@ -68,25 +68,19 @@ describeEachStore("every audited change", (server) => {
     const teamMate = await org.member();
     await org.addToTeam(team, teamMate);
     const siteAdmin = await seedOrg(server, { siteAdmin: true });
+    const newLogin = uniqueName("newuser");
     const invited = await server.gql<{ inviteMember: { code: string } }>(
       `mutation($o: String!, $l: String!) { inviteMember(organization: $o, login: $l, role: MEMBER) { code } }`,
-      { o: org.name, l: uniqueName("inv") },
+      { o: org.name, l: newLogin },
       org.admin.secret,
     );
     const capped = await org.adminTokenFor(7);
     const newOrg = uniqueName("neworg");
-    const newLogin = uniqueName("newuser");
     const mutations: [string, string, Record<string, unknown>, string | undefined][] = [
       [
         "createTeam",
         `mutation($o: String!) { createTeam(organization: $o, name: "t2") { name } }`,
         { o: org.name },
-        org.admin.secret,
-      ],
-      [
-        "addOrganizationMember",
-        `mutation($o: String!, $l: String!) { addOrganizationMember(organization: $o, login: $l, role: MEMBER) { login } }`,
-        { o: org.name, l: newLogin },
         org.admin.secret,
       ],
       [

@@ -1,6 +1,7 @@
 import { Router, type Request, type Response } from "express";
 import type { RequestContext } from "../../context";
 import { queryParams } from "../../http/query-params";
+import { Action } from "../../auth/authorization";
 import { restHandler } from "../../http/rest";
 import type { AuditEvent } from "./audit-event.entity";
 import { AuditEventFilter } from "./audit.inputs";
@@ -65,7 +66,7 @@ export function auditCsvRoutes(
   const router = Router();
   router.get(
     "/api/orgs/:org/auditlog.csv",
-    restHandler(contextFor, async (ctx, req, res) => {
+    restHandler(contextFor, [Action.ReadAuditTrail], async (ctx, req, res) => {
       const filter = filterFrom(req);
       // The first page is read before anything is sent, so a refusal still answers with its status.
       const first = await ctx.services.auditQuery.list(ctx, { filter, first: PAGE });

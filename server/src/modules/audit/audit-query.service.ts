@@ -1,7 +1,8 @@
 import { Brackets, type DataSource } from "typeorm";
+import { Action, authorize } from "../../auth/authorization";
 import type { RequestContext } from "../../context";
 import { encodeCursor as encodeKey, pageSize, readCursor } from "../../db/pagination";
-import { badUserInput, forbidden } from "../../errors/lapse-error";
+import { badUserInput } from "../../errors/lapse-error";
 import { assertValid } from "../../errors/validation";
 import type { OrganizationService } from "../organization/organization.service";
 import { Team } from "../team/team.entity";
@@ -47,11 +48,10 @@ export class AuditQueryService {
     const filter = await assertValid(AuditEventFilter, args.filter);
     const first = pageSize(args.first);
     const access = await this.organizations.access(ctx, filter.organization);
-    if (!access.canReadAllTokens) {
-      throw forbidden(
-        `Only ADMINs and AUDITORs of ${filter.organization} can read its audit trail.`,
-      );
-    }
+    authorize(ctx, Action.ReadAuditTrail, {
+      access,
+      names: { organization: filter.organization },
+    });
     const base = this.dataSource.manager
       .createQueryBuilder(AuditEvent, "e")
       .where("e.organization_id = :orgId", { orgId: access.organization.id });

@@ -1,5 +1,6 @@
 import { GraphQLJSONObject } from "graphql-scalars";
-import { Args, Ctx, FieldResolver, Query, Resolver, Root } from "type-graphql";
+import { Args, Authorized, Ctx, FieldResolver, Query, Resolver, Root } from "type-graphql";
+import { Action } from "../../auth/authorization";
 import type { RequestContext } from "../../context";
 import { Organization } from "../organization/organization.entity";
 import { Team } from "../team/team.entity";
@@ -9,6 +10,7 @@ import { AuditEventConnection } from "./audit.objects";
 
 @Resolver(() => AuditEvent)
 export class AuditResolver {
+  @Authorized(Action.ReadAuditTrail)
   @Query(() => AuditEventConnection, {
     description: "The organization's audit trail. ADMINs and AUDITORs.",
   })

@@ -1,4 +1,5 @@
-import { Args, Ctx, Mutation, Resolver } from "type-graphql";
+import { Args, Authorized, Ctx, Mutation, Resolver } from "type-graphql";
+import { Action } from "../../auth/authorization";
 import type { RequestContext } from "../../context";
 import { CreatedToken } from "../token/token.objects";
 import { Invitation } from "./invitation.entity";
@@ -7,6 +8,7 @@ import { CreatedInvitation } from "./invitation.objects";
 
 @Resolver(() => Invitation)
 export class InvitationResolver {
+  @Authorized(Action.InviteMember)
   @Mutation(() => CreatedInvitation, {
     description: "Organization ADMINs only. The code is shown once.",
   })
@@ -14,6 +16,7 @@ export class InvitationResolver {
     return ctx.services.invitations.invite(ctx, args);
   }
 
+  @Authorized(Action.RedeemInvitation)
   @Mutation(() => CreatedToken, {
     description:
       "Needs no authentication for a new login; an existing user must be signed in as themselves. Returns a personal token.",

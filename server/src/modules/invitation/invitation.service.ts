@@ -1,4 +1,5 @@
 import { v7 as uuidv7 } from "uuid";
+import { Action, authorize } from "../../auth/authorization";
 import { DAY_MS } from "../../clock";
 import type { DataSource } from "typeorm";
 import {
@@ -46,8 +47,10 @@ export class InvitationService {
     const args = await assertValid(InviteMemberArgs, input);
     return this.dataSource.transaction(async (manager) => {
       const access = await this.organizations.access(ctx, args.organization, manager);
-      if (!access.canAdminister)
-        throw forbidden(`Only ADMINs of ${args.organization} can invite members.`);
+      authorize(ctx, Action.InviteMember, {
+        access,
+        names: { organization: args.organization },
+      });
       const now = ctx.clock.now();
       const latest = new Date(now.getTime() + MAX_DAYS * DAY_MS);
       const expiresAt = args.expiresAt ?? new Date(now.getTime() + DEFAULT_DAYS * DAY_MS);
@@ -169,6 +172,9 @@ export class InvitationService {
         source: TokenSource.API,
         policyOrganization: deadline ? organization : undefined,
         actorUserId: user.id,
+        // The code, not the request's token, is the credential for a new login; an existing login
+        // redeems signed in as itself, and that token bounds the new one.
+        boundedByCaller: existing !== null,
       });
     });
   }

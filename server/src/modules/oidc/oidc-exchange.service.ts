@@ -308,6 +308,8 @@ export class OidcExchangeService {
           teamId,
           ownerId,
           source: TokenSource.OIDC,
+          // The JWT is the credential, bounded by the issuer's maximum; a header sent along is not.
+          boundedByCaller: false,
           oidcIssuerId: issuer.id,
           oidcSubject: claims.sub.slice(0, 255),
         });

@@ -1,9 +1,10 @@
 import { v7 as uuidv7 } from "uuid";
 import type { DataSource, EntityManager } from "typeorm";
+import { Action, authorize, isAllowed } from "../../auth/authorization";
 import type { OrganizationAccess } from "../../auth/organization-access";
 import type { RequestContext } from "../../context";
 import { isUniqueViolation } from "../../db/errors";
-import { badUserInput, conflict, forbidden, notFound } from "../../errors/lapse-error";
+import { badUserInput, conflict, notFound } from "../../errors/lapse-error";
 import { assertValid } from "../../errors/validation";
 import type { AuditService } from "../audit/audit.service";
 import { AuditEventType } from "../audit/audit.types";
@@ -88,7 +89,7 @@ export class OidcIssuerService {
   /** The organization's issuers by name. ADMINs and AUDITORs. Throws NOT_FOUND, FORBIDDEN. */
   async list(ctx: RequestContext, organization: string): Promise<OidcIssuer[]> {
     const access = await this.organizations.access(ctx, organization);
-    this.assertReader(access);
+    this.assertReader(ctx, access);
     return this.dataSource.manager.find(OidcIssuer, {
       where: { organizationId: access.organization.id },
       order: { name: "ASC" },
@@ -100,7 +101,7 @@ export class OidcIssuerService {
     const issuer = await this.dataSource.manager.findOneBy(OidcIssuer, { id });
     if (!issuer) return null;
     const access = await this.accessTo(ctx, this.dataSource.manager, issuer);
-    return access?.canReadAllTokens ? issuer : null;
+    return access && isAllowed(ctx, Action.ReadOidcIssuers, { access }) ? issuer : null;
   }
 
   /**
@@ -112,7 +113,7 @@ export class OidcIssuerService {
     if (!args.name || !args.url) throw badUserInput("name and url are required.");
     return this.write(ctx, args.name, async (manager) => {
       const access = await this.organizations.access(ctx, args.organization, manager);
-      this.assertWriter(access);
+      this.assertWriter(ctx, access);
       const now = ctx.clock.now();
       const issuer = manager.create(OidcIssuer, {
         id: uuidv7(),
@@ -320,9 +321,9 @@ export class OidcIssuerService {
   private async writable(ctx: RequestContext, manager: EntityManager, id: string) {
     const issuer = await manager.findOneBy(OidcIssuer, { id });
     const access = issuer ? await this.accessTo(ctx, manager, issuer) : null;
-    if (!issuer || !access?.canReadAllTokens)
+    if (!issuer || !access || !isAllowed(ctx, Action.ReadOidcIssuers, { access }))
       throw notFound(`No OIDC issuer with id "${id}" exists that you can see.`);
-    this.assertWriter(access);
+    this.assertWriter(ctx, access);
     return { issuer, access };
   }
 
@@ -331,19 +332,17 @@ export class OidcIssuerService {
     return this.organizations.tryAccess(ctx, organization.name, manager);
   }
 
-  private assertReader(access: OrganizationAccess): void {
-    if (!access.canReadAllTokens) {
-      throw forbidden(
-        `Only ADMINs and AUDITORs of ${access.organization.name} can read its OIDC issuers.`,
-      );
-    }
+  private assertReader(ctx: RequestContext, access: OrganizationAccess): void {
+    authorize(ctx, Action.ReadOidcIssuers, {
+      access,
+      names: { organization: access.organization.name },
+    });
   }
 
-  private assertWriter(access: OrganizationAccess): void {
-    if (!access.isPersonAdmin) {
-      throw forbidden(
-        `Only ADMINs of ${access.organization.name}, signed in with a personal token, can change its OIDC trust.`,
-      );
-    }
+  private assertWriter(ctx: RequestContext, access: OrganizationAccess): void {
+    authorize(ctx, Action.ManageOidcIssuers, {
+      access,
+      names: { organization: access.organization.name },
+    });
   }
 }

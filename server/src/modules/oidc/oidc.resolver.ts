@@ -1,4 +1,15 @@
-import { Arg, Args, Ctx, FieldResolver, Mutation, Query, Resolver, Root } from "type-graphql";
+import {
+  Arg,
+  Args,
+  Authorized,
+  Ctx,
+  FieldResolver,
+  Mutation,
+  Query,
+  Resolver,
+  Root,
+} from "type-graphql";
+import { Action } from "../../auth/authorization";
 import type { RequestContext } from "../../context";
 import { OidcIssuer } from "./oidc-issuer.entity";
 import { OidcPolicy } from "./oidc-policy";
@@ -13,16 +24,19 @@ import { ExchangedToken } from "./oidc.objects";
 
 @Resolver(() => OidcIssuer)
 export class OidcResolver {
+  @Authorized(Action.ReadOidcIssuers)
   @Query(() => [OidcIssuer], { description: "ADMINs and AUDITORs." })
   oidcIssuers(@Ctx() ctx: RequestContext, @Arg("organization", () => String) organization: string) {
     return ctx.services.oidcIssuers.list(ctx, organization);
   }
 
+  @Authorized(Action.ReadOidcIssuers)
   @Query(() => OidcIssuer, { nullable: true })
   oidcIssuer(@Ctx() ctx: RequestContext, @Args(() => OidcIssuerIdArgs) { id }: OidcIssuerIdArgs) {
     return ctx.services.oidcIssuers.get(ctx, id);
   }
 
+  @Authorized(Action.ManageOidcIssuers)
   @Mutation(() => OidcIssuer, { description: "ADMINs signed in with a personal token." })
   registerOidcIssuer(
     @Ctx() ctx: RequestContext,
@@ -31,6 +45,7 @@ export class OidcResolver {
     return ctx.services.oidcIssuers.register(ctx, args);
   }
 
+  @Authorized(Action.ManageOidcIssuers)
   @Mutation(() => OidcIssuer, { description: "ADMINs signed in with a personal token." })
   updateOidcIssuer(
     @Ctx() ctx: RequestContext,
@@ -39,6 +54,7 @@ export class OidcResolver {
     return ctx.services.oidcIssuers.update(ctx, args);
   }
 
+  @Authorized(Action.ManageOidcIssuers)
   @Mutation(() => OidcIssuer, {
     description: "ADMINs signed in with a personal token. Returns the removed issuer.",
   })
@@ -49,6 +65,7 @@ export class OidcResolver {
     return ctx.services.oidcIssuers.delete(ctx, id);
   }
 
+  @Authorized(Action.ManageOidcIssuers)
   @Mutation(() => OidcIssuer, { description: "Replaces the issuer's policies. Deny by default." })
   setOidcIssuerPolicies(
     @Ctx() ctx: RequestContext,
@@ -57,6 +74,7 @@ export class OidcResolver {
     return ctx.services.oidcIssuers.setPolicies(ctx, args);
   }
 
+  @Authorized(Action.ExchangeOidcToken)
   @Mutation(() => ExchangedToken, {
     description:
       "Trades an OIDC JWT for a short-lived Lapse token; the same exchange as POST /api/oauth/token.",

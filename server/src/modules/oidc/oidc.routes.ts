@@ -3,7 +3,8 @@ import { retryAfterSeconds } from "../../auth/authenticate.middleware";
 import { throttleKeys } from "../../auth/auth-throttle";
 import type { RequestContext } from "../../context";
 import { badUserInput, notFound } from "../../errors/lapse-error";
-import { restHandler } from "../../http/rest";
+import { Action } from "../../auth/authorization";
+import { declareActions, restHandler } from "../../http/rest";
 import type { OidcIssuer } from "./oidc-issuer.entity";
 import type { OidcIssuerService } from "./oidc-issuer.service";
 import { OAuthError } from "./oidc-exchange.service";
@@ -53,8 +54,10 @@ function issuerBody(req: Request) {
 /** The OIDC issuer routes and the RFC 8693 token endpoint, thin over the same services as GraphQL. */
 export function oidcRoutes(contextFor: ContextFor): Router {
   const router = Router();
-  const route = (handle: (ctx: RequestContext, req: Request, res: Response) => Promise<void>) =>
-    restHandler(contextFor, handle);
+  const route = (
+    actions: Action[],
+    handle: (ctx: RequestContext, req: Request, res: Response) => Promise<void>,
+  ) => restHandler(contextFor, actions, handle);
   const param = (req: Request, name: string) => String(req.params[name]);
 
   /** The issuer `id` if it belongs to the organization in the path; else 404. */
@@ -69,14 +72,14 @@ export function oidcRoutes(contextFor: ContextFor): Router {
 
   router.get(
     "/api/orgs/:org/oidc/issuers",
-    route(async (ctx, req, res) => {
+    route([Action.ReadOidcIssuers], async (ctx, req, res) => {
       const issuers = await ctx.services.oidcIssuers.list(ctx, param(req, "org"));
       res.json({ oidcIssuers: issuers.map((i) => issuerJson(ctx.services.oidcIssuers, i)) });
     }),
   );
   router.post(
     "/api/orgs/:org/oidc/issuers",
-    route(async (ctx, req, res) => {
+    route([Action.ManageOidcIssuers], async (ctx, req, res) => {
       const issuer = await ctx.services.oidcIssuers.register(ctx, {
         ...issuerBody(req),
         organization: param(req, "org"),
@@ -86,13 +89,13 @@ export function oidcRoutes(contextFor: ContextFor): Router {
   );
   router.get(
     "/api/orgs/:org/oidc/issuers/:id",
-    route(async (ctx, req, res) => {
+    route([Action.ReadOidcIssuers], async (ctx, req, res) => {
       res.json(issuerJson(ctx.services.oidcIssuers, await issuerIn(ctx, req)));
     }),
   );
   router.patch(
     "/api/orgs/:org/oidc/issuers/:id",
-    route(async (ctx, req, res) => {
+    route([Action.ManageOidcIssuers], async (ctx, req, res) => {
       const issuer = await issuerIn(ctx, req);
       const updated = await ctx.services.oidcIssuers.update(ctx, {
         ...issuerBody(req),
@@ -103,7 +106,7 @@ export function oidcRoutes(contextFor: ContextFor): Router {
   );
   router.delete(
     "/api/orgs/:org/oidc/issuers/:id",
-    route(async (ctx, req, res) => {
+    route([Action.ManageOidcIssuers], async (ctx, req, res) => {
       const issuer = await issuerIn(ctx, req);
       await ctx.services.oidcIssuers.delete(ctx, issuer.id);
       res.status(204).end();
@@ -122,7 +125,7 @@ export function oauthTokenRoute(contextFor: ContextFor): Router {
   router.post(
     "/api/oauth/token",
     express.urlencoded({ extended: false, limit: "64kb" }),
-    async (req, res, next) => {
+    declareActions([Action.ExchangeOidcToken], async (req, res, next) => {
       const ctx = contextFor(req, res);
       const body: Record<string, unknown> =
         req.body && typeof req.body === "object" ? req.body : {};
@@ -179,7 +182,7 @@ export function oauthTokenRoute(contextFor: ContextFor): Router {
         }
         next(error);
       }
-    },
+    }),
   );
   return router;
 }

@@ -1,7 +1,8 @@
 import type { DataSource } from "typeorm";
 import type { RequestContext } from "../../context";
+import { Action, authorize } from "../../auth/authorization";
 import { requirePrincipal } from "../../auth/principal";
-import { LapseError, forbidden } from "../../errors/lapse-error";
+import { LapseError } from "../../errors/lapse-error";
 import { assertValid } from "../../errors/validation";
 import type { AuditService } from "../audit/audit.service";
 import { AuditEventType } from "../audit/audit.types";
@@ -33,11 +34,10 @@ export class ExpiryPolicyService {
     const args = await assertValid(TokenExpiryPolicyArgs, input);
     return this.dataSource.transaction(async (manager) => {
       const access = await this.organizations.access(ctx, args.organization, manager);
-      if (!access.isPersonAdmin) {
-        throw forbidden(
-          `Only ADMINs of ${args.organization}, signed in with a personal token, can set its token expiry policy.`,
-        );
-      }
+      authorize(ctx, Action.SetExpiryPolicy, {
+        access,
+        names: { organization: args.organization },
+      });
       const organization = access.organization;
       const proposed = Object.assign(new Organization(), organization, {
         maxTokenLifetimeDays: args.maxTokenLifetimeDays ?? null,
@@ -73,9 +73,10 @@ export class ExpiryPolicyService {
   ): Promise<TokenExpiryPolicyPreview> {
     const args = await assertValid(TokenExpiryPolicyArgs, input);
     const access = await this.organizations.access(ctx, args.organization);
-    if (!access.canReadAllTokens) {
-      throw forbidden(`Only ADMINs and AUDITORs of ${args.organization} can preview its policy.`);
-    }
+    authorize(ctx, Action.PreviewExpiryPolicy, {
+      access,
+      names: { organization: args.organization },
+    });
     const days = args.maxTokenLifetimeDays ?? null;
     const filter = Object.assign(new TokenFilter(), {
       organization: args.organization,

@@ -27,7 +27,7 @@ describeEachStore("token expiry policy", (server) => {
       server,
       CREATE_ORGANIZATION_TOKEN,
       { organization: org.name, name: "machine", admin: true },
-      admin,
+      org.admin.secret,
     );
     for (const secret of [member.secret, machineAdmin.secret]) {
       expect(
@@ -57,7 +57,7 @@ describeEachStore("token expiry policy", (server) => {
 
   it("refuses team and organization tokens at creation that never expire or outlive the cap", async () => {
     const org = await seedOrg(server);
-    const admin = await org.adminTokenFor(7);
+    const admin = await org.adminTokenFor(14);
     const team = await org.team();
     await server.gql(SET_POLICY, { organization: org.name, days: 14 }, admin);
     const before = await server.tenantRows(org.name);
@@ -83,7 +83,7 @@ describeEachStore("token expiry policy", (server) => {
       admin,
     );
     // Personal tokens belong to no organization: only their use there is judged.
-    await mustCreate(server, CREATE_PERSONAL_TOKEN, { name: "forever" }, admin);
+    await mustCreate(server, CREATE_PERSONAL_TOKEN, { name: "forever" }, org.admin.secret);
   });
 
   it("refuses a long-lived team token at use with 403, until its remaining lifetime falls under the cap", async () => {
@@ -95,13 +95,13 @@ describeEachStore("token expiry policy", (server) => {
       server,
       CREATE_TEAM_TOKEN,
       { organization: org.name, team, name: "long", expiresAt: new Date(expiresAt).toISOString() },
-      admin,
+      org.admin.secret,
     );
     const forever = await mustCreate(
       server,
       CREATE_TEAM_TOKEN,
       { organization: org.name, team, name: "forever" },
-      admin,
+      org.admin.secret,
     );
     expect((await server.gql(VIEWER, {}, longLived.secret)).status).toBe(200);
 
@@ -158,7 +158,7 @@ describeEachStore("token expiry policy", (server) => {
       server,
       CREATE_TEAM_TOKEN,
       { organization: org.name, team, name: "noisy" },
-      admin,
+      org.admin.secret,
     );
     await server.gql(SET_POLICY, { organization: org.name, days: 7 }, admin);
     for (let i = 0; i < 10; i++) {
@@ -215,25 +215,25 @@ describeEachStore("token expiry policy", (server) => {
       server,
       CREATE_TEAM_TOKEN,
       { organization: org.name, team, name: "never" },
-      admin,
+      org.admin.secret,
     );
     await mustCreate(
       server,
       CREATE_TEAM_TOKEN,
       { organization: org.name, team, name: "month", expiresAt: at(30 * DAY) },
-      admin,
+      org.admin.secret,
     );
     await mustCreate(
       server,
       CREATE_ORGANIZATION_TOKEN,
       { organization: org.name, name: "week", expiresAt: at(7 * DAY) },
-      admin,
+      org.admin.secret,
     );
     const revoked = await mustCreate(
       server,
       CREATE_TEAM_TOKEN,
       { organization: org.name, team, name: "gone" },
-      admin,
+      org.admin.secret,
     );
     await server.gql(REVOKE_TOKEN, { id: revoked.token.id }, admin);
     const preview = `query($o: String!, $d: Int) { previewTokenExpiryPolicy(organization: $o, maxTokenLifetimeDays: $d) {

@@ -1,4 +1,15 @@
-import { Arg, Args, Ctx, FieldResolver, Mutation, Query, Resolver, Root } from "type-graphql";
+import {
+  Arg,
+  Args,
+  Authorized,
+  Ctx,
+  FieldResolver,
+  Mutation,
+  Query,
+  Resolver,
+  Root,
+} from "type-graphql";
+import { Action } from "../../auth/authorization";
 import type { RequestContext } from "../../context";
 import { Team } from "../team/team.entity";
 import { User } from "../user/user.entity";
@@ -16,11 +27,13 @@ import { OrganizationMember } from "./organization.objects";
 
 @Resolver(() => Organization)
 export class OrganizationResolver {
+  @Authorized(Action.ReadOrganization)
   @Query(() => Organization, { nullable: true, description: "Null unless you are a member." })
   organization(@Ctx() ctx: RequestContext, @Arg("name", () => String) name: string) {
     return ctx.services.organizations.findVisible(ctx, name);
   }
 
+  @Authorized(Action.CreateOrganization)
   @Mutation(() => Organization, { description: "Site admins only; the caller becomes its ADMIN." })
   createOrganization(
     @Ctx() ctx: RequestContext,
@@ -29,6 +42,7 @@ export class OrganizationResolver {
     return ctx.services.organizations.create(ctx, args);
   }
 
+  @Authorized(Action.SetEdition)
   @Mutation(() => Organization, { description: "Site admins only." })
   setOrganizationEdition(
     @Ctx() ctx: RequestContext,
@@ -37,8 +51,10 @@ export class OrganizationResolver {
     return ctx.services.organizations.setEdition(ctx, args);
   }
 
+  @Authorized(Action.AddMember)
   @Mutation(() => User, {
-    description: "Organization ADMINs only. Creates the user if the login is new.",
+    description: "Always refused: people join an organization by redeeming an invitation.",
+    deprecationReason: "Use inviteMember; the person joins by redeeming the code.",
   })
   addOrganizationMember(
     @Ctx() ctx: RequestContext,
@@ -47,6 +63,7 @@ export class OrganizationResolver {
     return ctx.services.organizations.addMember(ctx, args);
   }
 
+  @Authorized(Action.RemoveMember)
   @Mutation(() => User, { description: "Organization ADMINs only; the last ADMIN stays." })
   removeOrganizationMember(
     @Ctx() ctx: RequestContext,
@@ -55,6 +72,7 @@ export class OrganizationResolver {
     return ctx.services.organizations.removeMember(ctx, args);
   }
 
+  @Authorized(Action.ChangeRole)
   @Mutation(() => User, { description: "Organization ADMINs only; the last ADMIN stays." })
   changeOrganizationRole(
     @Ctx() ctx: RequestContext,
@@ -63,6 +81,7 @@ export class OrganizationResolver {
     return ctx.services.organizations.changeRole(ctx, args);
   }
 
+  @Authorized(Action.SetExpiryPolicy)
   @Mutation(() => Organization, {
     description: "Organization ADMINs signed in with a personal token. Null removes the cap.",
   })
@@ -73,6 +92,7 @@ export class OrganizationResolver {
     return ctx.services.expiryPolicy.set(ctx, args);
   }
 
+  @Authorized(Action.PreviewExpiryPolicy)
   @Query(() => TokenExpiryPolicyPreview, {
     description: "The active tokens a proposed cap would refuse. ADMINs and AUDITORs.",
   })

@@ -3,6 +3,7 @@ import { refusalError } from "../../auth/authenticate.middleware";
 import type { AuthenticationService } from "../../auth/authentication.service";
 import type { RequestContext } from "../../context";
 import { badUserInput } from "../../errors/lapse-error";
+import { Action } from "../../auth/authorization";
 import { restHandler } from "../../http/rest";
 import { clearSessionCookie, readSessionCookie, setSessionCookie } from "../../http/session-cookie";
 
@@ -17,7 +18,7 @@ export function sessionRoutes(
   const router = Router();
   router.post(
     "/api/session",
-    restHandler(contextFor, async (ctx, req, res) => {
+    restHandler(contextFor, [Action.SignIn], async (ctx, req, res) => {
       const secret = (req.body as { token?: unknown } | undefined)?.token;
       if (typeof secret !== "string" || secret.length === 0)
         throw badUserInput('Send {"token": "<personal access token>"}.');
@@ -34,7 +35,7 @@ export function sessionRoutes(
   );
   router.delete(
     "/api/session",
-    restHandler(contextFor, async (ctx, req, res) => {
+    restHandler(contextFor, [Action.SignOut], async (ctx, req, res) => {
       const cookie = readSessionCookie(req);
       if (cookie) await ctx.services.sessions.signOut(ctx, cookie);
       clearSessionCookie(req, res);

@@ -1,4 +1,5 @@
-import { Args, Ctx, FieldResolver, Mutation, Resolver, Root } from "type-graphql";
+import { Args, Authorized, Ctx, FieldResolver, Mutation, Resolver, Root } from "type-graphql";
+import { Action } from "../../auth/authorization";
 import type { RequestContext } from "../../context";
 import {
   AddTeamMemberArgs,
@@ -12,11 +13,13 @@ import { Team } from "./team.entity";
 
 @Resolver(() => Team)
 export class TeamResolver {
+  @Authorized(Action.CreateTeam)
   @Mutation(() => Team, { description: "Organization ADMINs only." })
   createTeam(@Ctx() ctx: RequestContext, @Args(() => CreateTeamArgs) args: CreateTeamArgs) {
     return ctx.services.teams.create(ctx, args);
   }
 
+  @Authorized(Action.ManageTeamMembers)
   @Mutation(() => User, { description: "Organization ADMINs and the team's MAINTAINERs only." })
   addTeamMember(
     @Ctx() ctx: RequestContext,
@@ -25,6 +28,7 @@ export class TeamResolver {
     return ctx.services.teams.addMember(ctx, args);
   }
 
+  @Authorized(Action.ManageTeamMembers)
   @Mutation(() => Team, { description: "Organization ADMINs and the team's MAINTAINERs only." })
   removeTeamMember(
     @Ctx() ctx: RequestContext,
@@ -33,6 +37,7 @@ export class TeamResolver {
     return ctx.services.teams.removeMember(ctx, args);
   }
 
+  @Authorized(Action.DeleteTeam)
   @Mutation(() => Team, { description: "Organization ADMINs only. Revokes the team's tokens." })
   deleteTeam(@Ctx() ctx: RequestContext, @Args(() => DeleteTeamArgs) args: DeleteTeamArgs) {
     return ctx.services.teams.delete(ctx, args);

@@ -1,9 +1,10 @@
 import { v7 as uuidv7 } from "uuid";
 import { IsNull, type DataSource, type EntityManager } from "typeorm";
+import { Action, authorize } from "../../auth/authorization";
 import type { OrganizationAccess } from "../../auth/organization-access";
 import type { RequestContext } from "../../context";
 import { isUniqueViolation } from "../../db/errors";
-import { badUserInput, conflict, forbidden, notFound } from "../../errors/lapse-error";
+import { badUserInput, conflict, notFound } from "../../errors/lapse-error";
 import { assertValid } from "../../errors/validation";
 import type { AuditService } from "../audit/audit.service";
 import { AuditEventType } from "../audit/audit.types";
@@ -52,8 +53,7 @@ export class TeamService {
     try {
       return await this.dataSource.transaction(async (manager) => {
         const access = await this.organizations.access(ctx, args.organization, manager);
-        if (!access.canAdminister)
-          throw forbidden(`Only ADMINs of ${args.organization} can create teams.`);
+        authorize(ctx, Action.CreateTeam, { access, names: { organization: args.organization } });
         if (
           await manager.existsBy(Team, {
             organizationId: access.organization.id,
@@ -95,11 +95,11 @@ export class TeamService {
     return this.dataSource.transaction(async (manager) => {
       const access = await this.organizations.access(ctx, args.organization, manager);
       const team = await this.find(manager, access, args.team);
-      if (!access.canManageTeam(team.id)) {
-        throw forbidden(
-          `Only ADMINs of ${args.organization} and MAINTAINERs of ${args.team} can add team members.`,
-        );
-      }
+      authorize(ctx, Action.ManageTeamMembers, {
+        access,
+        teamId: team.id,
+        names: { organization: args.organization, team: args.team },
+      });
       const user = await manager.findOneBy(User, { login: args.login });
       const member =
         user &&
@@ -143,11 +143,11 @@ export class TeamService {
     return this.dataSource.transaction(async (manager) => {
       const access = await this.organizations.access(ctx, args.organization, manager);
       const team = await this.find(manager, access, args.team);
-      if (!access.canManageTeam(team.id)) {
-        throw forbidden(
-          `Only ADMINs of ${args.organization} and MAINTAINERs of ${args.team} can remove team members.`,
-        );
-      }
+      authorize(ctx, Action.ManageTeamMembers, {
+        access,
+        teamId: team.id,
+        names: { organization: args.organization, team: args.team },
+      });
       const user = await manager.findOneBy(User, { login: args.login });
       const membership =
         user && (await manager.findOneBy(TeamMembership, { teamId: team.id, userId: user.id }));
@@ -173,8 +173,7 @@ export class TeamService {
     return this.dataSource.transaction(async (manager) => {
       const access = await this.organizations.access(ctx, args.organization, manager);
       const team = await this.find(manager, access, args.team);
-      if (!access.canAdminister)
-        throw forbidden(`Only ADMINs of ${args.organization} can delete teams.`);
+      authorize(ctx, Action.DeleteTeam, { access, names: { organization: args.organization } });
       const now = ctx.clock.now();
       const live = await manager
         .createQueryBuilder(AccessToken, "t")

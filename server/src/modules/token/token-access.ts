@@ -1,57 +1,67 @@
 import type { EntityManager } from "typeorm";
-import { organizationAccess, type OrganizationAccess } from "../../auth/organization-access";
+import { Action, decide, factsFor, isMinted, type Subject } from "../../auth/authorization";
+import {
+  mintingOrganizationId,
+  organizationAccess,
+  type OrganizationAccess,
+} from "../../auth/organization-access";
 import { requirePrincipal } from "../../auth/principal";
 import type { RequestContext } from "../../context";
+import type { LapseError } from "../../errors/lapse-error";
 import { Membership } from "../organization/membership.entity";
 import { Organization } from "../organization/organization.entity";
 import { OrganizationRole } from "../organization/organization.types";
+import { breaksPolicy } from "../organization/token-policy";
 import type { AccessToken } from "./access-token.entity";
 import { TokenKind } from "./token.types";
 
+const REVOKE: Record<TokenKind, Action> = {
+  [TokenKind.PERSONAL]: Action.RevokePersonalToken,
+  [TokenKind.TEAM]: Action.RevokeTeamToken,
+  [TokenKind.ORGANIZATION]: Action.RevokeOrganizationToken,
+};
+
+const ROTATE: Record<TokenKind, Action> = {
+  [TokenKind.PERSONAL]: Action.RotatePersonalToken,
+  [TokenKind.TEAM]: Action.RotateTeamToken,
+  [TokenKind.ORGANIZATION]: Action.RotateOrganizationToken,
+};
+
 /**
- * Who may see and revoke a given token. Every token may see and revoke itself. A personal token is
- * its owner's; ADMINs and AUDITORs of an organization the owner belongs to may read it (it acts there)
- * but only the owner revokes it. Team and organization tokens follow the OrganizationAccess rules.
+ * What the rules of `authorization.ts` need to know about the caller and one token: the caller's
+ * standing in the token's organization (team and organization tokens), or whether the caller
+ * oversees an organization the owner is in (personal tokens).
  */
 export class TokenAccessPolicy {
+  /** Whether the caller may read `token`. */
   async canSee(ctx: RequestContext, manager: EntityManager, token: AccessToken): Promise<boolean> {
-    const principal = requirePrincipal(ctx);
-    if (principal.token.id === token.id) return true;
-    if (token.kind === TokenKind.PERSONAL) {
-      return (
-        principal.userId === token.ownerId || this.readsMembersTokens(ctx, manager, token.ownerId!)
-      );
-    }
-    const access = await this.accessTo(ctx, manager, token);
-    if (!access) return false;
-    return access.canReadAllTokens || (token.teamId !== null && access.canSeeTeam(token.teamId));
+    return (
+      decide(Action.ReadToken, factsFor(ctx, await this.subject(ctx, manager, token))) === null
+    );
   }
 
-  async canRevoke(
+  /** Why the caller may not revoke (or rotate) `token`, or null when it may. */
+  async refusal(
     ctx: RequestContext,
     manager: EntityManager,
     token: AccessToken,
-  ): Promise<boolean> {
-    const principal = requirePrincipal(ctx);
-    if (principal.token.id === token.id) return true;
-    if (token.kind === TokenKind.PERSONAL) return principal.userId === token.ownerId;
-    const access = await this.accessTo(ctx, manager, token);
-    if (!access) return false;
-    return token.kind === TokenKind.TEAM
-      ? access.canManageTeam(token.teamId!)
-      : access.canManageOrganizationTokens;
+    what: "revoke" | "rotate",
+  ): Promise<LapseError | null> {
+    const action = (what === "revoke" ? REVOKE : ROTATE)[token.kind];
+    return decide(action, factsFor(ctx, await this.subject(ctx, manager, token)));
   }
 
-  /** What the caller lacks to revoke `token`, as a sentence. */
-  revokeRule(token: AccessToken): string {
-    switch (token.kind) {
-      case TokenKind.PERSONAL:
-        return "Only the owner of a personal token can revoke it.";
-      case TokenKind.TEAM:
-        return "Only organization ADMINs and the team's MAINTAINERs can revoke a team token.";
-      case TokenKind.ORGANIZATION:
-        return "Only organization ADMINs, signed in with a personal token, can revoke an organization token.";
+  private async subject(
+    ctx: RequestContext,
+    manager: EntityManager,
+    token: AccessToken,
+  ): Promise<Subject> {
+    const principal = requirePrincipal(ctx);
+    if (principal.token.id === token.id) return { token };
+    if (token.kind === TokenKind.PERSONAL) {
+      return { token, overseer: await this.oversees(ctx, manager, token.ownerId!) };
     }
+    return { token, access: await this.accessTo(ctx, manager, token) };
   }
 
   private async accessTo(
@@ -63,8 +73,12 @@ export class TokenAccessPolicy {
     return organization ? organizationAccess(ctx, manager, organization) : null;
   }
 
-  /** True when the caller reads all tokens of some organization that `ownerId` is a member of. */
-  private async readsMembersTokens(
+  /**
+   * True when the caller reads all tokens of some organization that `ownerId` is a member of, and
+   * acts there: a personal token that breaks that organization's lifetime policy does not, nor does
+   * a minted one outside the organization that minted it.
+   */
+  private async oversees(
     ctx: RequestContext,
     manager: EntityManager,
     ownerId: string,
@@ -77,8 +91,9 @@ export class TokenAccessPolicy {
       });
     }
     if (!principal.userId) return false;
-    const row: unknown = await manager
+    const rows: { orgId: string }[] = await manager
       .createQueryBuilder(Membership, "viewer")
+      .select("viewer.organization_id", "orgId")
       .innerJoin(Membership, "member", "member.organization_id = viewer.organization_id")
       .where(
         "viewer.user_id = :viewerId AND viewer.role IN (:...roles) AND member.user_id = :ownerId",
@@ -88,7 +103,17 @@ export class TokenAccessPolicy {
           ownerId,
         },
       )
-      .getRawOne();
-    return row !== undefined;
+      .getRawMany();
+    if (rows.length === 0) return false;
+    const bound = isMinted(principal.token)
+      ? await mintingOrganizationId(manager, principal.token)
+      : undefined;
+    const now = ctx.clock.now();
+    for (const { orgId } of rows) {
+      if (bound !== undefined && bound !== orgId) continue;
+      const organization = await manager.findOneBy(Organization, { id: orgId });
+      if (organization && !breaksPolicy(principal.token, organization, now)) return true;
+    }
+    return false;
   }
 }

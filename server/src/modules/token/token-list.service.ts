@@ -6,7 +6,8 @@ import {
   type WhereExpressionBuilder,
 } from "typeorm";
 import type { OrganizationAccess } from "../../auth/organization-access";
-import { requirePrincipal } from "../../auth/principal";
+import { Action, isAllowed, isMinted } from "../../auth/authorization";
+import { requirePrincipal, type Principal } from "../../auth/principal";
 import type { RequestContext } from "../../context";
 import { storeKind } from "../../db/data-source";
 import { hydrate } from "../../db/hydrate";
@@ -343,10 +344,13 @@ export class TokenListService {
           "The team and violatesPolicy filters need the organization filter as well.",
         );
       }
-      q.where("t.kind = :personal AND t.owner_id = :me", {
-        personal: TokenKind.PERSONAL,
-        me: principal.userId,
-      });
+      // A minted personal token acts for its organization only: it lists itself, not its owner's tokens.
+      if (isMinted(principal.token)) q.where("t.id = :selfId", { selfId: principal.token.id });
+      else
+        q.where("t.kind = :personal AND t.owner_id = :me", {
+          personal: TokenKind.PERSONAL,
+          me: principal.userId,
+        });
     }
     q.setParameters({ now, never: NEVER_EXPIRES });
 
@@ -465,7 +469,7 @@ export class TokenListService {
     const principal = requirePrincipal(ctx);
     const orgId = access.organization.id;
     const personal = TokenKind.PERSONAL;
-    if (access.canReadAllTokens) {
+    if (readsAll(ctx, access)) {
       const members = await this.dataSource.manager.find(Membership, {
         select: { userId: true },
         where: { organizationId: orgId },
@@ -499,7 +503,7 @@ export class TokenListService {
     const scopes: Scope[] = [
       { where: "t.id = :selfId", parameters: { selfId: principal.token.id } },
     ];
-    if (principal.userId) {
+    if (actsAsOwner(principal)) {
       scopes.push({
         where: "t.kind = :personal AND t.owner_id = :me",
         parameters: { personal, me: principal.userId },
@@ -534,7 +538,7 @@ export class TokenListService {
     q.andWhere(
       new Brackets((b) => {
         b.where("t.id = :selfId", { selfId: principal.token.id });
-        if (access.canReadAllTokens) {
+        if (readsAll(ctx, access)) {
           const members = q
             .subQuery()
             .select("m.user_id")
@@ -547,7 +551,7 @@ export class TokenListService {
           });
           return;
         }
-        if (principal.userId) {
+        if (actsAsOwner(principal)) {
           b.orWhere("t.kind = :personal AND t.owner_id = :me", {
             personal: TokenKind.PERSONAL,
             me: principal.userId,
@@ -569,4 +573,14 @@ export class TokenListService {
   private async userId(login: string): Promise<string> {
     return (await this.dataSource.manager.findOneBy(User, { login }))?.id ?? "";
   }
+}
+
+/** Whether the caller may read every token of the organization (ADMINs and AUDITORs). */
+function readsAll(ctx: RequestContext, access: OrganizationAccess): boolean {
+  return isAllowed(ctx, Action.ReadToken, { access });
+}
+
+/** A person's token sees its owner's personal tokens; a minted one acts for its organization only. */
+function actsAsOwner(principal: Principal): boolean {
+  return principal.userId !== null && !isMinted(principal.token);
 }

@@ -1,7 +1,8 @@
 import type { DataSource } from "typeorm";
 import { requirePrincipal } from "../../auth/principal";
 import type { RequestContext } from "../../context";
-import { conflict, forbidden, notFound } from "../../errors/lapse-error";
+import { DAY_MS } from "../../clock";
+import { badUserInput, conflict, notFound } from "../../errors/lapse-error";
 import { assertValid } from "../../errors/validation";
 import type { AuditService } from "../audit/audit.service";
 import { AuditEventType } from "../audit/audit.types";
@@ -38,9 +39,8 @@ export class TokenRotationService {
       if (!old || !(await this.policy.canSee(ctx, manager, old))) {
         throw notFound(`No token with id "${args.id.slice(0, 64)}" exists that you can see.`);
       }
-      if (!(await this.policy.canRevoke(ctx, manager, old))) {
-        throw forbidden(this.policy.revokeRule(old).replace("revoke", "rotate"));
-      }
+      const refusal = await this.policy.refusal(ctx, manager, old, "rotate");
+      if (refusal) throw refusal;
       const alreadyDone = () =>
         conflict(`Token "${old.name}" is already revoked or rotated; rotate its replacement.`);
       if (old.rotatedAt || old.revokedAt) throw alreadyDone();
@@ -50,10 +50,8 @@ export class TokenRotationService {
       if (organization) this.tokens.assertMachineTokenEdition(organization, old.kind);
 
       const now = ctx.clock.now();
-      const expiresAt =
-        args.expiresAt === undefined || args.expiresAt === null
-          ? this.defaultExpiry(old, organization, now)
-          : args.expiresAt;
+      const rotatesItself = principal.token.id === old.id;
+      const expiresAt = this.newExpiry(ctx, old, organization, now, args.expiresAt, rotatesItself);
       const grace = args.gracePeriodSeconds ?? 0;
       const revokedAt = new Date(now.getTime() + grace * 1000);
       // Conditional, so that of concurrent rotations exactly one succeeds.
@@ -78,6 +76,7 @@ export class TokenRotationService {
         source: TokenSource.ROTATION,
         policyOrganization: old.kind === TokenKind.PERSONAL ? undefined : organization,
         replacedTokenId: old.id,
+        boundedByCaller: !rotatesItself,
       });
       await this.audit.record(ctx, manager, {
         type: AuditEventType.TOKEN_ROTATED,
@@ -97,18 +96,46 @@ export class TokenRotationService {
     });
   }
 
-  /** The old token's lifetime from now (never, if it never expired), capped by policy and the two-year bound. */
-  private defaultExpiry(
+  /**
+   * The new token's expiry: at most the old token's lifetime from now (never, only if it never
+   * expired), within the organization's policy, two years, and (rotating another token) the calling
+   * token's own expiry. Without `requested`, the latest of those; a later `requested` is refused.
+   * Throws BAD_USER_INPUT.
+   */
+  private newExpiry(
+    ctx: RequestContext,
     old: AccessToken,
     organization: Organization | undefined,
     now: Date,
+    requested: Date | null | undefined,
+    rotatesItself: boolean,
   ): Date | null {
     const lifetime = old.expiresAt ? old.expiresAt.getTime() - old.createdAt.getTime() : null;
+    const lifetimeBound = lifetime === null ? null : now.getTime() + lifetime;
+    if (requested != null) {
+      if (lifetimeBound !== null && requested.getTime() > lifetimeBound) {
+        throw badUserInput(
+          `A rotation keeps the token's lifetime: "${old.name}" lived ${describeMs(lifetime!)}, so its ` +
+            `replacement must expire no later than ${new Date(lifetimeBound).toISOString()}.`,
+        );
+      }
+      return requested;
+    }
     const caps = [latestExpiry(now).getTime()];
+    if (lifetimeBound !== null) caps.push(lifetimeBound);
     const deadline =
       organization && old.kind !== TokenKind.PERSONAL ? policyDeadline(organization, now) : null;
     if (deadline) caps.push(deadline.getTime());
-    if (lifetime === null && !deadline) return null;
-    return new Date(Math.min(now.getTime() + (lifetime ?? Infinity), ...caps));
+    const caller = ctx.principal?.token.expiresAt;
+    if (!rotatesItself && caller) caps.push(caller.getTime());
+    if (lifetimeBound === null && caps.length === 1) return null;
+    return new Date(Math.min(...caps));
   }
+}
+
+/** A lifetime in words: whole days, else hours, else seconds. */
+function describeMs(ms: number): string {
+  if (ms % DAY_MS === 0) return `${ms / DAY_MS} days`;
+  if (ms % 3_600_000 === 0) return `${ms / 3_600_000} hours`;
+  return `${Math.round(ms / 1000)} seconds`;
 }

@@ -183,19 +183,21 @@ describeEachStore("token rotation", (server) => {
   it("caps the default expiry by policy and refuses an explicit one beyond it", async () => {
     const org = await seedOrg(server);
     const team = await org.team();
-    const admin = await org.adminTokenFor(7);
+    // Made by the never-expiring ADMIN token; rotated by one that meets the 14-day cap exactly, so
+    // the cap, not the caller's own expiry, is what bounds the rotation.
     const forever = await mustCreate(
       server,
       CREATE_TEAM_TOKEN,
       { organization: org.name, team, name: "forever" },
-      admin,
+      org.admin.secret,
     );
     const explicit = await mustCreate(
       server,
       CREATE_TEAM_TOKEN,
       { organization: org.name, team, name: "explicit" },
-      admin,
+      org.admin.secret,
     );
+    const admin = await org.adminTokenFor(14);
     await server.gql(SET_POLICY, { organization: org.name, days: 14 }, admin);
     const tooFar = await server.gql(
       ROTATE_TOKEN,

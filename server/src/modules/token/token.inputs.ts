@@ -187,7 +187,7 @@ export class RotateTokenArgs {
   @Field(() => Date, {
     nullable: true,
     description:
-      "The new token's expiry. Default: the old token's lifetime from now, capped by policy.",
+      "The new token's expiry: at most the old token's original lifetime from now. Default: that, capped by policy and, rotating another token, by the calling token's expiry.",
   })
   expiresAt?: Date | null;
 

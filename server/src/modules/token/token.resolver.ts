@@ -1,4 +1,15 @@
-import { Arg, Args, Ctx, FieldResolver, Mutation, Query, Resolver, Root } from "type-graphql";
+import {
+  Arg,
+  Args,
+  Authorized,
+  Ctx,
+  FieldResolver,
+  Mutation,
+  Query,
+  Resolver,
+  Root,
+} from "type-graphql";
+import { Action } from "../../auth/authorization";
 import type { RequestContext } from "../../context";
 import { Organization } from "../organization/organization.entity";
 import { Team } from "../team/team.entity";
@@ -17,6 +28,7 @@ import { TokenStatus } from "./token.types";
 
 @Resolver(() => AccessToken)
 export class TokenResolver {
+  @Authorized(Action.ListTokens)
   @Query(() => TokenConnection, { description: "Tokens you may see, soonest to expire first." })
   tokens(
     @Ctx() ctx: RequestContext,
@@ -25,6 +37,7 @@ export class TokenResolver {
     return ctx.services.tokenList.list(ctx, args);
   }
 
+  @Authorized(Action.ReadToken)
   @Query(() => AccessToken, {
     nullable: true,
     description: "Null when no such token is visible to you.",
@@ -36,6 +49,7 @@ export class TokenResolver {
     return ctx.services.tokens.get(ctx, id);
   }
 
+  @Authorized(Action.CreatePersonalToken)
   @Mutation(() => CreatedToken)
   createPersonalToken(
     @Ctx() ctx: RequestContext,
@@ -44,6 +58,7 @@ export class TokenResolver {
     return ctx.services.tokens.createPersonal(ctx, args);
   }
 
+  @Authorized(Action.CreateTeamToken)
   @Mutation(() => CreatedToken, { description: "ENTERPRISE and BUSINESS_CRITICAL editions only." })
   createTeamToken(
     @Ctx() ctx: RequestContext,
@@ -52,6 +67,7 @@ export class TokenResolver {
     return ctx.services.tokens.createTeam(ctx, args);
   }
 
+  @Authorized(Action.CreateOrganizationToken)
   @Mutation(() => CreatedToken, { description: "ENTERPRISE and BUSINESS_CRITICAL editions only." })
   createOrganizationToken(
     @Ctx() ctx: RequestContext,
@@ -60,6 +76,7 @@ export class TokenResolver {
     return ctx.services.tokens.createOrganization(ctx, args);
   }
 
+  @Authorized(Action.RevokePersonalToken, Action.RevokeTeamToken, Action.RevokeOrganizationToken)
   @Mutation(() => AccessToken, {
     description: "Refused from the next request on. Revoking twice changes nothing.",
   })
@@ -70,6 +87,7 @@ export class TokenResolver {
     return ctx.services.tokens.revoke(ctx, id);
   }
 
+  @Authorized(Action.RotatePersonalToken, Action.RotateTeamToken, Action.RotateOrganizationToken)
   @Mutation(() => CreatedToken, {
     description:
       "A new secret for the same token; the old one is revoked now or after gracePeriodSeconds. A token may rotate itself.",
@@ -78,6 +96,7 @@ export class TokenResolver {
     return ctx.services.rotation.rotate(ctx, args);
   }
 
+  @Authorized(Action.ReadTokenStats)
   @Query(() => TokenStats, { description: "Counts over the organization's tokens you may see." })
   tokenStats(@Ctx() ctx: RequestContext, @Arg("organization", () => String) organization: string) {
     return ctx.services.tokenList.stats(ctx, organization);

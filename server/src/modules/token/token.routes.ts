@@ -1,6 +1,7 @@
 import { Router, type Request, type Response } from "express";
 import type { RequestContext } from "../../context";
 import { badUserInput } from "../../errors/lapse-error";
+import { Action } from "../../auth/authorization";
 import { restHandler } from "../../http/rest";
 import type { AccessToken } from "./access-token.entity";
 import { MAX_PAGE_SIZE } from "../../db/pagination";
@@ -92,19 +93,21 @@ async function revokeIn(
  */
 export function tokenRoutes(contextFor: ContextFor): Router {
   const router = Router();
-  const route = (handle: (ctx: RequestContext, req: Request, res: Response) => Promise<void>) =>
-    restHandler(contextFor, handle);
+  const route = (
+    actions: Action[],
+    handle: (ctx: RequestContext, req: Request, res: Response) => Promise<void>,
+  ) => restHandler(contextFor, actions, handle);
   const param = (req: Request, name: string) => String(req.params[name]);
 
   router.get(
     "/api/user/tokens",
-    route(async (ctx, req, res) => {
+    route([Action.ListTokens], async (ctx, req, res) => {
       res.json(await listAll(ctx, req, { kinds: [TokenKind.PERSONAL] }));
     }),
   );
   router.post(
     "/api/user/tokens",
-    route(async (ctx, req, res) => {
+    route([Action.CreatePersonalToken], async (ctx, req, res) => {
       const body = createBody(req);
       const created = await ctx.services.tokens.createPersonal(ctx, body);
       res.status(200).json({ id: created.token.id, tokenValue: created.secret });
@@ -112,7 +115,7 @@ export function tokenRoutes(contextFor: ContextFor): Router {
   );
   router.delete(
     "/api/user/tokens/:id",
-    route(async (ctx, req, res) => {
+    route([Action.RevokePersonalToken], async (ctx, req, res) => {
       const me = ctx.principal?.userId;
       await revokeIn(
         ctx,
@@ -125,7 +128,7 @@ export function tokenRoutes(contextFor: ContextFor): Router {
 
   router.get(
     "/api/orgs/:org/tokens",
-    route(async (ctx, req, res) => {
+    route([Action.ListTokens], async (ctx, req, res) => {
       res.json(
         await listAll(ctx, req, {
           organization: param(req, "org"),
@@ -136,7 +139,7 @@ export function tokenRoutes(contextFor: ContextFor): Router {
   );
   router.post(
     "/api/orgs/:org/tokens",
-    route(async (ctx, req, res) => {
+    route([Action.CreateOrganizationToken], async (ctx, req, res) => {
       const created = await ctx.services.tokens.createOrganization(ctx, {
         ...createBody(req),
         organization: param(req, "org"),
@@ -146,7 +149,7 @@ export function tokenRoutes(contextFor: ContextFor): Router {
   );
   router.delete(
     "/api/orgs/:org/tokens/:id",
-    route(async (ctx, req, res) => {
+    route([Action.RevokeOrganizationToken], async (ctx, req, res) => {
       const org = await ctx.services.organizations.access(ctx, param(req, "org"));
       await revokeIn(
         ctx,
@@ -159,7 +162,7 @@ export function tokenRoutes(contextFor: ContextFor): Router {
 
   router.get(
     "/api/orgs/:org/teams/:team/tokens",
-    route(async (ctx, req, res) => {
+    route([Action.ListTokens], async (ctx, req, res) => {
       await ctx.services.teams.get(ctx, param(req, "org"), param(req, "team"));
       res.json(
         await listAll(ctx, req, {
@@ -172,7 +175,7 @@ export function tokenRoutes(contextFor: ContextFor): Router {
   );
   router.post(
     "/api/orgs/:org/teams/:team/tokens",
-    route(async (ctx, req, res) => {
+    route([Action.CreateTeamToken], async (ctx, req, res) => {
       const created = await ctx.services.tokens.createTeam(ctx, {
         ...createBody(req),
         organization: param(req, "org"),
@@ -183,7 +186,7 @@ export function tokenRoutes(contextFor: ContextFor): Router {
   );
   router.delete(
     "/api/orgs/:org/teams/:team/tokens/:id",
-    route(async (ctx, req, res) => {
+    route([Action.RevokeTeamToken], async (ctx, req, res) => {
       const team = await ctx.services.teams.get(ctx, param(req, "org"), param(req, "team"));
       await revokeIn(
         ctx,
@@ -195,7 +198,7 @@ export function tokenRoutes(contextFor: ContextFor): Router {
   );
   router.get(
     "/api/orgs/:org/tokens.csv",
-    route(async (ctx, req, res) => {
+    route([Action.ListTokens], async (ctx, req, res) => {
       const filter = csvFilter(req, param(req, "org"));
       const now = ctx.clock.now();
       // The first page is read before anything is sent, so a refusal still answers with its status.

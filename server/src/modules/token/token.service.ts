@@ -1,10 +1,11 @@
 import { v7 as uuidv7 } from "uuid";
 import type { DataSource, EntityManager } from "typeorm";
+import { Action, authorize } from "../../auth/authorization";
 import { requirePrincipal } from "../../auth/principal";
 import { digestSecret, generateSecret, secretHint } from "../../auth/token-secret";
 import type { RequestContext } from "../../context";
 import { isUniqueViolation } from "../../db/errors";
-import { conflict, editionRequired, forbidden, notFound } from "../../errors/lapse-error";
+import { badUserInput, conflict, editionRequired, notFound } from "../../errors/lapse-error";
 import { assertValid } from "../../errors/validation";
 import type { AuditService } from "../audit/audit.service";
 import { AuditEventType } from "../audit/audit.types";
@@ -43,6 +44,12 @@ export interface TokenSpec {
   oidcSubject?: string | null;
   /** Who the audit trail names when no token authenticated the request (e.g. redeeming an invitation). */
   actorUserId?: string;
+  /**
+   * False only where the new token may outlive the calling token: a token rotating itself (bounded
+   * by its own lifetime instead). Otherwise no token made by a token-authenticated request expires
+   * after the token that made it.
+   */
+  boundedByCaller?: boolean;
 }
 
 export class TokenService {
@@ -56,13 +63,8 @@ export class TokenService {
 
   /** Creates a personal token for the calling user. Throws FORBIDDEN (machine token), BAD_USER_INPUT, CONFLICT. */
   async createPersonal(ctx: RequestContext, args: CreatePersonalTokenArgs): Promise<CreatedToken> {
-    const principal = requirePrincipal(ctx);
-    if (!principal.userId) {
-      throw forbidden(
-        `Personal tokens are created by a person; this request is authenticated by a ${principal.kind.toLowerCase()} token.`,
-      );
-    }
-    const userId = principal.userId;
+    authorize(ctx, Action.CreatePersonalToken);
+    const userId = requirePrincipal(ctx).userId!;
     return this.dataSource.transaction((manager) =>
       this.issue(ctx, manager, {
         kind: TokenKind.PERSONAL,
@@ -84,11 +86,11 @@ export class TokenService {
     return this.dataSource.transaction(async (manager) => {
       const access = await this.organizations.access(ctx, args.organization, manager);
       const team = await this.teams.find(manager, access, args.team);
-      if (!access.canManageTeam(team.id)) {
-        throw forbidden(
-          `Only ADMINs of ${args.organization} and MAINTAINERs of ${args.team} can create its tokens.`,
-        );
-      }
+      authorize(ctx, Action.CreateTeamToken, {
+        access,
+        teamId: team.id,
+        names: { organization: args.organization, team: args.team },
+      });
       this.assertMachineTokenEdition(access.organization, TokenKind.TEAM);
       return this.issue(ctx, manager, {
         kind: TokenKind.TEAM,
@@ -114,11 +116,10 @@ export class TokenService {
   ): Promise<CreatedToken> {
     return this.dataSource.transaction(async (manager) => {
       const access = await this.organizations.access(ctx, args.organization, manager);
-      if (!access.canManageOrganizationTokens) {
-        throw forbidden(
-          `Only ADMINs of ${args.organization}, signed in with a personal token, can create organization tokens.`,
-        );
-      }
+      authorize(ctx, Action.CreateOrganizationToken, {
+        access,
+        names: { organization: args.organization },
+      });
       this.assertMachineTokenEdition(access.organization, TokenKind.ORGANIZATION);
       return this.issue(ctx, manager, {
         kind: TokenKind.ORGANIZATION,
@@ -149,6 +150,7 @@ export class TokenService {
     if (policy && deadline && (!spec.expiresAt || spec.expiresAt.getTime() > deadline.getTime())) {
       throw policyViolationAtCreation(policy, now);
     }
+    if (spec.boundedByCaller !== false) assertWithinCaller(ctx, spec.expiresAt ?? null);
     const secret = generateSecret(spec.kind);
     const token = manager.create(AccessToken, {
       id: uuidv7(),
@@ -239,9 +241,8 @@ export class TokenService {
       if (!token || !within(token) || !(await this.policy.canSee(ctx, manager, token))) {
         throw notFound(`No token with id "${id.slice(0, 64)}" exists that you can see.`);
       }
-      if (!(await this.policy.canRevoke(ctx, manager, token))) {
-        throw forbidden(this.policy.revokeRule(token));
-      }
+      const refusal = await this.policy.refusal(ctx, manager, token, "revoke");
+      if (refusal) throw refusal;
       const now = ctx.clock.now();
       // A personal token's name is free once it is revoked; other kinds keep theirs reserved. The
       // name key is not written back from our read: a rotation that committed meanwhile has moved
@@ -300,4 +301,23 @@ export class TokenService {
           `A token named "${spec.name}" already exists in this organization (names of revoked tokens stay reserved); choose another name.`,
         );
   }
+}
+
+/**
+ * Throws BAD_USER_INPUT when a token made now would outlive the token that authenticated the request
+ * (a never-expiring one only from a never-expiring caller): a leaked short-lived token must not be
+ * traded for a longer-lived one. Requests no token authenticated (the CLI, an OIDC exchange, a new
+ * login redeeming an invitation) are bounded elsewhere.
+ */
+export function assertWithinCaller(ctx: RequestContext, expiresAt: Date | null): void {
+  const caller = ctx.principal?.token;
+  if (!caller?.expiresAt) return;
+  if (expiresAt !== null && expiresAt.getTime() <= caller.expiresAt.getTime()) return;
+  throw badUserInput(
+    `A token cannot outlive the token that makes it: the token this request is authenticated with expires at ` +
+      `${caller.expiresAt.toISOString()}, so set expiresAt no later than that` +
+      (expiresAt === null
+        ? " (a token that never expires needs a caller that never expires)."
+        : "."),
+  );
 }

@@ -1,4 +1,5 @@
-import { Ctx, FieldResolver, Query, Resolver, Root } from "type-graphql";
+import { Authorized, Ctx, FieldResolver, Query, Resolver, Root } from "type-graphql";
+import { Action } from "../../auth/authorization";
 import type { RequestContext } from "../../context";
 import { Organization } from "../organization/organization.entity";
 import { ViewerOrganization } from "../organization/organization.objects";
@@ -8,6 +9,7 @@ import { Viewer } from "./token.objects";
 
 @Resolver(() => Viewer)
 export class ViewerResolver {
+  @Authorized(Action.ReadViewer)
   @Query(() => Viewer, { description: "Who the request's token acts as." })
   viewer(@Ctx() ctx: RequestContext): Viewer {
     return ctx.services.viewer.viewer(ctx);

@@ -1,5 +1,7 @@
 import type { DataSource } from "typeorm";
 import { requirePrincipal } from "../../auth/principal";
+import { isMinted } from "../../auth/authorization";
+import { mintingOrganizationId } from "../../auth/organization-access";
 import type { RequestContext } from "../../context";
 import type { Organization } from "../organization/organization.entity";
 import type { Team } from "../team/team.entity";
@@ -42,7 +44,11 @@ export class ViewerService {
           : OrganizationRole.MEMBER;
       return organization ? [{ organization, role }] : [];
     }
-    const memberships = await manager.find(Membership, { where: { userId: viewer.userId } });
+    // A minted personal token acts in the organization whose issuer minted it, and nowhere else.
+    const bound = isMinted(token) ? await mintingOrganizationId(manager, token) : undefined;
+    const memberships = (
+      await manager.find(Membership, { where: { userId: viewer.userId } })
+    ).filter((m) => bound === undefined || m.organizationId === bound);
     const organizations = await Promise.all(
       memberships.map((m) => ctx.loaders.organization.load(m.organizationId)),
     );

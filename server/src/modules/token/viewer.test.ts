@@ -12,11 +12,17 @@ describeEachStore("the viewer's organizations", (server) => {
     const first = await seedOrg(server);
     const second = await seedOrg(server);
     const person = await first.member(OrganizationRole.AUDITOR);
-    await server.gql(
-      `mutation($o: String!, $l: String!) { addOrganizationMember(organization: $o, login: $l, role: ADMIN) { login } }`,
+    const invited = await server.gql<{ inviteMember: { code: string } }>(
+      `mutation($o: String!, $l: String!) { inviteMember(organization: $o, login: $l, role: ADMIN) { code } }`,
       { o: second.name, l: person.login },
       second.admin.secret,
     );
+    const joined = await server.gql(
+      `mutation($c: String!) { redeemInvitation(code: $c, tokenName: "second") { secret } }`,
+      { c: invited.data!.inviteMember.code },
+      person.secret,
+    );
+    expect(joined.errors).toBeUndefined();
     const mine = await server.gql<Orgs>(ORGS, {}, person.secret);
     expect(mine.data!.viewer.organizations).toEqual(
       [

@@ -1,0 +1,447 @@
+import type { RequestContext } from "../context";
+import { LapseError, forbidden, unauthenticated } from "../errors/lapse-error";
+import { OrganizationRole } from "../modules/organization/organization.types";
+import type { AccessToken } from "../modules/token/access-token.entity";
+import { TokenKind, TokenSource } from "../modules/token/token.types";
+import { TeamRole } from "../modules/team/team.types";
+import type { OrganizationAccess } from "./organization-access";
+
+/**
+ * Every operation and route of Lapse names one of these actions; `RULES` below says who may perform
+ * each, and `authorize` is the one place that decides. Services call it with what they know of the
+ * subject (the organization, the team, the token acted on); resolvers and routes declare the action
+ * so that the principal-level part is refused before any work (see `authorizeCaller`).
+ */
+export enum Action {
+  SignIn = "session:create",
+  SignOut = "session:delete",
+  RedeemInvitation = "invitation:redeem",
+  ExchangeOidcToken = "oidc:exchange",
+  ReadApiDocument = "api:describe",
+  ReadViewer = "viewer:read",
+  ReadOrganization = "organization:read",
+  CreateOrganization = "organization:create",
+  SetEdition = "organization:set-edition",
+  AddMember = "member:add",
+  InviteMember = "member:invite",
+  ChangeRole = "member:change-role",
+  RemoveMember = "member:remove",
+  CreateTeam = "team:create",
+  DeleteTeam = "team:delete",
+  ManageTeamMembers = "team:manage-members",
+  SetExpiryPolicy = "policy:set",
+  PreviewExpiryPolicy = "policy:preview",
+  ReadOidcIssuers = "oidc:read",
+  ManageOidcIssuers = "oidc:manage",
+  ListTokens = "tokens:list",
+  ReadTokenStats = "tokens:stats",
+  ReadToken = "token:read",
+  CreatePersonalToken = "token:create-personal",
+  CreateTeamToken = "token:create-team",
+  CreateOrganizationToken = "token:create-organization",
+  RevokePersonalToken = "token:revoke-personal",
+  RevokeTeamToken = "token:revoke-team",
+  RevokeOrganizationToken = "token:revoke-organization",
+  RotatePersonalToken = "token:rotate-personal",
+  RotateTeamToken = "token:rotate-team",
+  RotateOrganizationToken = "token:rotate-organization",
+  ReadAuditTrail = "audit:read",
+}
+
+/** What the rules may ask of a caller, relative to the subject of the request. */
+export interface Facts {
+  authenticated: boolean;
+  /** A personal token (or a console session signed in with one): acts as a person. */
+  person: boolean;
+  /** A person flagged site admin, acting with a token not bounded to one organization. */
+  siteAdmin: boolean;
+  /** The calling token was minted by an OIDC exchange (a CI job's credential). */
+  minted: boolean;
+  /** The caller's role in the subject's organization (machine tokens: MEMBER, or ADMIN with admin). */
+  orgRole: OrganizationRole | null;
+  /** The caller's role in the subject's team. */
+  teamRole: TeamRole | null;
+  /** The subject token is the calling token. */
+  self: boolean;
+  /**
+   * The subject is a personal token of the calling person. A minted personal token acts for its
+   * organization only, so it is not its owner's other tokens' owner.
+   */
+  owner: boolean;
+  /** The caller is an ADMIN or AUDITOR of an organization that the subject token's owner is in. */
+  overseer: boolean;
+  /** The subject token was minted by an OIDC exchange. */
+  subjectMinted: boolean;
+}
+
+const CONDITIONS = {
+  anyone: () => true,
+  authenticated: (f: Facts) => f.authenticated,
+  person: (f: Facts) => f.person,
+  machine: (f: Facts) => f.authenticated && !f.person,
+  minted: (f: Facts) => f.minted,
+  siteAdmin: (f: Facts) => f.siteAdmin,
+  orgAdmin: (f: Facts) => f.orgRole === OrganizationRole.ADMIN,
+  orgAuditor: (f: Facts) => f.orgRole === OrganizationRole.AUDITOR,
+  orgMember: (f: Facts) => f.orgRole !== null,
+  teamMaintainer: (f: Facts) => f.teamRole === TeamRole.MAINTAINER,
+  teamMember: (f: Facts) => f.teamRole !== null,
+  self: (f: Facts) => f.self,
+  owner: (f: Facts) => f.owner,
+  overseer: (f: Facts) => f.overseer,
+  subjectMinted: (f: Facts) => f.subjectMinted,
+  machineOther: (f: Facts) => f.authenticated && !f.person && !f.self,
+} satisfies Record<string, (f: Facts) => boolean>;
+
+export type Condition = keyof typeof CONDITIONS;
+
+/** Conditions that need nothing but the caller: judged before a resolver or handler runs. */
+const CALLER_CONDITIONS: ReadonlySet<Condition> = new Set([
+  "anyone",
+  "authenticated",
+  "person",
+  "machine",
+  "minted",
+]);
+
+/** The names a refusal sentence may use. */
+export interface SubjectNames {
+  organization?: string;
+  team?: string;
+}
+
+export interface Rule {
+  /** Who may, as the README's "Who may do what" table says it. */
+  who: string;
+  /** Allowed when any of these holds ... */
+  enable: Condition[];
+  /** ... and none of these does; each says why, and `prevent` always wins. */
+  prevent?: { when: Condition; because: string }[];
+  /** The sentence for a caller no `enable` condition admits. */
+  refusal: (names: SubjectNames) => string;
+}
+
+const PEOPLE_ONLY = {
+  when: "machine",
+  because: "Only people can do this; team and organization tokens never can.",
+} as const;
+const NOT_MINTED = {
+  when: "minted",
+  because:
+    "A token minted by an OIDC exchange cannot do this; a CI job exchanges again instead of making tokens.",
+} as const;
+const MINTED_SUBJECT = {
+  when: "subjectMinted",
+  because: "Tokens minted by an OIDC exchange are not rotated; exchange a new OIDC token instead.",
+} as const;
+const admins = (n: SubjectNames) => `ADMINs of ${n.organization ?? "the organization"}`;
+
+export const RULES: Record<Action, Rule> = {
+  [Action.SignIn]: {
+    who: "anyone with a valid personal token",
+    enable: ["anyone"],
+    refusal: () => "",
+  },
+  [Action.SignOut]: {
+    who: "anyone (ends the session its cookie names)",
+    enable: ["anyone"],
+    refusal: () => "",
+  },
+  [Action.RedeemInvitation]: {
+    who: "anyone holding the code (an existing login: signed in as itself)",
+    enable: ["anyone"],
+    refusal: () => "",
+  },
+  [Action.ExchangeOidcToken]: {
+    who: "anyone holding an OIDC token a policy allows",
+    enable: ["anyone"],
+    refusal: () => "",
+  },
+  [Action.ReadApiDocument]: {
+    who: "anyone (the OpenAPI document)",
+    enable: ["anyone"],
+    refusal: () => "",
+  },
+  [Action.ReadViewer]: {
+    who: "any token",
+    enable: ["authenticated"],
+    refusal: () => "",
+  },
+  [Action.ReadOrganization]: {
+    who: "members (and the organization's own machine tokens)",
+    enable: ["orgMember"],
+    refusal: (n) => `No organization named "${n.organization}" exists that you are a member of.`,
+  },
+  [Action.CreateOrganization]: {
+    who: "site admins (people)",
+    enable: ["siteAdmin"],
+    prevent: [PEOPLE_ONLY, NOT_MINTED],
+    refusal: () => "Only site admins can create organizations.",
+  },
+  [Action.SetEdition]: {
+    who: "site admins (people)",
+    enable: ["siteAdmin"],
+    prevent: [PEOPLE_ONLY, NOT_MINTED],
+    refusal: () => "Only site admins can change editions.",
+  },
+  [Action.AddMember]: {
+    who: "nobody: members join by invitation (deprecated)",
+    enable: [],
+    prevent: [PEOPLE_ONLY],
+    refusal: () =>
+      "People join an organization by invitation: use inviteMember and hand them the code to redeem.",
+  },
+  [Action.InviteMember]: {
+    who: "ADMINs (people)",
+    enable: ["orgAdmin"],
+    prevent: [PEOPLE_ONLY, NOT_MINTED],
+    refusal: (n) => `Only ${admins(n)} can invite members.`,
+  },
+  [Action.ChangeRole]: {
+    who: "ADMINs (people)",
+    enable: ["orgAdmin"],
+    prevent: [PEOPLE_ONLY, NOT_MINTED],
+    refusal: (n) => `Only ${admins(n)} can change roles.`,
+  },
+  [Action.RemoveMember]: {
+    who: "ADMINs (people)",
+    enable: ["orgAdmin"],
+    prevent: [PEOPLE_ONLY, NOT_MINTED],
+    refusal: (n) => `Only ${admins(n)} can remove members.`,
+  },
+  [Action.CreateTeam]: {
+    who: "ADMINs (people or admin organization tokens)",
+    enable: ["orgAdmin"],
+    refusal: (n) => `Only ${admins(n)} can create teams.`,
+  },
+  [Action.DeleteTeam]: {
+    who: "ADMINs (people or admin organization tokens)",
+    enable: ["orgAdmin"],
+    refusal: (n) => `Only ${admins(n)} can delete teams.`,
+  },
+  [Action.ManageTeamMembers]: {
+    who: "ADMINs and the team's MAINTAINERs",
+    enable: ["orgAdmin", "teamMaintainer"],
+    refusal: (n) => `Only ${admins(n)} and MAINTAINERs of ${n.team} can manage its members.`,
+  },
+  [Action.SetExpiryPolicy]: {
+    who: "ADMINs (people)",
+    enable: ["orgAdmin"],
+    prevent: [PEOPLE_ONLY, NOT_MINTED],
+    refusal: (n) => `Only ${admins(n)} can set its token expiry policy.`,
+  },
+  [Action.PreviewExpiryPolicy]: {
+    who: "ADMINs and AUDITORs",
+    enable: ["orgAdmin", "orgAuditor"],
+    refusal: (n) => `Only ADMINs and AUDITORs of ${n.organization} can preview its policy.`,
+  },
+  [Action.ReadOidcIssuers]: {
+    who: "ADMINs and AUDITORs",
+    enable: ["orgAdmin", "orgAuditor"],
+    refusal: (n) => `Only ADMINs and AUDITORs of ${n.organization} can read its OIDC issuers.`,
+  },
+  [Action.ManageOidcIssuers]: {
+    who: "ADMINs (people)",
+    enable: ["orgAdmin"],
+    prevent: [PEOPLE_ONLY, NOT_MINTED],
+    refusal: (n) => `Only ${admins(n)}, signed in as people, can manage OIDC issuers.`,
+  },
+  [Action.ListTokens]: {
+    who: "any token: each sees only the tokens it may read",
+    enable: ["authenticated"],
+    refusal: () => "",
+  },
+  [Action.ReadTokenStats]: {
+    who: "members: counted over the tokens they may read",
+    enable: ["orgMember"],
+    refusal: (n) => `No organization named "${n.organization}" exists that you are a member of.`,
+  },
+  [Action.ReadToken]: {
+    who: "itself; its owner; ADMINs and AUDITORs (of the owner's organizations); the team's members",
+    enable: ["self", "owner", "overseer", "orgAdmin", "orgAuditor", "teamMember"],
+    refusal: () => "",
+  },
+  [Action.CreatePersonalToken]: {
+    who: "people, expiring no later than the token they call with",
+    enable: ["person"],
+    prevent: [NOT_MINTED],
+    refusal: () => "Personal tokens are created by a person, not by a team or organization token.",
+  },
+  [Action.CreateTeamToken]: {
+    who: "ADMINs (people or admin organization tokens) and the team's MAINTAINERs",
+    enable: ["orgAdmin", "teamMaintainer"],
+    prevent: [NOT_MINTED],
+    refusal: (n) => `Only ${admins(n)} and MAINTAINERs of ${n.team} can create its tokens.`,
+  },
+  [Action.CreateOrganizationToken]: {
+    who: "ADMINs (people)",
+    enable: ["orgAdmin"],
+    prevent: [PEOPLE_ONLY, NOT_MINTED],
+    refusal: (n) => `Only ${admins(n)}, signed in as people, can create organization tokens.`,
+  },
+  [Action.RevokePersonalToken]: {
+    who: "the token itself and its owner",
+    enable: ["self", "owner"],
+    refusal: () => "Only the owner of a personal token can revoke it.",
+  },
+  [Action.RevokeTeamToken]: {
+    who: "the token itself, ADMINs and the team's MAINTAINERs",
+    enable: ["self", "orgAdmin", "teamMaintainer"],
+    refusal: () => "Only organization ADMINs and the team's MAINTAINERs can revoke a team token.",
+  },
+  [Action.RevokeOrganizationToken]: {
+    who: "the token itself and ADMINs (people)",
+    enable: ["self", "orgAdmin"],
+    prevent: [
+      {
+        when: "machineOther",
+        because: "Only organization ADMINs, as people, can revoke another organization token.",
+      },
+    ],
+    refusal: () =>
+      "Only organization ADMINs, signed in with a personal token, can revoke an organization token.",
+  },
+  [Action.RotatePersonalToken]: {
+    who: "the token itself and its owner, never past its original lifetime",
+    enable: ["self", "owner"],
+    prevent: [MINTED_SUBJECT],
+    refusal: () => "Only the owner of a personal token can rotate it.",
+  },
+  [Action.RotateTeamToken]: {
+    who: "the token itself, ADMINs and the team's MAINTAINERs, never past its original lifetime",
+    enable: ["self", "orgAdmin", "teamMaintainer"],
+    prevent: [MINTED_SUBJECT],
+    refusal: () => "Only organization ADMINs and the team's MAINTAINERs can rotate a team token.",
+  },
+  [Action.RotateOrganizationToken]: {
+    who: "the token itself and ADMINs (people), never past its original lifetime",
+    enable: ["self", "orgAdmin"],
+    prevent: [
+      MINTED_SUBJECT,
+      {
+        when: "machineOther",
+        because: "Only organization ADMINs, as people, can rotate another organization token.",
+      },
+    ],
+    refusal: () =>
+      "Only organization ADMINs, signed in with a personal token, can rotate an organization token.",
+  },
+  [Action.ReadAuditTrail]: {
+    who: "ADMINs and AUDITORs",
+    enable: ["orgAdmin", "orgAuditor"],
+    refusal: (n) => `Only ADMINs and AUDITORs of ${n.organization} can read its audit trail.`,
+  },
+};
+
+/** What a service knows of the thing acted on. */
+export interface Subject {
+  access?: OrganizationAccess | null;
+  teamId?: string | null;
+  token?: AccessToken;
+  /** For a personal subject token: whether the caller oversees an organization its owner is in. */
+  overseer?: boolean;
+  /** Whether the calling person is flagged site admin (read by the service that needs it). */
+  siteAdmin?: boolean;
+  names?: SubjectNames;
+}
+
+/** True when the caller's token was minted by an OIDC exchange. */
+export function isMinted(token: AccessToken): boolean {
+  return token.source === TokenSource.OIDC;
+}
+
+/** The facts of the rules, from the request's principal and the subject. */
+export function factsFor(ctx: RequestContext, subject: Subject = {}): Facts {
+  const principal = ctx.principal;
+  const access = subject.access ?? null;
+  const token = subject.token;
+  const person = principal?.userId != null;
+  const minted = principal ? isMinted(principal.token) : false;
+  // A minted personal token acts for its organization only: never with the site's rights.
+  const siteAdmin = person && !minted && subject.siteAdmin === true;
+  const teamId = subject.teamId ?? token?.teamId ?? null;
+  return {
+    authenticated: principal !== null,
+    person,
+    siteAdmin,
+    minted,
+    orgRole: access?.role ?? null,
+    teamRole: teamId && access ? (access.teamRoles.get(teamId) ?? null) : null,
+    self: token !== undefined && principal?.token.id === token.id,
+    owner:
+      token !== undefined &&
+      token.kind === TokenKind.PERSONAL &&
+      person &&
+      !minted &&
+      token.ownerId === principal!.userId,
+    overseer: subject.overseer ?? false,
+    subjectMinted: token !== undefined && isMinted(token),
+  };
+}
+
+/** Allowed, or the error to refuse with: `prevent` first, then `enable`. */
+export function decide(action: Action, facts: Facts, names: SubjectNames = {}): LapseError | null {
+  const rule = RULES[action];
+  if (!rule.enable.includes("anyone") && !facts.authenticated) return unauthenticated();
+  for (const { when, because } of rule.prevent ?? []) {
+    if (CONDITIONS[when](facts)) return forbidden(because);
+  }
+  if (rule.enable.some((condition) => CONDITIONS[condition](facts))) return null;
+  return forbidden(rule.refusal(names));
+}
+
+/** Throws UNAUTHENTICATED or FORBIDDEN unless the caller may perform `action` on `subject`. */
+export function authorize(ctx: RequestContext, action: Action, subject: Subject = {}): void {
+  const error = decide(action, factsFor(ctx, subject), subject.names);
+  if (error) throw error;
+}
+
+/** Whether the caller may perform `action` on `subject` (for reads that hide what they refuse). */
+export function isAllowed(ctx: RequestContext, action: Action, subject: Subject = {}): boolean {
+  return decide(action, factsFor(ctx, subject), subject.names) === null;
+}
+
+/**
+ * The part of the rules that needs nothing but the caller, judged before a resolver or route runs:
+ * no credential where one is needed, a machine token where only people may act, a minted token where
+ * minted tokens may not. An operation that performs one of several actions (revoking a token of any
+ * kind) passes when any of them does. The rest is judged by the service, which knows the subject.
+ */
+export function authorizeCaller(ctx: RequestContext, ...actions: Action[]): void {
+  let refusal: LapseError | null = null;
+  for (const action of actions) {
+    refusal = callerRefusal(ctx, action);
+    if (!refusal) return;
+  }
+  if (refusal) throw refusal;
+}
+
+function callerRefusal(ctx: RequestContext, action: Action): LapseError | null {
+  const rule = RULES[action];
+  if (!rule.enable.includes("anyone") && !ctx.principal) return unauthenticated();
+  const facts = factsFor(ctx);
+  for (const { when, because } of rule.prevent ?? []) {
+    if (CALLER_CONDITIONS.has(when) && CONDITIONS[when](facts)) return forbidden(because);
+  }
+  const byCaller = rule.enable.every((condition) => CALLER_CONDITIONS.has(condition));
+  if (byCaller && !rule.enable.some((condition) => CONDITIONS[condition](facts))) {
+    return forbidden(rule.refusal({}));
+  }
+  return null;
+}
+
+/** The actions' rules as the README's "Who may do what" table (checked by a test). */
+export function rulesTable(): string {
+  const rows = Object.entries(RULES).map(([action, rule]) => [`\`${action}\``, rule.who]);
+  const width = [
+    Math.max("Action".length, ...rows.map((r) => r[0]!.length)),
+    Math.max("Who may".length, ...rows.map((r) => r[1]!.length)),
+  ] as const;
+  const line = (cells: string[]) =>
+    `| ${cells.map((cell, i) => cell.padEnd(width[i as 0 | 1])).join(" | ")} |`;
+  return [
+    line(["Action", "Who may"]),
+    `| ${"-".repeat(width[0])} | ${"-".repeat(width[1])} |`,
+    ...rows.map(line),
+  ].join("\n");
+}
