@@ -123,7 +123,7 @@ describe.runIf(available || required)("the console in Chromium", () => {
   it("filters the audit view for tokens expiring within 7 days, keeping the filter in the URL", async () => {
     const inDays = (days: number) => new Date(Date.now() + days * 86_400_000).toISOString();
     for (const [name, days] of [
-      ["month-left", 30],
+      ["month-left", 20],
       ["week-left", 3],
     ] as const) {
       await lapse.gql(
@@ -241,8 +241,9 @@ describe.runIf(available || required)("the console in Chromium", () => {
   it("shows how many tokens there are, loads past the first hundred, and keeps a long table light", async () => {
     for (let i = 0; i < 220; i++) {
       await lapse.gql(
-        `mutation($n: String!) { createOrganizationToken(organization: "acme", name: $n) { secret } }`,
-        { n: `bulk-${String(i).padStart(3, "0")}` },
+        `mutation($n: String!, $e: DateTime) { createOrganizationToken(organization: "acme", name: $n, expiresAt: $e) { secret } }`,
+        // No token outlives the one that makes it: the first-run token lives 30 days.
+        { n: `bulk-${String(i).padStart(3, "0")}`, e: new Date(Date.now() + 20 * 86_400_000).toISOString() },
       );
     }
     await page.goto(`${lapse.url}/orgs/acme/tokens?kind=ORGANIZATION`);

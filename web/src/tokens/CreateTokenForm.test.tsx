@@ -50,6 +50,16 @@ describe("the create token form", () => {
     expect(screen.getByLabelText(/No expiry/)).toBeDefined();
   });
 
+  it("offers no expiry past the sign-in token's own, and starts on the longest that fits", () => {
+    const inTenDays = new Date(Date.now() + 10 * 86_400_000).toISOString();
+    renderForm({ kind: "PERSONAL", callerExpiresAt: inTenDays });
+    for (const label of [/^30 days/, /^90 days/, /^1 year/, /^No expiry/]) {
+      expect((screen.getByLabelText(label) as HTMLInputElement).disabled, String(label)).toBe(true);
+    }
+    expect(screen.getAllByText(new RegExp(`expires at ${inTenDays}`)).length).toBeGreaterThan(0);
+    expect((screen.getByLabelText("7 days") as HTMLInputElement).checked).toBe(true);
+  });
+
   it("shows the exact expiry instant before submitting", async () => {
     renderForm();
     await userEvent.click(screen.getByLabelText("7 days"));

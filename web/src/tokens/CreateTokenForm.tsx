@@ -14,6 +14,8 @@ interface Props {
   teams: string[];
   /** The organization's lifetime cap in days; it binds team and organization tokens. */
   capDays: number | null;
+  /** When the token the console is signed in with expires: no token made with it outlives it. */
+  callerExpiresAt?: string | null;
   onCreated: (name: string, secret: string) => void;
   onCancel: () => void;
 }
@@ -24,15 +26,22 @@ export function CreateTokenForm({
   organization,
   teams,
   capDays,
+  callerExpiresAt = null,
   onCreated,
   onCancel,
 }: Props) {
   const now = useNow();
   const cap = kind === "PERSONAL" ? null : capDays;
+  const callerLimit = callerExpiresAt ? new Date(callerExpiresAt).getTime() : null;
+  const blockedAt = (p: (typeof PRESETS)[number]) => presetBlocked(p, cap, callerLimit, now);
   const [name, setName] = useState("");
   const [description, setDescription] = useState("");
   const [team, setTeam] = useState(teams[0] ?? "");
-  const [preset, setPreset] = useState(cap !== null && cap < 30 ? "1d" : "30d");
+  // The longest of 30, 7 and 1 days the limits allow; else a date of the person's choosing.
+  const [preset, setPreset] = useState(
+    () =>
+      ["30d", "7d", "1d"].find((id) => !blockedAt(PRESETS.find((p) => p.id === id)!)) ?? "custom",
+  );
   const [custom, setCustom] = useState("");
   const [serverError, setServerError] = useState<string | null>(null);
   const [createPersonal] = useCreatePersonalTokenMutation();
@@ -48,11 +57,7 @@ export function CreateTokenForm({
         : null;
   const problems = [
     nameProblem(name),
-    expiresAt
-      ? expiryProblem(expiresAt, now, cap)
-      : cap !== null
-        ? presetBlocked(PRESETS.at(-1)!, cap)
-        : null,
+    expiresAt ? expiryProblem(expiresAt, now, cap, callerLimit) : blockedAt(PRESETS.at(-1)!),
     kind === "TEAM" && !team ? "Choose a team." : null,
   ].filter((p): p is string => p !== null);
 
@@ -110,7 +115,7 @@ export function CreateTokenForm({
       <fieldset>
         <legend>Expires</legend>
         {PRESETS.filter((p) => !(p.days === null && cap !== null)).map((p) => {
-          const blocked = presetBlocked(p, cap);
+          const blocked = blockedAt(p);
           return (
             <label
               key={p.id}

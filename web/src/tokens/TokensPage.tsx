@@ -94,6 +94,7 @@ export function TokensPage() {
               organization={org}
               teams={organization?.teams.map((t) => t.name) ?? []}
               capDays={organization?.maxTokenLifetimeDays ?? null}
+              callerExpiresAt={data?.viewer.token.expiresAt ?? null}
               onCreated={(name, value) => {
                 setCreating(false);
                 setSecret({ name, secret: value });

@@ -25,17 +25,43 @@ export const PRESETS: Preset[] = [
   { id: "never", label: "No expiry", days: null },
 ];
 
-/** Why a preset is not allowed under a lifetime cap (team and organization tokens), or null. */
-export function presetBlocked(preset: Preset, capDays: number | null): string | null {
-  if (capDays === null) return null;
-  if (preset.days === null)
-    return `Your organization requires tokens to expire within ${capDays} days.`;
-  if (preset.days > capDays) return `Above the organization's ${capDays}-day limit.`;
+/** When the sign-in token expires, as the server bounds new tokens by it (a token never outlives its maker). */
+function outlivesCaller(callerExpiresAt: number): string {
+  return `Your sign-in token expires at ${new Date(callerExpiresAt).toISOString()}; a token made with it cannot outlive it.`;
+}
+
+/**
+ * Why a preset is not allowed under a lifetime cap (team and organization tokens) or past the
+ * expiry of the token the console is signed in with, or null.
+ */
+export function presetBlocked(
+  preset: Preset,
+  capDays: number | null,
+  callerExpiresAt: number | null = null,
+  now: number = Date.now(),
+): string | null {
+  if (capDays !== null) {
+    if (preset.days === null)
+      return `Your organization requires tokens to expire within ${capDays} days.`;
+    if (preset.days > capDays) return `Above the organization's ${capDays}-day limit.`;
+  }
+  if (callerExpiresAt !== null) {
+    if (preset.days === null || now + preset.days * DAY_MS > callerExpiresAt)
+      return outlivesCaller(callerExpiresAt);
+  }
   return null;
 }
 
-/** The expiry a custom date must meet: after now, at most two years ahead (and within any cap). */
-export function expiryProblem(expiresAt: Date, now: number, capDays: number | null): string | null {
+/**
+ * The expiry a custom date must meet: after now, at most two years ahead, within any cap, and no
+ * later than the sign-in token's own expiry.
+ */
+export function expiryProblem(
+  expiresAt: Date,
+  now: number,
+  capDays: number | null,
+  callerExpiresAt: number | null = null,
+): string | null {
   const latest = new Date(now);
   latest.setUTCFullYear(latest.getUTCFullYear() + 2);
   if (Number.isNaN(expiresAt.getTime())) return "Choose a date and time.";
@@ -43,6 +69,9 @@ export function expiryProblem(expiresAt: Date, now: number, capDays: number | nu
   if (expiresAt.getTime() > latest.getTime()) return "The expiry may be at most two years ahead.";
   if (capDays !== null && expiresAt.getTime() > now + capDays * DAY_MS) {
     return `Your organization requires tokens to expire within ${capDays} days.`;
+  }
+  if (callerExpiresAt !== null && expiresAt.getTime() > callerExpiresAt) {
+    return outlivesCaller(callerExpiresAt);
   }
   return null;
 }
