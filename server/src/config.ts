@@ -11,7 +11,7 @@ export interface Config {
   logLevel: string;
   webDir: string;
   production: boolean;
-  /** Failed authentications per client address or token hint per minute before a lockout. */
+  /** Failed authentications per client address or token per minute before a lockout. */
   authMaxFailures: number;
   /** Which proxies' X-Forwarded-For to believe for the client address (Express `trust proxy`). */
   trustProxy: string;

@@ -75,7 +75,31 @@ export class TestServer {
       },
     });
     this.logger = createLogger({ level: "debug", destination });
-    this.lapse = await createApp({
+    this.lapse = await this.createInstance();
+    this.server = await listen(this.lapse);
+    this.url = urlOf(this.server);
+  }
+
+  /**
+   * Runs `action` against a second Lapse on the same database and clock, with services and memory
+   * of its own: another instance behind the same load balancer. `gql` sends to that instance.
+   */
+  async withSecondInstance<T>(
+    action: (second: { url: string; gql: TestServer["gql"] }) => Promise<T>,
+  ): Promise<T> {
+    const lapse = await this.createInstance();
+    const server = await listen(lapse);
+    try {
+      const url = urlOf(server);
+      return await action({ url, gql: (...args) => gqlAt(url, ...args) });
+    } finally {
+      await new Promise((resolve) => server.close(resolve));
+      await lapse.stop();
+    }
+  }
+
+  private createInstance(): Promise<LapseApp> {
+    return createApp({
       dataSource: this.dataSource,
       clock: this.clock,
       logger: this.logger,
@@ -86,10 +110,6 @@ export class TestServer {
         ...this.services,
       },
     });
-    this.server = await new Promise<Server>((resolve) => {
-      const server = this.lapse.app.listen(0, "127.0.0.1", () => resolve(server));
-    });
-    this.url = `http://127.0.0.1:${(this.server.address() as AddressInfo).port}`;
   }
 
   async stop(): Promise<void> {
@@ -100,23 +120,13 @@ export class TestServer {
   }
 
   /** Sends one GraphQL operation, authenticated with `secret` when given. */
-  async gql<T = Record<string, unknown>>(
+  gql<T = Record<string, unknown>>(
     query: string,
     variables: Record<string, unknown> = {},
     secret?: string,
     headers: Record<string, string> = {},
   ): Promise<GraphQLResponse<T>> {
-    const response = await fetch(`${this.url}/graphql`, {
-      method: "POST",
-      headers: {
-        "content-type": "application/json",
-        ...(secret ? { authorization: `Bearer ${secret}` } : {}),
-        ...headers,
-      },
-      body: JSON.stringify({ query, variables }),
-    });
-    const body = (await response.json()) as Omit<GraphQLResponse<T>, "status" | "headers">;
-    return { status: response.status, headers: response.headers, ...body };
+    return gqlAt<T>(this.url, query, variables, secret, headers);
   }
 
   /**
@@ -172,6 +182,36 @@ export class TestServer {
     );
     return Number(rows[0]!.n);
   }
+}
+
+function listen(lapse: LapseApp): Promise<Server> {
+  return new Promise<Server>((resolve) => {
+    const server = lapse.app.listen(0, "127.0.0.1", () => resolve(server));
+  });
+}
+
+function urlOf(server: Server): string {
+  return `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
+}
+
+async function gqlAt<T>(
+  url: string,
+  query: string,
+  variables: Record<string, unknown> = {},
+  secret?: string,
+  headers: Record<string, string> = {},
+): Promise<GraphQLResponse<T>> {
+  const response = await fetch(`${url}/graphql`, {
+    method: "POST",
+    headers: {
+      "content-type": "application/json",
+      ...(secret ? { authorization: `Bearer ${secret}` } : {}),
+      ...headers,
+    },
+    body: JSON.stringify({ query, variables }),
+  });
+  const body = (await response.json()) as Omit<GraphQLResponse<T>, "status" | "headers">;
+  return { status: response.status, headers: response.headers, ...body };
 }
 
 /**

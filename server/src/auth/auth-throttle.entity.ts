@@ -1,6 +1,6 @@
 import { Column, Entity, PrimaryColumn } from "typeorm";
 
-/** Failed authentications for one client address or token hint, in the current window. */
+/** Failed authentications counted against one key (a client address or a token), in the current window. */
 @Entity({ name: "auth_throttle" })
 export class AuthThrottle {
   @PrimaryColumn({ name: "throttle_key", type: "varchar", length: 100 })

@@ -1,5 +1,6 @@
-import type { DataSource, SelectQueryBuilder } from "typeorm";
+import type { DataSource } from "typeorm";
 import { isUniqueViolation } from "../db/errors";
+import { addressGroup } from "../http/client-address";
 import { AuthThrottle } from "./auth-throttle.entity";
 
 export interface AuthThrottleOptions {
@@ -20,13 +21,15 @@ export const DEFAULT_AUTH_THROTTLE: AuthThrottleOptions = {
 const MAX_REMEMBERED_LOCKOUTS = 10_000;
 
 /**
- * Rate limits failed authentication per client address and per token hint (the secret's kind prefix
- * and last four characters, as lists show it). The counters live in the database, so the limit holds
- * across every instance; each instance also remembers the lockouts it has seen, so a flood from a
- * locked-out key is answered without a query.
+ * Rate limits failed authentication per key: a client address (`addressKey`) or a known token
+ * (`tokenKey`). The counters live in the database, so the limit holds across every instance; each
+ * instance also remembers the lockouts it has seen, so a flood from a locked-out address is
+ * answered without a query (a token's own lockout is read with the token, which is read anyway).
  *
  * A locked-out key is refused whatever it sends, a valid token included: otherwise a guesser could
  * tell a right guess (served) from a wrong one (refused) and the limit would not limit guessing.
+ * A lockout belongs to its key alone: another key of the same request is refused only once it has
+ * earned a lockout of its own.
  */
 export class AuthThrottleService {
   private readonly lockouts = new Map<string, number>();
@@ -50,53 +53,54 @@ export class AuthThrottleService {
 
   /**
    * Until when (epoch ms) any of `keys` is locked out, from this instance's memory or else one
-   * read by primary key; 0 when none is. For routes whose authentication is not a token read
+   * read by primary key each; 0 when none is. For routes whose authentication is not a token read
    * (the OIDC exchange), which cannot fold the check into a statement of their own.
    */
   async lockedOut(keys: string[], nowMs: number): Promise<number> {
     const known = this.lockedOutLocally(keys, nowMs);
     if (known) return known;
     const [row] = (await this.dataSource.query(
-      `SELECT ${this.lockoutSql(keys.map(() => "?"))} AS until_ms`,
+      `SELECT ${keys.map((_, i) => `${this.lockoutSql("?")} AS k${i}`).join(", ")}`,
       keys,
-    )) as { until_ms: string | number }[];
-    return this.lockoutFrom(Number(row?.until_ms ?? 0), keys, nowMs);
+    )) as Record<string, string | number>[];
+    return this.lockoutsFrom(
+      keys.map((key, i) => [key, Number(row?.[`k${i}`] ?? 0)]),
+      nowMs,
+    );
   }
 
   /**
-   * An SQL expression for the latest lockout (epoch ms; 0 for none) of the keys that `keys` (SQL
-   * expressions: parameters, or columns of the outer query) name, for an authentication read to
-   * select beside the token so the check costs no round trip of its own. One read by primary key
-   * per key: MariaDB plans `throttle_key IN (outer.k1, outer.k2)` as a scan of the whole table.
+   * An SQL expression for the lockout (epoch ms; 0 for none) of the key that `key` (an SQL
+   * expression: a parameter, or one built from columns of the outer query) names, for an
+   * authentication read to select beside the token so the check costs no round trip of its own.
+   * A read by primary key: MariaDB plans `throttle_key IN (outer.k1, outer.k2)` as a scan of the
+   * whole table, so each key gets an expression of its own.
    */
-  lockoutSql(keys: string[]): string {
+  lockoutSql(key: string): string {
     const q = (name: string) => this.dataSource.driver.escape(name);
     const table = q(this.dataSource.getMetadata(AuthThrottle).tableName);
-    const reads = keys.map(
-      (key) =>
-        `COALESCE((SELECT th.${q("blocked_until_ms")} FROM ${table} th WHERE th.${q("throttle_key")} = ${key}), 0)`,
-    );
-    if (reads.length === 1) return reads[0]!;
-    const greatest = this.dataSource.options.type === "mysql" ? "GREATEST" : "MAX";
-    return `${greatest}(${reads.join(", ")})`;
+    return `COALESCE((SELECT th.${q("blocked_until_ms")} FROM ${table} th WHERE th.${q("throttle_key")} = ${key}), 0)`;
   }
 
-  /** Adds to `query` (an authentication read) the column `throttled_until` for `keys`. */
-  withLockout<T extends object>(
-    query: SelectQueryBuilder<T>,
-    keys: string[],
-  ): SelectQueryBuilder<T> {
-    const names = keys.map((_, i) => `throttleKey${i}`);
-    return query
-      .addSelect(this.lockoutSql(names.map((name) => `:${name}`)), "throttled_until")
-      .setParameters(Object.fromEntries(names.map((name, i) => [name, keys[i]])));
+  /** An SQL expression for the `tokenKey` of the token id in `idColumn`. */
+  tokenKeySql(idColumn: string): string {
+    return this.dataSource.options.type === "mysql"
+      ? `CONCAT('${TOKEN_KEY_PREFIX}', ${idColumn})`
+      : `('${TOKEN_KEY_PREFIX}' || ${idColumn})`;
   }
 
-  /** The lockout an authentication read found (epoch ms), if still running at `nowMs`; else 0. */
-  lockoutFrom(until: number, keys: string[], nowMs: number): number {
-    if (until <= nowMs) return 0;
-    this.remember(keys, until);
-    return until;
+  /**
+   * The lockouts an authentication read found, as (key, until epoch ms): remembers each key that
+   * is locked out at `nowMs`, that key alone, and returns the latest such lockout, or 0.
+   */
+  lockoutsFrom(found: [key: string, untilMs: number][], nowMs: number): number {
+    let latest = 0;
+    for (const [key, until] of found) {
+      if (until <= nowMs) continue;
+      this.remember(key, until);
+      latest = Math.max(latest, until);
+    }
+    return latest;
   }
 
   /**
@@ -118,7 +122,7 @@ export class AuthThrottleService {
           .execute();
       }
       if (until > nowMs) {
-        this.remember([key], until);
+        this.remember(key, until);
         lockedUntil = Math.max(lockedUntil, until);
       }
     }
@@ -176,15 +180,27 @@ export class AuthThrottleService {
     return (await manager.findOneBy(AuthThrottle, { key }))!;
   }
 
-  private remember(keys: string[], until: number): void {
+  private remember(key: string, until: number): void {
     if (this.lockouts.size >= MAX_REMEMBERED_LOCKOUTS) this.lockouts.clear();
-    for (const key of keys) this.lockouts.set(key, until);
+    this.lockouts.set(key, until);
   }
 }
 
-/** The keys one authentication attempt counts against. */
-export function throttleKeys(ip: string | null, tokenHint: string | null): string[] {
-  const keys = [`ip:${ip ?? "unknown"}`];
-  if (tokenHint) keys.push(`hint:${tokenHint}`);
-  return keys;
+const TOKEN_KEY_PREFIX = "token:";
+
+/**
+ * The key a client address counts against (its `addressGroup`: an IPv6 address by its /64). A
+ * secret or session cookie that matches nothing counts here, and only here.
+ */
+export function addressKey(ip: string | null): string {
+  return `ip:${(ip && addressGroup(ip)) ?? "unknown"}`;
+}
+
+/**
+ * The key refusals of a known token (revoked, expired, against policy) count against: its id, which
+ * only a holder of its secret can reach. Never its hint, which lists show and a forged secret with a
+ * valid checksum can share.
+ */
+export function tokenKey(tokenId: string): string {
+  return `${TOKEN_KEY_PREFIX}${tokenId}`;
 }

@@ -2,6 +2,7 @@ import type { RequestHandler, Response } from "express";
 import { LapseError, unauthenticated } from "../errors/lapse-error";
 import type { Logger } from "../logger";
 import type { AuthenticationResult, AuthenticationService } from "./authentication.service";
+import { clientAddress } from "../http/client-address";
 import { clearSessionCookie, readSessionCookie } from "../http/session-cookie";
 import { principalFor } from "./principal";
 
@@ -84,7 +85,7 @@ export function authenticate(
       return refuseWith("scheme", unauthenticated(MESSAGES.scheme));
     const origin = {
       requestId: res.locals.requestId as string,
-      ip: req.ip ?? null,
+      ip: clientAddress(req),
       userAgent: req.get("user-agent") ?? null,
     };
     try {

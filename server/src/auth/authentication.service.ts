@@ -7,8 +7,8 @@ import { TokenKind, TokenStatus } from "../modules/token/token.types";
 import { principalFor } from "./principal";
 import type { RefusalRecorder } from "./refusal-recorder";
 import { Session } from "../modules/session/session.entity";
-import { digestSecret, parseSecret, secretHint } from "./token-secret";
-import { throttleKeys, type AuthThrottleService } from "./auth-throttle";
+import { digestSecret, parseSecret } from "./token-secret";
+import { addressKey, tokenKey, type AuthThrottleService } from "./auth-throttle";
 import { TokenLookup } from "./token-lookup";
 
 /** A session cookie's value: 32 random bytes in base64url. */
@@ -63,25 +63,33 @@ export class AuthenticationService {
   /**
    * Decides whether `secret` is usable right now: a checksum test without the database, then one read
    * by digest through a unique index (joined to the token's organization for its policy, and with
-   * any lockout of the request's address or token hint); expiry,
-   * revocation and the lifetime policy are judged against the clock at this moment, to the
-   * millisecond, whatever any background job has done.
+   * any lockout of the request's address or of the token itself); expiry, revocation and the
+   * lifetime policy are judged against the clock at this moment, to the millisecond, whatever any
+   * background job has done.
    */
   async authenticate(secret: string, origin: RequestOrigin): Promise<AuthenticationResult> {
-    const kind = parseSecret(secret);
-    const keys = throttleKeys(origin.ip, kind && secretHint(secret, kind));
+    const address = addressKey(origin.ip);
     const nowMs = this.clock.now().getTime();
-    const known = this.throttle.lockedOutLocally(keys, nowMs);
+    const known = this.throttle.lockedOutLocally([address], nowMs);
     if (known) return throttled(known, nowMs);
     // A malformed secret costs no query, so it is not counted against the limit either.
-    if (!kind) return { ok: false, reason: "malformed" };
-    const { token, lockedUntilMs } = await this.lookup.find(digestSecret(secret), keys);
-    const lockedOut = this.throttle.lockoutFrom(lockedUntilMs, keys, nowMs);
+    if (!parseSecret(secret)) return { ok: false, reason: "malformed" };
+    const found = await this.lookup.find(digestSecret(secret), address);
+    const { token } = found;
+    const lockedOut =
+      token &&
+      this.throttle.lockoutsFrom(
+        [
+          [address, found.addressLockedUntilMs],
+          [tokenKey(token.id), found.tokenLockedUntilMs],
+        ],
+        nowMs,
+      );
     if (lockedOut) return throttled(lockedOut, nowMs);
     const result = token
       ? await this.judge(token, origin)
       : { ok: false as const, reason: "invalid" as const };
-    return result.ok ? result : this.failed(result, keys, nowMs);
+    return result.ok ? result : this.failed(result, address, nowMs);
   }
 
   /**
@@ -89,42 +97,55 @@ export class AuthenticationService {
    * token is judged exactly as if it had been sent itself. A malformed cookie costs no query.
    */
   async authenticateSession(cookie: string, origin: RequestOrigin): Promise<AuthenticationResult> {
-    const keys = throttleKeys(origin.ip, null);
+    const address = addressKey(origin.ip);
     const now = this.clock.now();
-    const known = this.throttle.lockedOutLocally(keys, now.getTime());
+    const known = this.throttle.lockedOutLocally([address], now.getTime());
     if (known) return throttled(known, now.getTime());
     if (!SESSION_COOKIE_VALUE.test(cookie)) return { ok: false, reason: "session-unknown" };
-    const read = this.dataSource.manager
+    const q = (name: string) => this.dataSource.driver.escape(name);
+    const { entities, raw } = await this.dataSource.manager
       .createQueryBuilder(Session, "s")
       .innerJoinAndSelect("s.token", "t")
       .leftJoinAndSelect("t.org", "org")
-      .where("s.digest = :digest", { digest: digestSecret(cookie) });
-    const { entities, raw } = await this.throttle.withLockout(read, keys).getRawAndEntities();
-    const lockedOut = this.throttle.lockoutFrom(
-      Number(raw[0]?.throttled_until ?? 0),
-      keys,
-      now.getTime(),
-    );
-    if (lockedOut) return throttled(lockedOut, now.getTime());
+      .addSelect(this.throttle.lockoutSql(":addressKey"), "address_locked_until")
+      .addSelect(
+        this.throttle.lockoutSql(this.throttle.tokenKeySql(`${q("t")}.${q("id")}`)),
+        "token_locked_until",
+      )
+      .where("s.digest = :digest", { digest: digestSecret(cookie) })
+      .setParameter("addressKey", address)
+      .getRawAndEntities();
     const session = entities[0];
+    const lockedOut =
+      session &&
+      this.throttle.lockoutsFrom(
+        [
+          [address, Number(raw[0]?.address_locked_until ?? 0)],
+          [tokenKey(session.token!.id), Number(raw[0]?.token_locked_until ?? 0)],
+        ],
+        now.getTime(),
+      );
+    if (lockedOut) return throttled(lockedOut, now.getTime());
     let result: AuthenticationResult;
     if (!session) result = { ok: false, reason: "session-unknown" };
     else if (session.endedAt) result = { ok: false, reason: "session-ended" };
     else if (session.expiresAt.getTime() <= now.getTime())
       result = { ok: false, reason: "session-expired" };
     else result = await this.judge(session.token!, origin);
-    return result.ok ? result : this.failed(result, keys, now.getTime());
+    return result.ok ? result : this.failed(result, address, now.getTime());
   }
 
   /**
    * Counts a refusal; the one that goes over the limit is throttled. A secret or cookie that
-   * matches nothing is a guess and counts against the address and the hint. A known token refused
-   * for being revoked, expired or against policy is no guess: it counts against its hint only, so
-   * a stale token in a CI loop cannot lock out everyone behind the same address.
+   * matches nothing is a guess and counts against the address it came from, and nothing else: it
+   * names no token, whatever hint it shares with one. A known token refused for being revoked,
+   * expired or against policy is no guess: it counts against that token alone, so a stale token in
+   * a CI loop cannot lock out everyone behind the same address. A session that ended or expired
+   * counts against nothing (its browser is told to drop it).
    */
-  private async failed(refusal: Refusal, keys: string[], nowMs: number): Promise<Refusal> {
+  private async failed(refusal: Refusal, address: string, nowMs: number): Promise<Refusal> {
     const guess = refusal.reason === "invalid" || refusal.reason === "session-unknown";
-    const counted = guess ? keys : keys.filter((key) => key.startsWith("hint:"));
+    const counted = guess ? [address] : refusal.token ? [tokenKey(refusal.token.id)] : [];
     if (counted.length === 0) return refusal;
     const lockedUntil = await this.throttle
       .recordFailure(counted, nowMs)

@@ -10,11 +10,11 @@ import {
 } from "../../test/operations";
 import { seedOrg } from "../../test/seed";
 import { digestSecret } from "./token-secret";
-import { AuthThrottleService } from "./auth-throttle";
+import { AuthThrottleService, tokenKey } from "./auth-throttle";
 import { TokenLookup } from "./token-lookup";
 
-/** A throttle key no other test uses. */
-const newKey = (kind: "ip" | "hint") => `${kind}:lookup-${randomBytes(6).toString("hex")}`;
+/** An address key no other test uses. */
+const newKey = () => `ip:lookup-${randomBytes(6).toString("hex")}`;
 
 describeEachStore("token lookup batching", (server) => {
   const newLookup = () =>
@@ -25,7 +25,7 @@ describeEachStore("token lookup batching", (server) => {
       [key, untilMs - 60_000, 99, untilMs],
     );
 
-  it("answers lookups started in one turn with one statement, each with its own token and lockout", async () => {
+  it("answers lookups started in one turn with one statement, each with its own token and lockouts", async () => {
     const org = await seedOrg(server);
     const expiresAt = new Date(server.clock.now().getTime() + 86_400_000);
     const other = await mustCreate(
@@ -35,36 +35,45 @@ describeEachStore("token lookup batching", (server) => {
       org.admin.secret,
     );
     const lookup = newLookup();
-    const [free, locked, hint] = [newKey("ip"), newKey("ip"), newKey("hint")];
-    const lockedUntil = server.clock.now().getTime() + 300_000;
-    await lockOut(locked, lockedUntil);
+    const [free, locked] = [newKey(), newKey()];
+    const addressUntil = server.clock.now().getTime() + 300_000;
+    const tokenUntil = server.clock.now().getTime() + 200_000;
+    await lockOut(locked, addressUntil);
+    await lockOut(tokenKey(other.token.id), tokenUntil);
 
     let results: Awaited<ReturnType<TokenLookup["find"]>>[] = [];
     const statements = await server.queriesDuring(async () => {
       results = await Promise.all([
-        lookup.find(digestSecret(org.admin.secret), [free, hint]),
-        lookup.find(digestSecret(other.secret), [locked, hint]),
-        lookup.find("0".repeat(64), [locked]),
-        lookup.find(digestSecret(other.secret), [free]),
-        lookup.find(digestSecret(org.admin.secret), [hint, locked]),
+        lookup.find(digestSecret(org.admin.secret), free),
+        lookup.find(digestSecret(other.secret), locked),
+        lookup.find("0".repeat(64), locked),
+        lookup.find(digestSecret(other.secret), free),
+        lookup.find(digestSecret(org.admin.secret), locked),
       ]);
     });
     expect(statements).toHaveLength(1);
     const [admin, otherLocked, missing, otherFree, adminLocked] = results;
     expect(admin!.token!.name).toBe("seed");
     expect(admin!.token!.org).toBeNull(); // a personal token belongs to no organization
-    expect(admin!.lockedUntilMs).toBe(0);
+    expect(admin).toMatchObject({ addressLockedUntilMs: 0, tokenLockedUntilMs: 0 });
     expect(otherLocked!.token!.id).toBe(other.token.id);
     expect(otherLocked!.token!.org!.name).toBe(org.name);
     expect(otherLocked!.token!.expiresAt).toEqual(expiresAt); // dates hydrate as dates
     expect(admin!.token!.expiresAt).toBeNull(); // and the never-expires sentinel as null
-    expect(otherLocked!.lockedUntilMs).toBe(lockedUntil);
+    // Each lockout is reported for its own key.
+    expect(otherLocked).toMatchObject({
+      addressLockedUntilMs: addressUntil,
+      tokenLockedUntilMs: tokenUntil,
+    });
     // A missing token gives no row, so no lockout either: counting the failure reads it.
-    expect(missing).toEqual({ token: null, lockedUntilMs: 0 });
+    expect(missing).toEqual({ token: null, addressLockedUntilMs: 0, tokenLockedUntilMs: 0 });
     expect(otherFree!.token!.id).toBe(other.token.id);
-    expect(otherFree!.lockedUntilMs).toBe(0);
+    expect(otherFree).toMatchObject({ addressLockedUntilMs: 0, tokenLockedUntilMs: tokenUntil });
     expect(adminLocked!.token!.name).toBe("seed");
-    expect(adminLocked!.lockedUntilMs).toBe(lockedUntil);
+    expect(adminLocked).toMatchObject({
+      addressLockedUntilMs: addressUntil,
+      tokenLockedUntilMs: 0,
+    });
     // Each lookup hydrated its own token: no object is shared between requests.
     expect(otherFree!.token).not.toBe(otherLocked!.token);
   });
@@ -77,7 +86,7 @@ describeEachStore("token lookup batching", (server) => {
     const statements = await server.queriesDuring(async () => {
       results = await Promise.all(
         Array.from({ length: 70 }, (_, i) =>
-          lookup.find(i % 7 === 3 ? "f".repeat(64) : digest, [newKey("ip")]),
+          lookup.find(i % 7 === 3 ? "f".repeat(64) : digest, newKey()),
         ),
       );
     });
@@ -88,7 +97,7 @@ describeEachStore("token lookup batching", (server) => {
     });
   });
 
-  it("reads the token, its organization and the lockouts by index, whatever the batch size", async () => {
+  it("reads the token, its organization and both lockouts by index, whatever the batch size", async () => {
     const org = await seedOrg(server);
     const machine = await mustCreate(
       server,
@@ -96,15 +105,14 @@ describeEachStore("token lookup batching", (server) => {
       { organization: org.name, name: "machine" },
       org.admin.secret,
     );
-    const [ip, hint] = [newKey("ip"), newKey("hint")];
+    const ip = newKey();
     await lockOut(ip, server.clock.now().getTime() + 1000);
-    await lockOut(hint, server.clock.now().getTime() + 1000);
+    await lockOut(tokenKey(machine.token.id), server.clock.now().getTime() + 1000);
     const lookup = newLookup();
     for (const size of [1, 4, 32]) {
       const parameters = Array.from({ length: size }, () => [
         digestSecret(machine.secret),
         ip,
-        hint,
       ]).flat();
       if (server.store.kind === "mysql") {
         // EXPLAIN through the same prepared-statement path the lookup takes, with its parameters.

@@ -6,18 +6,20 @@ import { Organization } from "../modules/organization/organization.entity";
 import { AccessToken } from "../modules/token/access-token.entity";
 import type { AuthThrottleService } from "./auth-throttle";
 
-/** What one authentication asks: the token with this digest, and any lockout of these keys. */
+/** What one authentication asks: the token with this digest, and the lockouts that bear on it. */
 interface Lookup {
   digest: string;
-  keys: [string, string];
+  addressKey: string;
   resolve: (found: LookupResult) => void;
   reject: (error: unknown) => void;
 }
 
 export interface LookupResult {
   token: AccessToken | null;
-  /** Until when (epoch ms) one of the request's throttle keys is locked out; 0 when none is. */
-  lockedUntilMs: number;
+  /** Until when (epoch ms) the request's address key is locked out; 0 when it is not. */
+  addressLockedUntilMs: number;
+  /** Until when (epoch ms) the token's own key is locked out; 0 when it is not. */
+  tokenLockedUntilMs: number;
 }
 
 /**
@@ -29,7 +31,8 @@ const BATCH_SIZES = [1, 2, 4, 8, 16, MAX_BATCH] as const;
 
 /**
  * The one read on every authenticated request: the token by digest, its organization (for the
- * lifetime policy) and any lockout of the request's throttle keys, in one statement.
+ * lifetime policy) and any lockout of the request's address or of the token itself, in one
+ * statement.
  *
  * Lookups that start in the same turn of the event loop share that statement: they are queued and
  * sent together once the turn's I/O callbacks have run (`setImmediate`), as one SELECT over a
@@ -61,8 +64,8 @@ export class TokenLookup {
   }
 
   /**
-   * The statement for a batch of `size` lookups: three parameters each (digest and two throttle
-   * keys), one row per token found, tagged with the lookup's place in the batch.
+   * The statement for a batch of `size` lookups: two parameters each (digest and address key), one
+   * row per token found, tagged with the lookup's place in the batch.
    */
   sql(size: number): string {
     let sql = this.statements.get(size);
@@ -73,12 +76,13 @@ export class TokenLookup {
         (c) => `${alias}.${q(c.databaseName)} AS ${q(`${alias}_${c.databaseName}`)}`,
       );
     const requests = Array.from({ length: size }, (_, i) =>
-      i === 0 ? "SELECT 0 AS i, ? AS d, ? AS k1, ? AS k2" : `SELECT ${i}, ?, ?, ?`,
+      i === 0 ? "SELECT 0 AS i, ? AS d, ? AS k" : `SELECT ${i}, ?, ?`,
     ).join(" UNION ALL ");
     sql =
       `SELECT r.i AS ${q("request_index")}, ` +
       `${[...columns("t", this.tokenMeta), ...columns("o", this.orgMeta)].join(", ")}, ` +
-      `${this.throttle.lockoutSql(["r.k1", "r.k2"])} AS ${q("throttled_until")} ` +
+      `${this.throttle.lockoutSql("r.k")} AS ${q("address_locked_until")}, ` +
+      `${this.throttle.lockoutSql(this.throttle.tokenKeySql(`t.${q("id")}`))} AS ${q("token_locked_until")} ` +
       `FROM (${requests}) r ` +
       `INNER JOIN ${q(this.tokenMeta.tableName)} t ON t.${q("digest")} = r.d ` +
       `LEFT JOIN ${q(this.orgMeta.tableName)} o ON o.${q("id")} = t.${q("organization_id")}`;
@@ -87,14 +91,13 @@ export class TokenLookup {
   }
 
   /**
-   * The token with `digest` (and its organization), and until when (epoch ms) any of the one or two
-   * `throttleKeys` is locked out (0: none). The lockout is read only when the token exists; a
-   * missing token is a failure, and counting it reads the lockout anyway.
+   * The token with `digest` (and its organization), and until when (epoch ms) `addressKey` and the
+   * token's own key are locked out (0: not). The lockouts are read only when the token exists; a
+   * missing token is a failure, and counting it reads the address's lockout anyway.
    */
-  find(digest: string, throttleKeys: string[]): Promise<LookupResult> {
-    const [first, second = first] = throttleKeys;
+  find(digest: string, addressKey: string): Promise<LookupResult> {
     return new Promise((resolve, reject) => {
-      this.pending.push({ digest, keys: [first!, second!], resolve, reject });
+      this.pending.push({ digest, addressKey, resolve, reject });
       if (this.scheduled) return;
       this.scheduled = true;
       setImmediate(() => this.flush());
@@ -113,9 +116,9 @@ export class TokenLookup {
   private async runBatch(batch: Lookup[]): Promise<void> {
     const size = BATCH_SIZES.find((s) => s >= batch.length)!;
     const parameters: string[] = [];
-    for (const lookup of batch) parameters.push(lookup.digest, ...lookup.keys);
+    for (const lookup of batch) parameters.push(lookup.digest, lookup.addressKey);
     // Padding rows ask for the empty digest, which no token has: they add no row to the answer.
-    for (let i = batch.length; i < size; i++) parameters.push("", "", "");
+    for (let i = batch.length; i < size; i++) parameters.push("", "");
     let rows: Record<string, unknown>[];
     try {
       rows = await this.run(this.sql(size), parameters);
@@ -126,11 +129,13 @@ export class TokenLookup {
     const found = new Map(rows.map((row) => [Number(row.request_index), row]));
     batch.forEach((lookup, i) => {
       const row = found.get(i);
-      if (!row) return lookup.resolve({ token: null, lockedUntilMs: 0 });
+      if (!row)
+        return lookup.resolve({ token: null, addressLockedUntilMs: 0, tokenLockedUntilMs: 0 });
       try {
         lookup.resolve({
           token: this.hydrateToken(row),
-          lockedUntilMs: Number(row.throttled_until ?? 0),
+          addressLockedUntilMs: Number(row.address_locked_until ?? 0),
+          tokenLockedUntilMs: Number(row.token_locked_until ?? 0),
         });
       } catch (error) {
         lookup.reject(error);

@@ -1,6 +1,15 @@
 import type { Request } from "express";
 import { badUserInput } from "../errors/lapse-error";
 import { parseDateTime } from "../schema/date-time.scalar";
+import { isEnumValue } from "./enum-value";
+
+/** `value` as a member of the enum `allowed`; 400 naming the parameter and the choices if not. */
+function member<T extends string>(name: string, value: string, allowed: Record<string, T>): T {
+  if (isEnumValue(allowed, value)) return value;
+  throw badUserInput(
+    `${name}: "${value.slice(0, 40)}" is not one of ${Object.values(allowed).join(", ")}.`,
+  );
+}
 
 /**
  * Readers for a REST query string with the API's rules: each parameter at most once, lists
@@ -19,14 +28,12 @@ export function queryParams(req: Request) {
       return one(name)
         ?.split(",")
         .filter(Boolean)
-        .map((value) => {
-          if (!(value in allowed)) {
-            throw badUserInput(
-              `${name}: "${value.slice(0, 40)}" is not one of ${Object.keys(allowed).join(", ")}.`,
-            );
-          }
-          return value as T;
-        });
+        .map((value) => member(name, value, allowed));
+    },
+    /** One value of a string enum, or undefined when the parameter is absent. */
+    oneOf<T extends string>(name: string, allowed: Record<string, T>): T | undefined {
+      const value = one(name);
+      return value === undefined ? undefined : member(name, value, allowed);
     },
     time(name: string): Date | undefined {
       const value = one(name);

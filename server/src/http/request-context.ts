@@ -3,6 +3,7 @@ import type { DataSource } from "typeorm";
 import type { Clock } from "../clock";
 import type { RequestContext } from "../context";
 import { createLoaders } from "../loaders";
+import { clientAddress } from "./client-address";
 import type { Logger } from "../logger";
 import type { Services } from "../services";
 
@@ -18,7 +19,7 @@ export function requestContextFactory(deps: {
     clock: deps.clock,
     logger: deps.logger,
     principal: res.locals.principal ?? null,
-    ip: req.ip ?? null,
+    ip: clientAddress(req),
     userAgent: req.get("user-agent") ?? null,
     services: deps.services,
     loaders: createLoaders(deps.dataSource),

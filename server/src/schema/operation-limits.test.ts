@@ -46,6 +46,42 @@ describeEachStore("operation limits", (server) => {
     expect((await server.gql(query, { n: 10 }, org.admin.secret)).errors).toBeUndefined();
   });
 
+  it("counts a variable's default value, so a large page cannot hide in one", async () => {
+    const org = await seedOrg(server);
+    const page = (alias: string) =>
+      `${alias}: tokens(first: $n) { edges { node { ${TOKEN_FIELDS} } } }`;
+    const query = `query($n: Int = 500) { ${page("a")} ${page("b")} ${page("c")} }`;
+    const defaulted = await server.gql(query, {}, org.admin.secret);
+    expect(defaulted.status).toBe(400);
+    expect(defaulted.errors?.[0]?.message).toMatch(/would cost \d+; the limit is 30000/);
+    // A value sent is counted in place of the default, either way.
+    expect((await server.gql(query, { n: 10 }, org.admin.secret)).errors).toBeUndefined();
+    const small = query.replace("= 500", "= 10");
+    expect((await server.gql(small, {}, org.admin.secret)).errors).toBeUndefined();
+    expect((await server.gql(small, { n: 500 }, org.admin.secret)).status).toBe(400);
+  });
+
+  it("counts members and teams once per row, so lists nested in pages or in each other are bounded", async () => {
+    const org = await seedOrg(server);
+    const throughTokens = `{ tokens(first: 500) { edges { node { organization {
+      members { role user { login } } teams { name }
+    } } } } }`;
+    let nested = "members { role user { login } }";
+    for (let i = 0; i < 3; i++) nested = `teams { organization { ${nested} } }`;
+    for (const query of [throughTokens, `{ organization(name: "${org.name}") { ${nested} } }`]) {
+      const response = await server.gql(query, {}, org.admin.secret);
+      expect.soft(response.status, query).toBe(400);
+      expect.soft(response.errors?.[0]?.message, query).toMatch(/would cost \d+; the limit/);
+    }
+    // The console's organization page is well inside the limit.
+    const page = await server.gql(
+      `{ organization(name: "${org.name}") { name members { role user { login } } teams { name } } }`,
+      {},
+      org.admin.secret,
+    );
+    expect(page.errors).toBeUndefined();
+  });
+
   it("refuses batched requests", async () => {
     const org = await seedOrg(server);
     const response = await fetch(`${server.url}/graphql`, {

@@ -2,9 +2,11 @@ import type { ApolloServerPlugin } from "@apollo/server";
 import {
   GraphQLError,
   Kind,
+  valueFromASTUntyped,
   type ASTVisitor,
   type FieldNode,
   type FragmentDefinitionNode,
+  type OperationDefinitionNode,
   type SelectionSetNode,
   type ValidationContext,
 } from "graphql";
@@ -14,7 +16,10 @@ export const LIMITS = {
   depth: 12,
   aliases: 30,
   rootFields: 12,
-  /** Fields resolved, with each list counted `first` times (50 when a connection is not told). */
+  /**
+   * Fields resolved, with each list counted once per row: `first` times for a connection (50 when
+   * not told), LIST_ROWS times for an unpaged list.
+   */
   cost: 30_000,
 } as const;
 
@@ -96,24 +101,52 @@ export function aliasAndRootFieldRule(context: ValidationContext): ASTVisitor {
 
 /** Connection fields, which page with `first` (50 when not told). */
 const PAGED_FIELDS = new Set(["tokens", "auditEvents"]);
+/**
+ * List fields without paging (an organization's `members` and `teams`), and the rows each is
+ * counted as: their length is known only once they are read, so they are counted like a default
+ * page, and nesting them multiplies as nesting pages does.
+ */
+const LISTS = new Set(["members", "teams"]);
+export const LIST_ROWS = 50;
 
-/** The page size a field asks for, from a literal or a variable. */
-function firstOf(field: FieldNode, variables: Record<string, unknown>): number {
+/** How many rows a field is counted as returning: 1 unless it is a list. */
+function rowsOf(field: FieldNode, variables: ReadonlyMap<string, unknown>): number {
+  if (LISTS.has(field.name.value)) return LIST_ROWS;
+  if (!PAGED_FIELDS.has(field.name.value)) return 1;
   const arg = field.arguments?.find((a) => a.name.value === "first");
   const value =
     arg?.value.kind === Kind.INT
       ? Number(arg.value.value)
       : arg?.value.kind === Kind.VARIABLE
-        ? variables[arg.value.name.value]
+        ? variables.get(arg.value.name.value)
         : undefined;
   return typeof value === "number" && value > 0 ? value : 50;
 }
 
-/** Fields to resolve, each paged field's children counted once per row it may return. */
+/**
+ * The variables as the operation will run with them: those sent, and the default value of each
+ * one not sent (`query($n: Int = 500)`), which would otherwise pass as "not told".
+ */
+function effectiveVariables(
+  operation: OperationDefinitionNode | null | undefined,
+  sent: Record<string, unknown>,
+): ReadonlyMap<string, unknown> {
+  // A Map: a variable may be named `__proto__`.
+  const variables = new Map<string, unknown>();
+  for (const definition of operation?.variableDefinitions ?? []) {
+    const name = definition.variable.name.value;
+    if (Object.hasOwn(sent, name)) variables.set(name, sent[name]);
+    else if (definition.defaultValue)
+      variables.set(name, valueFromASTUntyped(definition.defaultValue));
+  }
+  return variables;
+}
+
+/** Fields to resolve, each list's children counted once per row it may return. */
 function costOf(
   selectionSet: SelectionSetNode | undefined,
   fragments: Map<string, FragmentDefinitionNode>,
-  variables: Record<string, unknown>,
+  variables: ReadonlyMap<string, unknown>,
   seen: Set<string>,
 ): number {
   if (!selectionSet) return 0;
@@ -121,8 +154,7 @@ function costOf(
   for (const selection of selectionSet.selections) {
     if (selection.kind === Kind.FIELD) {
       const children = costOf(selection.selectionSet, fragments, variables, seen);
-      const times = PAGED_FIELDS.has(selection.name.value) ? firstOf(selection, variables) : 1;
-      cost += 1 + children * times;
+      cost += 1 + children * rowsOf(selection, variables);
     } else if (selection.kind === Kind.INLINE_FRAGMENT) {
       cost += costOf(selection.selectionSet, fragments, variables, seen);
     } else if (!seen.has(selection.name.value)) {
@@ -152,7 +184,7 @@ export function costLimitPlugin(): ApolloServerPlugin {
           const cost = costOf(
             operation?.selectionSet,
             fragments,
-            request.variables ?? {},
+            effectiveVariables(operation, request.variables ?? {}),
             new Set(),
           );
           if (cost > LIMITS.cost) {

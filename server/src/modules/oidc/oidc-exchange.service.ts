@@ -5,6 +5,7 @@ import type { DataSource } from "typeorm";
 import type { RequestContext } from "../../context";
 import { isUniqueViolation } from "../../db/errors";
 import { LapseError, type ErrorCode } from "../../errors/lapse-error";
+import { isEnumValue } from "../../http/enum-value";
 import type { AuditService } from "../audit/audit.service";
 import { AuditEventType } from "../audit/audit.types";
 import { Membership } from "../organization/membership.entity";
@@ -168,7 +169,7 @@ export class OidcExchangeService {
     const kindName = input.requestedTokenType?.startsWith(TOKEN_TYPE_PREFIX)
       ? input.requestedTokenType.slice(TOKEN_TYPE_PREFIX.length).toUpperCase()
       : "";
-    if (!(kindName in TokenKind)) {
+    if (!isEnumValue(TokenKind, kindName)) {
       throw bad(`requested_token_type must be ${TOKEN_TYPE_PREFIX}organization, team or personal.`);
     }
     const kind = kindName as TokenKind;

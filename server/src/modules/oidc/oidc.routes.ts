@@ -1,6 +1,6 @@
 import express, { Router, type Request, type Response } from "express";
 import { retryAfterSeconds } from "../../auth/authenticate.middleware";
-import { throttleKeys } from "../../auth/auth-throttle";
+import { addressKey } from "../../auth/auth-throttle";
 import type { RequestContext } from "../../context";
 import { badUserInput, notFound } from "../../errors/lapse-error";
 import { Action } from "../../auth/authorization";
@@ -137,7 +137,7 @@ export function oauthTokenRoute(contextFor: ContextFor): Router {
       // Failed exchanges count against the client address like failed authentications, and a
       // locked-out address is refused before its JWT is looked at.
       const throttle = ctx.services.authThrottle;
-      const keys = throttleKeys(ctx.ip, null);
+      const keys = [addressKey(ctx.ip)];
       const nowMs = ctx.clock.now().getTime();
       const throttled = (until: number) => {
         const seconds = retryAfterSeconds({ retryAfterMs: until - nowMs });

@@ -226,15 +226,9 @@ export class OrganizationService {
     });
   }
 
-  /** Members with their roles, by login. Any member may read them. */
-  async members(ctx: RequestContext, organization: Organization): Promise<OrganizationMember[]> {
-    const rows = await this.dataSource.manager.find(Membership, {
-      where: { organizationId: organization.id },
-      relations: { user: true },
-    });
-    return rows
-      .map((row) => ({ user: row.user!, role: row.role }))
-      .sort((a, b) => (a.user.login < b.user.login ? -1 : 1));
+  /** Members with their roles, by login, batched per request. Any member may read them. */
+  members(ctx: RequestContext, organization: Organization): Promise<OrganizationMember[]> {
+    return ctx.loaders.members.load(organization.id);
   }
 
   private async saveMembership(

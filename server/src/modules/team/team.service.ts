@@ -1,5 +1,5 @@
 import { v7 as uuidv7 } from "uuid";
-import { IsNull, type DataSource, type EntityManager } from "typeorm";
+import type { DataSource, EntityManager } from "typeorm";
 import { Action, authorize } from "../../auth/authorization";
 import type { OrganizationAccess } from "../../auth/organization-access";
 import type { RequestContext } from "../../context";
@@ -214,12 +214,9 @@ export class TeamService {
     });
   }
 
-  /** The organization's teams by name. Any member may list them. */
-  async list(ctx: RequestContext, organization: Organization): Promise<Team[]> {
-    return this.dataSource.manager.find(Team, {
-      where: { organizationId: organization.id, deletedAt: IsNull() },
-      order: { name: "ASC" },
-    });
+  /** The organization's teams by name, batched per request. Any member may list them. */
+  list(ctx: RequestContext, organization: Organization): Promise<Team[]> {
+    return ctx.loaders.teams.load(organization.id);
   }
 
   /** The team's organization, batched per request. */

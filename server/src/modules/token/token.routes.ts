@@ -266,9 +266,6 @@ async function tokenCsvRow(ctx: RequestContext, token: AccessToken, now: Date) {
 function csvFilter(req: Request, organization: string): TokenFilter {
   const query = queryParams(req);
   const days = query.one("expiringWithinDays");
-  const source = query.one("source");
-  if (source !== undefined && !(source in TokenSource))
-    throw badUserInput("source is not a token source.");
   return Object.assign(new TokenFilter(), {
     organization,
     kinds: query.list("kinds", TokenKind),
@@ -277,7 +274,7 @@ function csvFilter(req: Request, organization: string): TokenFilter {
     owner: query.one("owner"),
     createdBy: query.one("createdBy"),
     search: query.one("search"),
-    source: source as TokenSource | undefined,
+    source: query.oneOf("source", TokenSource),
     expiresAfter: query.time("expiresAfter"),
     expiresBefore: query.time("expiresBefore"),
     lastUsedBefore: query.time("lastUsedBefore"),
