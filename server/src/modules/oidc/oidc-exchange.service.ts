@@ -2,6 +2,8 @@ import { createHash, randomBytes } from "node:crypto";
 import { decodeJwt, errors as joseErrors, jwtVerify, type JWTPayload } from "jose";
 import { v7 as uuidv7 } from "uuid";
 import type { DataSource } from "typeorm";
+import { retryAfterSeconds } from "../../auth/authenticate.middleware";
+import { throttleKeys, type AuthThrottleService } from "../../auth/auth-throttle";
 import type { RequestContext } from "../../context";
 import { isUniqueViolation } from "../../db/errors";
 import { LapseError, type ErrorCode } from "../../errors/lapse-error";
@@ -16,8 +18,10 @@ import { TokenKind, TokenSource } from "../token/token.types";
 import { User } from "../user/user.entity";
 import { OidcIssuer } from "./oidc-issuer.entity";
 import type { OidcIssuerService } from "./oidc-issuer.service";
+import { claimTypeProblem } from "./oidc-claims";
 import { OidcJti } from "./oidc-jti.entity";
 import { KeysUnavailable, type OidcKeyResolver } from "./oidc-keys";
+import { pinsOwner } from "./oidc-pinning";
 import { decide, type ExchangeRequestScope } from "./oidc-policy";
 import { DEFAULT_MAX_EXPIRATION_SECONDS } from "./oidc.types";
 
@@ -71,7 +75,22 @@ export class OAuthError extends LapseError {
   }
 }
 
+/** The client address is locked out of exchanges: RATE_LIMITED, REST 429 with Retry-After. */
+export class ExchangeThrottled extends LapseError {
+  constructor(readonly retryAfterSeconds: number) {
+    super(
+      "RATE_LIMITED",
+      `Too many failed token exchanges from this address; try again in ${retryAfterSeconds} seconds.`,
+    );
+  }
+}
+
+/** The one answer to every failure to fetch an issuer's keys: how it failed goes to the log only. */
+export const KEYS_UNAVAILABLE =
+  "The issuer's signing keys could not be fetched; try again later, or have an ADMIN register the issuer with a static jwks.";
+
 export interface ExchangeInput {
+  /** REST sends the form's grant_type ("" when absent: refused); GraphQL has none (undefined). */
   grantType?: string;
   audience?: string;
   subjectToken?: string;
@@ -98,15 +117,38 @@ export class OidcExchangeService {
     private readonly issuers: OidcIssuerService,
     private readonly tokens: TokenService,
     private readonly keys: OidcKeyResolver,
+    private readonly throttle: AuthThrottleService,
   ) {}
 
   /**
    * Verifies the JWT (signature by an allow-listed asymmetric algorithm, exact iss, a single aud equal
    * to the organization's audience, exp/nbf/iat with 30 s leeway, at most an hour old, jti unused),
-   * applies the issuer's policies, and mints a token with source OIDC. Refusals change nothing.
-   * Throws OAuthError.
+   * applies the issuer's policies, and mints a token with source OIDC. Refusals change nothing but
+   * count against the client address, as failed authentications do; a locked-out address is refused
+   * before its JWT is looked at. REST and GraphQL both come through here.
+   * Throws OAuthError, ExchangeThrottled.
    */
   async exchange(ctx: RequestContext, input: ExchangeInput): Promise<ExchangeResult> {
+    const keys = throttleKeys(ctx.ip, null);
+    const nowMs = ctx.clock.now().getTime();
+    const throttled = (until: number) =>
+      new ExchangeThrottled(retryAfterSeconds({ retryAfterMs: until - nowMs }));
+    const lockedUntil = await this.throttle.lockedOut(keys, nowMs);
+    if (lockedUntil) throw throttled(lockedUntil);
+    try {
+      return await this.verifyAndMint(ctx, input);
+    } catch (error) {
+      if (!(error instanceof OAuthError)) throw error;
+      ctx.logger.info(
+        { requestId: ctx.requestId, error: error.oauthCode },
+        "token exchange refused",
+      );
+      const until = await this.throttle.recordFailure(keys, nowMs).catch(() => 0);
+      throw until ? throttled(until) : error;
+    }
+  }
+
+  private async verifyAndMint(ctx: RequestContext, input: ExchangeInput): Promise<ExchangeResult> {
     const request = this.parseRequest(input);
     const organization = await this.dataSource.manager.findOneBy(Organization, {
       name: request.organization,
@@ -123,6 +165,10 @@ export class OidcExchangeService {
     } catch {
       throw new OAuthError("invalid_grant", "subject_token is not a JWT.");
     }
+    const wrongType = (problem: string | null) => {
+      if (problem) throw new OAuthError("invalid_grant", `The JWT was refused: ${problem}.`);
+    };
+    wrongType(claimTypeProblem(unverified));
     const issuer = await this.dataSource.manager.findOneBy(OidcIssuer, {
       organizationId: organization.id,
       url: text(unverified.iss) ?? "",
@@ -132,6 +178,8 @@ export class OidcExchangeService {
         "invalid_grant",
         `The JWT's issuer is not trusted by ${organization.name}.`,
       );
+    const policies = this.issuers.policiesOf(issuer);
+    wrongType(claimTypeProblem(unverified, policies));
 
     const claims = await this.verify(
       ctx,
@@ -139,13 +187,21 @@ export class OidcExchangeService {
       issuer,
       `${AUDIENCE_PREFIX}${organization.name}`,
     );
-    const decision = decide(this.issuers.policiesOf(issuer), claims, request.scope);
+    const decision = decide(policies, claims, request.scope, (p) => pinsOwner(p, issuer.url));
+    if (decision === "unpinned") {
+      ctx.logger.warn(
+        { requestId: ctx.requestId, issuerId: issuer.id },
+        "an OIDC ALLOW policy that pins no repository or owner matched, and granted nothing",
+      );
+    }
     if (decision !== "allow") {
       throw new OAuthError(
         "unauthorized_client",
         decision === "deny"
           ? `A DENY policy of issuer "${issuer.name}" matches this JWT.`
-          : `No ALLOW policy of issuer "${issuer.name}" grants this JWT a ${request.scope.kind.toLowerCase()} token${request.scope.team ? ` for team ${request.scope.team}` : ""}${request.scope.login ? ` for ${request.scope.login}` : ""}${request.scope.admin ? " with admin" : ""}.`,
+          : decision === "unpinned"
+            ? `The ALLOW policy of issuer "${issuer.name}" that matches this JWT pins no repository or owner, so it grants nothing; an ADMIN of ${organization.name} must set the issuer's policies again.`
+            : `No ALLOW policy of issuer "${issuer.name}" grants this JWT a ${request.scope.kind.toLowerCase()} token${request.scope.team ? ` for team ${request.scope.team}` : ""}${request.scope.login ? ` for ${request.scope.login}` : ""}${request.scope.admin ? " with admin" : ""}.`,
       );
     }
     const seconds = Math.min(
@@ -157,6 +213,7 @@ export class OidcExchangeService {
 
   private parseRequest(input: ExchangeInput) {
     const bad = (message: string) => new OAuthError("invalid_request", message);
+    if (input.grantType === "") throw bad("grant_type is required.");
     if (input.grantType !== undefined && input.grantType !== GRANT_TYPE) {
       throw bad(`grant_type must be ${GRANT_TYPE}.`);
     }
@@ -200,19 +257,17 @@ export class OidcExchangeService {
   }
 
   private async verify(ctx: RequestContext, jwt: string, issuer: OidcIssuer, audience: string) {
-    let keys;
+    // Every failure to fetch keys answers one sentence: how a fetch failed (refused, timed out,
+    // not found) would make the exchange a probe of whatever the URL points at.
+    const unavailable = (error: KeysUnavailable) => {
+      ctx.logger.warn(
+        { requestId: ctx.requestId, issuerId: issuer.id, reason: error.message },
+        "OIDC issuer keys unavailable",
+      );
+      return new OAuthError("temporarily_unavailable", KEYS_UNAVAILABLE);
+    };
     try {
-      keys = await this.keys.keysFor(issuer);
-    } catch (error) {
-      if (error instanceof KeysUnavailable) {
-        throw new OAuthError(
-          "temporarily_unavailable",
-          `The keys of issuer "${issuer.name}" are unavailable: ${error.message}.`,
-        );
-      }
-      throw error;
-    }
-    try {
+      const keys = await this.keys.keysFor(issuer);
       const { payload } = await jwtVerify(jwt, keys, {
         issuer: issuer.url,
         audience,
@@ -225,9 +280,11 @@ export class OidcExchangeService {
       if (Array.isArray(payload.aud) && payload.aud.length !== 1) {
         throw new OAuthError("invalid_grant", "The JWT must name exactly one audience.");
       }
+      // claimTypeProblem has checked these types.
       return payload as JWTPayload & { sub: string; jti: string; exp: number };
     } catch (error) {
       if (error instanceof OAuthError) throw error;
+      if (error instanceof KeysUnavailable) throw unavailable(error);
       if (error instanceof joseErrors.JOSEError) {
         throw new OAuthError("invalid_grant", `The JWT was refused: ${this.reason(error)}.`);
       }
@@ -308,6 +365,9 @@ export class OidcExchangeService {
           teamId,
           ownerId,
           source: TokenSource.OIDC,
+          // A personal token belongs to no organization, but its making is the issuer's
+          // organization's business: its ADMINs and AUDITORs read it there.
+          auditOrganizationId: organization.id,
           oidcIssuerId: issuer.id,
           oidcSubject: claims.sub.slice(0, 255),
         });

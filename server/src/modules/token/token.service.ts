@@ -43,6 +43,8 @@ export interface TokenSpec {
   oidcSubject?: string | null;
   /** Who the audit trail names when no token authenticated the request (e.g. redeeming an invitation). */
   actorUserId?: string;
+  /** Whose audit trail records the creation, when not the token's own organization (OIDC exchange). */
+  auditOrganizationId?: string;
 }
 
 export class TokenService {
@@ -206,7 +208,7 @@ export class TokenService {
     }
     await this.audit.record(ctx, manager, {
       type: AuditEventType.TOKEN_CREATED,
-      organizationId: token.organizationId,
+      organizationId: spec.auditOrganizationId ?? token.organizationId,
       tokenId: token.id,
       tokenName: token.name,
       teamId: token.teamId,
