@@ -7,7 +7,7 @@ import { TestOidcIssuer } from "../../../test/oidc-issuer";
 import { REGISTER_ISSUER, SET_POLICIES, exchange, tokenType } from "../../../test/oidc-setup";
 import { errorCode } from "../../../test/operations";
 import { seedOrg, type SeededOrg } from "../../../test/seed";
-import { KEYS_UNAVAILABLE } from "./oidc-exchange.service";
+import { KEYS_UNAVAILABLE } from "./oidc.errors";
 
 const listenOn = async (server: Server | ReturnType<typeof createTcpServer>) => {
   await new Promise<void>((resolve) => server.listen(0, "127.0.0.1", resolve));

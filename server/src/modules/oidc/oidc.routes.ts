@@ -4,7 +4,7 @@ import { badUserInput, notFound } from "../../errors/lapse-error";
 import { restHandler } from "../../http/rest";
 import type { OidcIssuer } from "./oidc-issuer.entity";
 import type { OidcIssuerService } from "./oidc-issuer.service";
-import { ExchangeThrottled, OAuthError } from "./oidc-exchange.service";
+import { ExchangeThrottled, OAuthError } from "./oidc.errors";
 
 type ContextFor = (req: Request, res: Response) => RequestContext;
 
