@@ -33,4 +33,19 @@ describe("configuration", () => {
       );
     }
   });
+
+  it("trusts OIDC issuers on private addresses only when told to, in so many words", () => {
+    expect(readConfig({}).oidcAllowPrivateIssuers).toBe(false);
+    expect(readConfig({ LAPSE_OIDC_ALLOW_PRIVATE_ISSUERS: "true" }).oidcAllowPrivateIssuers).toBe(
+      true,
+    );
+    expect(readConfig({ LAPSE_OIDC_ALLOW_PRIVATE_ISSUERS: "false" }).oidcAllowPrivateIssuers).toBe(
+      false,
+    );
+    for (const bad of ["1", "yes", "TRUE"]) {
+      expect(() => readConfig({ LAPSE_OIDC_ALLOW_PRIVATE_ISSUERS: bad })).toThrow(
+        /LAPSE_OIDC_ALLOW_PRIVATE_ISSUERS must be true or false/,
+      );
+    }
+  });
 });

@@ -17,6 +17,8 @@ export interface Config {
   trustProxy: string;
   /** MySQL: how long a statement, or a wait for a connection, may take before a 503 (0: no limit). */
   dbTimeoutMs: number;
+  /** Whether OIDC issuers on loopback, private and other non-public addresses are trusted. */
+  oidcAllowPrivateIssuers: boolean;
 }
 
 export const DEFAULT_DATABASE_URL = "sqlite:./data/lapse.sqlite";
@@ -38,8 +40,15 @@ export function readConfig(env: NodeJS.ProcessEnv = process.env): Config {
       `LAPSE_DB_TIMEOUT_MS must be a whole number of milliseconds (0 for no limit), not "${env.LAPSE_DB_TIMEOUT_MS}".`,
     );
   }
+  const allowPrivate = env.LAPSE_OIDC_ALLOW_PRIVATE_ISSUERS || "false";
+  if (allowPrivate !== "true" && allowPrivate !== "false") {
+    throw new Error(
+      `LAPSE_OIDC_ALLOW_PRIVATE_ISSUERS must be true or false, not "${env.LAPSE_OIDC_ALLOW_PRIVATE_ISSUERS}".`,
+    );
+  }
   return {
     authMaxFailures,
+    oidcAllowPrivateIssuers: allowPrivate === "true",
     dbTimeoutMs,
     trustProxy: env.LAPSE_TRUST_PROXY || "loopback",
     databaseUrl: env.DATABASE_URL || DEFAULT_DATABASE_URL,

@@ -38,6 +38,7 @@ export async function startLapse(
     trustProxy: config.trustProxy,
     services: {
       authThrottle: { ...DEFAULT_AUTH_THROTTLE, maxFailures: config.authMaxFailures },
+      oidcAllowPrivateIssuers: config.oidcAllowPrivateIssuers,
     },
   });
 

@@ -28,6 +28,8 @@ export interface ServiceOptions {
   oidcKeyCooldownMs?: number;
   /** Failed-authentication limits (default DEFAULT_AUTH_THROTTLE). */
   authThrottle?: AuthThrottleOptions;
+  /** Whether OIDC issuers on loopback, private and other non-public addresses are trusted (default no). */
+  oidcAllowPrivateIssuers?: boolean;
 }
 
 export function createServices(
@@ -42,7 +44,11 @@ export function createServices(
   const tokenAccess = new TokenAccessPolicy();
   const tokens = new TokenService(dataSource, audit, organizations, teams, tokenAccess);
   const tokenList = new TokenListService(dataSource, organizations);
-  const oidcIssuers = new OidcIssuerService(dataSource, audit, organizations);
+  const allowPrivateIssuers = options.oidcAllowPrivateIssuers ?? false;
+  const oidcIssuers = new OidcIssuerService(dataSource, audit, organizations, {
+    allowPrivateIssuers,
+  });
+  const authThrottle = new AuthThrottleService(dataSource, options.authThrottle);
   return {
     audit,
     users,
@@ -54,7 +60,7 @@ export function createServices(
     expiryPolicy: new ExpiryPolicyService(dataSource, audit, organizations, tokenList),
     invitations: new InvitationService(dataSource, audit, organizations, users, tokens),
     refusals: new RefusalRecorder(dataSource, audit, logger),
-    authThrottle: new AuthThrottleService(dataSource, options.authThrottle),
+    authThrottle,
     leases: new JobLeaseService(dataSource),
     auditQuery: new AuditQueryService(dataSource, organizations),
     expirySweep: new ExpirySweepService(dataSource, audit),
@@ -65,7 +71,11 @@ export function createServices(
       audit,
       oidcIssuers,
       tokens,
-      new OidcKeyResolver(options.oidcKeyCooldownMs),
+      new OidcKeyResolver({
+        cooldownMs: options.oidcKeyCooldownMs,
+        allowPrivate: allowPrivateIssuers,
+      }),
+      authThrottle,
     ),
     viewer: new ViewerService(dataSource),
     bootstrap: new BootstrapService(dataSource, organizations, tokens, users),

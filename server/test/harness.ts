@@ -107,6 +107,8 @@ export class TestServer {
       // clock, so the failed-authentication limit is out of reach unless a test sets its own.
       services: {
         authThrottle: { ...DEFAULT_AUTH_THROTTLE, maxFailures: 1_000_000 },
+        // The test issuers listen on 127.0.0.1; the tests of the refusal turn this off.
+        oidcAllowPrivateIssuers: true,
         ...this.services,
       },
     });

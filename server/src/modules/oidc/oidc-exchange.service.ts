@@ -2,10 +2,11 @@ import { createHash, randomBytes } from "node:crypto";
 import { decodeJwt, errors as joseErrors, jwtVerify, type JWTPayload } from "jose";
 import { v7 as uuidv7 } from "uuid";
 import type { DataSource } from "typeorm";
+import { retryAfterSeconds } from "../../auth/authenticate.middleware";
+import { addressKey, type AuthThrottleService } from "../../auth/auth-throttle";
 import type { RequestContext } from "../../context";
-import { isUniqueViolation } from "../../db/errors";
-import { LapseError, type ErrorCode } from "../../errors/lapse-error";
 import { isEnumValue } from "../../http/enum-value";
+import { isUniqueViolation } from "../../db/errors";
 import type { AuditService } from "../audit/audit.service";
 import { AuditEventType } from "../audit/audit.types";
 import { Membership } from "../organization/membership.entity";
@@ -17,8 +18,11 @@ import { TokenKind, TokenSource } from "../token/token.types";
 import { User } from "../user/user.entity";
 import { OidcIssuer } from "./oidc-issuer.entity";
 import type { OidcIssuerService } from "./oidc-issuer.service";
+import { claimTypeProblem } from "./oidc-claims";
 import { OidcJti } from "./oidc-jti.entity";
 import { KeysUnavailable, type OidcKeyResolver } from "./oidc-keys";
+import { pinsOwner } from "./oidc-pinning";
+import { ExchangeThrottled, KEYS_UNAVAILABLE, OAuthError } from "./oidc.errors";
 import { decide, type ExchangeRequestScope } from "./oidc-policy";
 import { DEFAULT_MAX_EXPIRATION_SECONDS } from "./oidc.types";
 
@@ -43,36 +47,8 @@ const CLOCK_TOLERANCE_S = 30;
 /** A JWT older than this (by iat) is refused whatever its exp says. */
 export const MAX_JWT_AGE_S = 3600;
 
-type OAuthCode =
-  | "invalid_request"
-  | "invalid_grant"
-  | "unauthorized_client"
-  | "invalid_target"
-  | "temporarily_unavailable";
-
-const GRAPHQL_CODES: Record<OAuthCode, ErrorCode> = {
-  invalid_request: "BAD_USER_INPUT",
-  invalid_grant: "UNAUTHENTICATED",
-  unauthorized_client: "FORBIDDEN",
-  invalid_target: "BAD_USER_INPUT",
-  temporarily_unavailable: "SERVICE_UNAVAILABLE",
-};
-
-/** An RFC 6749 error: the OAuth code for REST, a Lapse code for GraphQL. Never quotes the JWT. */
-export class OAuthError extends LapseError {
-  constructor(
-    readonly oauthCode: OAuthCode,
-    message: string,
-  ) {
-    super(GRAPHQL_CODES[oauthCode], message);
-  }
-
-  get oauthStatus(): number {
-    return this.oauthCode === "temporarily_unavailable" ? 503 : 400;
-  }
-}
-
 export interface ExchangeInput {
+  /** REST sends the form's grant_type ("" when absent: refused); GraphQL has none (undefined). */
   grantType?: string;
   audience?: string;
   subjectToken?: string;
@@ -99,15 +75,38 @@ export class OidcExchangeService {
     private readonly issuers: OidcIssuerService,
     private readonly tokens: TokenService,
     private readonly keys: OidcKeyResolver,
+    private readonly throttle: AuthThrottleService,
   ) {}
 
   /**
    * Verifies the JWT (signature by an allow-listed asymmetric algorithm, exact iss, a single aud equal
    * to the organization's audience, exp/nbf/iat with 30 s leeway, at most an hour old, jti unused),
-   * applies the issuer's policies, and mints a token with source OIDC. Refusals change nothing.
-   * Throws OAuthError.
+   * applies the issuer's policies, and mints a token with source OIDC. Refusals change nothing but
+   * count against the client address, as failed authentications do; a locked-out address is refused
+   * before its JWT is looked at. REST and GraphQL both come through here.
+   * Throws OAuthError, ExchangeThrottled.
    */
   async exchange(ctx: RequestContext, input: ExchangeInput): Promise<ExchangeResult> {
+    const keys = [addressKey(ctx.ip)];
+    const nowMs = ctx.clock.now().getTime();
+    const throttled = (until: number) =>
+      new ExchangeThrottled(retryAfterSeconds({ retryAfterMs: until - nowMs }));
+    const lockedUntil = await this.throttle.lockedOut(keys, nowMs);
+    if (lockedUntil) throw throttled(lockedUntil);
+    try {
+      return await this.verifyAndMint(ctx, input);
+    } catch (error) {
+      if (!(error instanceof OAuthError)) throw error;
+      ctx.logger.info(
+        { requestId: ctx.requestId, error: error.oauthCode },
+        "token exchange refused",
+      );
+      const until = await this.throttle.recordFailure(keys, nowMs).catch(() => 0);
+      throw until ? throttled(until) : error;
+    }
+  }
+
+  private async verifyAndMint(ctx: RequestContext, input: ExchangeInput): Promise<ExchangeResult> {
     const request = this.parseRequest(input);
     const organization = await this.dataSource.manager.findOneBy(Organization, {
       name: request.organization,
@@ -124,6 +123,10 @@ export class OidcExchangeService {
     } catch {
       throw new OAuthError("invalid_grant", "subject_token is not a JWT.");
     }
+    const wrongType = (problem: string | null) => {
+      if (problem) throw new OAuthError("invalid_grant", `The JWT was refused: ${problem}.`);
+    };
+    wrongType(claimTypeProblem(unverified));
     const issuer = await this.dataSource.manager.findOneBy(OidcIssuer, {
       organizationId: organization.id,
       url: text(unverified.iss) ?? "",
@@ -133,6 +136,8 @@ export class OidcExchangeService {
         "invalid_grant",
         `The JWT's issuer is not trusted by ${organization.name}.`,
       );
+    const policies = this.issuers.policiesOf(issuer);
+    wrongType(claimTypeProblem(unverified, policies));
 
     const claims = await this.verify(
       ctx,
@@ -140,13 +145,21 @@ export class OidcExchangeService {
       issuer,
       `${AUDIENCE_PREFIX}${organization.name}`,
     );
-    const decision = decide(this.issuers.policiesOf(issuer), claims, request.scope);
+    const decision = decide(policies, claims, request.scope, (p) => pinsOwner(p, issuer.url));
+    if (decision === "unpinned") {
+      ctx.logger.warn(
+        { requestId: ctx.requestId, issuerId: issuer.id },
+        "an OIDC ALLOW policy that pins no repository or owner matched, and granted nothing",
+      );
+    }
     if (decision !== "allow") {
       throw new OAuthError(
         "unauthorized_client",
         decision === "deny"
           ? `A DENY policy of issuer "${issuer.name}" matches this JWT.`
-          : `No ALLOW policy of issuer "${issuer.name}" grants this JWT a ${request.scope.kind.toLowerCase()} token${request.scope.team ? ` for team ${request.scope.team}` : ""}${request.scope.login ? ` for ${request.scope.login}` : ""}${request.scope.admin ? " with admin" : ""}.`,
+          : decision === "unpinned"
+            ? `The ALLOW policy of issuer "${issuer.name}" that matches this JWT pins no repository or owner, so it grants nothing; an ADMIN of ${organization.name} must set the issuer's policies again.`
+            : `No ALLOW policy of issuer "${issuer.name}" grants this JWT a ${request.scope.kind.toLowerCase()} token${request.scope.team ? ` for team ${request.scope.team}` : ""}${request.scope.login ? ` for ${request.scope.login}` : ""}${request.scope.admin ? " with admin" : ""}.`,
       );
     }
     const seconds = Math.min(
@@ -158,6 +171,7 @@ export class OidcExchangeService {
 
   private parseRequest(input: ExchangeInput) {
     const bad = (message: string) => new OAuthError("invalid_request", message);
+    if (input.grantType === "") throw bad("grant_type is required.");
     if (input.grantType !== undefined && input.grantType !== GRANT_TYPE) {
       throw bad(`grant_type must be ${GRANT_TYPE}.`);
     }
@@ -201,19 +215,17 @@ export class OidcExchangeService {
   }
 
   private async verify(ctx: RequestContext, jwt: string, issuer: OidcIssuer, audience: string) {
-    let keys;
+    // Every failure to fetch keys answers one sentence: how a fetch failed (refused, timed out,
+    // not found) would make the exchange a probe of whatever the URL points at.
+    const unavailable = (error: KeysUnavailable) => {
+      ctx.logger.warn(
+        { requestId: ctx.requestId, issuerId: issuer.id, reason: error.message },
+        "OIDC issuer keys unavailable",
+      );
+      return new OAuthError("temporarily_unavailable", KEYS_UNAVAILABLE);
+    };
     try {
-      keys = await this.keys.keysFor(issuer);
-    } catch (error) {
-      if (error instanceof KeysUnavailable) {
-        throw new OAuthError(
-          "temporarily_unavailable",
-          `The keys of issuer "${issuer.name}" are unavailable: ${error.message}.`,
-        );
-      }
-      throw error;
-    }
-    try {
+      const keys = await this.keys.keysFor(issuer);
       const { payload } = await jwtVerify(jwt, keys, {
         issuer: issuer.url,
         audience,
@@ -226,9 +238,11 @@ export class OidcExchangeService {
       if (Array.isArray(payload.aud) && payload.aud.length !== 1) {
         throw new OAuthError("invalid_grant", "The JWT must name exactly one audience.");
       }
+      // claimTypeProblem has checked these types.
       return payload as JWTPayload & { sub: string; jti: string; exp: number };
     } catch (error) {
       if (error instanceof OAuthError) throw error;
+      if (error instanceof KeysUnavailable) throw unavailable(error);
       if (error instanceof joseErrors.JOSEError) {
         throw new OAuthError("invalid_grant", `The JWT was refused: ${this.reason(error)}.`);
       }
@@ -311,6 +325,9 @@ export class OidcExchangeService {
           source: TokenSource.OIDC,
           // The JWT is the credential, bounded by the issuer's maximum; a header sent along is not.
           boundedByCaller: false,
+          // A personal token belongs to no organization, but its making is the issuer's
+          // organization's business: its ADMINs and AUDITORs read it there.
+          auditOrganizationId: organization.id,
           oidcIssuerId: issuer.id,
           oidcSubject: claims.sub.slice(0, 255),
         });

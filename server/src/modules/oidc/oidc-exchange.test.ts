@@ -326,6 +326,75 @@ describeEachStore("OIDC token exchange", (server) => {
     expect(server.logs.join("")).not.toContain(replayed.subject_token!.toString().slice(-40));
   });
 
+  it("refuses claims of the wrong JSON type as invalid_grant, on REST and GraphQL, writing nothing", async () => {
+    const wrong: [string, Record<string, unknown>][] = [];
+    for (const value of [5, { a: 1 }, ["x"], null, ""]) {
+      wrong.push([`sub ${JSON.stringify(value)}`, { sub: value }]);
+      wrong.push([`jti ${JSON.stringify(value)}`, { jti: value }]);
+    }
+    for (const value of [5, { a: 1 }, null, [5], []]) {
+      wrong.push([`aud ${JSON.stringify(value)}`, { aud: value }]);
+    }
+    for (const claim of ["exp", "iat", "nbf"]) {
+      for (const value of ["soon", { a: 1 }, [1], null]) {
+        wrong.push([`${claim} ${JSON.stringify(value)}`, { [claim]: value }]);
+      }
+    }
+    // Claims a policy reads: an ALLOW cannot match an object, and a DENY must not fail open on one.
+    for (const value of [{ id: "7890" }, ["7890"], null]) {
+      wrong.push([`repository_owner_id ${JSON.stringify(value)}`, { repository_owner_id: value }]);
+    }
+    wrong.push(["ref read by a DENY, as an array", { ref: ["refs/heads/evil"] }]);
+    const before = await server.tenantRows(org.name);
+    const jtis = await server.count("oidc_jtis", "issuer_id = ?", [issuerId]);
+    for (const [label, overrides] of wrong) {
+      const request = await teamRequest(overrides);
+      const answer = await exchange(server, request);
+      expect.soft(answer.status, label).toBe(400);
+      expect.soft(answer.body.error, label).toBe("invalid_grant");
+      expect.soft(String(answer.body.error_description), label).toMatch(/^The JWT was refused: /);
+      const graphql = await server.gql(
+        `mutation($a: String!, $t: String!, $s: String) { exchangeOidcToken(audience: $a, subjectToken: $t, requestedTokenType: "${tokenType("team")}", scope: $s) { accessToken } }`,
+        { a: audience(), t: request.subject_token, s: request.scope },
+      );
+      expect.soft(graphql.errors?.[0]?.extensions?.code, label).toBe("UNAUTHENTICATED");
+    }
+    expect(await server.tenantRows(org.name)).toEqual(before);
+    expect(await server.count("oidc_jtis", "issuer_id = ?", [issuerId])).toBe(jtis);
+  });
+
+  it("gives a JWT from another owner's repository nothing, whatever it asks for", async () => {
+    const attacker = {
+      sub: "repo:attacker/infra:ref:refs/heads/main",
+      repository: "attacker/infra",
+      repository_owner: "attacker",
+      repository_owner_id: "666",
+      repository_id: "666001",
+    };
+    const before = await server.tenantRows(org.name);
+    const asks = [
+      await teamRequest(attacker),
+      {
+        audience: audience(),
+        subject_token: await jwt(attacker),
+        requested_token_type: tokenType("organization"),
+        scope: "admin",
+      },
+      {
+        audience: audience(),
+        subject_token: await jwt(attacker),
+        requested_token_type: tokenType("personal"),
+        scope: `user:${member.login}`,
+      },
+    ];
+    for (const request of asks) {
+      const answer = await exchange(server, request);
+      expect.soft(answer).toMatchObject({ status: 400, body: { error: "unauthorized_client" } });
+      expect.soft(answer.body.access_token).toBeUndefined();
+    }
+    expect(await server.tenantRows(org.name)).toEqual(before);
+  });
+
   it("fetches keys once, and a flood of unknown kids costs at most one more fetch per cool-down", async () => {
     const before = issuer.jwksFetches;
     for (let i = 0; i < 3; i++)

@@ -10,12 +10,15 @@ import type { AuditService } from "../audit/audit.service";
 import { AuditEventType } from "../audit/audit.types";
 import { Organization } from "../organization/organization.entity";
 import type { OrganizationService } from "../organization/organization.service";
+import { Membership } from "../organization/membership.entity";
 import { Team } from "../team/team.entity";
 import { TokenKind } from "../token/token.types";
 import { User } from "../user/user.entity";
 import { OidcIssuer } from "./oidc-issuer.entity";
+import { NonPublicAddress, resolvePublic } from "./oidc-fetch";
 import { OidcJti } from "./oidc-jti.entity";
-import { OidcPolicy, globMatches } from "./oidc-policy";
+import { PIN_ADVICE, pinsOwner } from "./oidc-pinning";
+import { OidcPolicy } from "./oidc-policy";
 import {
   OidcIssuerFieldsArgs,
   RegisterOidcIssuerArgs,
@@ -24,7 +27,6 @@ import {
 } from "./oidc.inputs";
 import {
   DEFAULT_MAX_EXPIRATION_SECONDS,
-  IDENTIFYING_CLAIMS,
   MAX_POLICIES,
   MAX_RULES,
   PolicyDecision,
@@ -75,15 +77,13 @@ function assertJwks(text: string): void {
   }
 }
 
-/** Whether a pattern pins something down: at least one character that is not a wildcard. */
-const constrains = (pattern: string) => /[^*?]/.test(pattern) && !globMatches(pattern, "");
-
 /** Registers the OIDC issuers an organization trusts and the policies that say what their JWTs may get. */
 export class OidcIssuerService {
   constructor(
     private readonly dataSource: DataSource,
     private readonly audit: AuditService,
     private readonly organizations: OrganizationService,
+    private readonly options: { allowPrivateIssuers: boolean } = { allowPrivateIssuers: false },
   ) {}
 
   /** The organization's issuers by name. ADMINs and AUDITORs. Throws NOT_FOUND, FORBIDDEN. */
@@ -111,6 +111,7 @@ export class OidcIssuerService {
   async register(ctx: RequestContext, input: RegisterOidcIssuerArgs): Promise<OidcIssuer> {
     const args = await assertValid(RegisterOidcIssuerArgs, input);
     if (!args.name || !args.url) throw badUserInput("name and url are required.");
+    await this.assertPublicHost(args.url);
     return this.write(ctx, args.name, async (manager) => {
       const access = await this.organizations.access(ctx, args.organization, manager);
       this.assertWriter(ctx, access);
@@ -140,6 +141,7 @@ export class OidcIssuerService {
   /** Changes an issuer's fields. Person ADMINs only. Throws NOT_FOUND, FORBIDDEN, BAD_USER_INPUT, CONFLICT. */
   async update(ctx: RequestContext, input: UpdateOidcIssuerArgs): Promise<OidcIssuer> {
     const args = await assertValid(UpdateOidcIssuerArgs, input);
+    if (args.url != null) await this.assertPublicHost(args.url);
     return this.write(ctx, args.name ?? "", async (manager) => {
       const { issuer, access } = await this.writable(ctx, manager, args.id);
       const before = {
@@ -191,7 +193,7 @@ export class OidcIssuerService {
     const args = await assertValid(SetOidcIssuerPoliciesArgs, input);
     return this.dataSource.transaction(async (manager) => {
       const { issuer, access } = await this.writable(ctx, manager, args.issuerId);
-      const policies = await this.checkPolicies(manager, access, args.policies);
+      const policies = await this.checkPolicies(manager, access, issuer, args.policies);
       issuer.policies = JSON.stringify(policies);
       issuer.updatedAt = ctx.clock.now();
       await manager.save(issuer);
@@ -212,6 +214,7 @@ export class OidcIssuerService {
   private async checkPolicies(
     manager: EntityManager,
     access: OrganizationAccess,
+    issuer: OidcIssuer,
     policies: OidcPolicy[],
   ): Promise<OidcPolicy[]> {
     if (policies.length > MAX_POLICIES)
@@ -235,16 +238,8 @@ export class OidcIssuerService {
             throw badUserInput(`${at}: patterns are 1 to 256 characters.`);
           }
         }
-        if (
-          policy.decision === PolicyDecision.ALLOW &&
-          !policy.rules.some(
-            (r) =>
-              (IDENTIFYING_CLAIMS as readonly string[]).includes(r.claim) && constrains(r.pattern),
-          )
-        ) {
-          throw badUserInput(
-            `${at}: an ALLOW policy must constrain sub, repository_id or repository_owner_id; audience alone would trust every repository on the issuer.`,
-          );
+        if (policy.decision === PolicyDecision.ALLOW && !pinsOwner(policy, issuer.url)) {
+          throw badUserInput(`${at}: ${PIN_ADVICE}`);
         }
         const team = policy.tokenType === TokenKind.TEAM ? policy.team : null;
         const login = policy.tokenType === TokenKind.PERSONAL ? policy.login : null;
@@ -273,8 +268,12 @@ export class OidcIssuerService {
             `${at}: no team named "${team}" exists in ${access.organization.name}.`,
           );
         }
-        if (login && !(await manager.existsBy(User, { login }))) {
-          throw badUserInput(`${at}: no user with login "${login}" exists.`);
+        if (login && !(await this.isMember(manager, access, login))) {
+          // One answer for "no such user" and "not a member": a policy must not tell an ADMIN
+          // which logins exist outside the organization.
+          throw badUserInput(
+            `${at}: "${login}" is not a member of ${access.organization.name}; a PERSONAL policy names a member.`,
+          );
         }
         return {
           decision: policy.decision,
@@ -286,6 +285,33 @@ export class OidcIssuerService {
         };
       }),
     );
+  }
+
+  private async isMember(manager: EntityManager, access: OrganizationAccess, login: string) {
+    const user = await manager.findOneBy(User, { login });
+    if (!user) return false;
+    return manager.existsBy(Membership, {
+      organizationId: access.organization.id,
+      userId: user.id,
+    });
+  }
+
+  /**
+   * Refuses an issuer URL whose host is, or resolves to, a non-public address unless private
+   * issuers are allowed. A host that does not resolve now is let through: every fetch checks again.
+   */
+  private async assertPublicHost(text: string): Promise<void> {
+    if (this.options.allowPrivateIssuers) return;
+    const url = assertIssuerUrl(text);
+    try {
+      await resolvePublic(url, { allowPrivate: false });
+    } catch (error) {
+      if (error instanceof NonPublicAddress) {
+        throw badUserInput(
+          `url must name a public host; ${url.hostname} is a loopback, private, link-local or otherwise non-public address (an operator can allow such issuers with LAPSE_OIDC_ALLOW_PRIVATE_ISSUERS=true).`,
+        );
+      }
+    }
   }
 
   private apply(issuer: OidcIssuer, args: OidcIssuerFieldsArgs): void {

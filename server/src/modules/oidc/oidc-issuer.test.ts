@@ -7,7 +7,7 @@ import {
   errorCode,
   mustCreate,
 } from "../../../test/operations";
-import { seedOrg } from "../../../test/seed";
+import { seedOrg, uniqueName, type SeededOrg } from "../../../test/seed";
 import { OrganizationRole } from "../organization/organization.types";
 
 const ISSUERS = `query($o: String!) { oidcIssuers(organization: $o) { id name url maxExpirationSeconds hasStaticJwks policies { decision } } }`;
@@ -133,11 +133,11 @@ describeEachStore("OIDC issuers", (server) => {
             rules: [{ claim: "aud", pattern: `urn:lapse:org:${org.name}` }],
           },
         ],
-        /must constrain sub/,
+        /must pin the repository or its owner/,
       ],
       [
         [{ decision: "ALLOW", tokenType: "ORGANIZATION", rules: [{ claim: "sub", pattern: "*" }] }],
-        /must constrain sub/,
+        /must pin the repository or its owner/,
       ],
       [
         [
@@ -147,7 +147,18 @@ describeEachStore("OIDC issuers", (server) => {
             rules: [{ claim: "sub", pattern: "**??" }],
           },
         ],
-        /must constrain sub/,
+        /must pin the repository or its owner/,
+      ],
+      [
+        [
+          {
+            decision: "ALLOW",
+            tokenType: "PERSONAL",
+            login: "nobody-at-all",
+            rules: [{ claim: "sub", pattern: "repo:acme/*" }],
+          },
+        ],
+        /"nobody-at-all" is not a member of/,
       ],
       [
         [
@@ -219,4 +230,115 @@ describeEachStore("OIDC issuers", (server) => {
     );
     expect(read.data!.oidcIssuer.policies.at(-1)).toEqual({ team });
   });
+
+  it("accepts an ALLOW only if a rule pins the repository or its owner, and says how to pin", async () => {
+    const org = await seedOrg(server);
+    const github = await register(org, "gh", "https://token.actions.githubusercontent.com");
+    const allow = (rules: { claim: string; pattern: string }[]) => [
+      { decision: "ALLOW", tokenType: "ORGANIZATION", rules },
+    ];
+    const sub = (pattern: string) => allow([{ claim: "sub", pattern }]);
+    const refused: [string, unknown[]][] = [
+      ["repo:*", sub("repo:*")],
+      ["*:*", sub("*:*")],
+      ["*a*", sub("*a*")],
+      ["repo:acme*", sub("repo:acme*")],
+      ["repo:*/infra:*", sub("repo:*/infra:*")],
+      ["repo:acm?/*", sub("repo:acm?/*")],
+      ["repo:/*", sub("repo:/*")],
+      ["repository_owner_id 12*", allow([{ claim: "repository_owner_id", pattern: "12*" }])],
+      ["repository acme/* alone", allow([{ claim: "repository", pattern: "acme/*" }])],
+      // On GitHub an owner picks its own subject template, so an exact sub need not name one.
+      ["exact sub without an owner on GitHub", sub("environment:prod")],
+    ];
+    const before = await server.tenantRows(org.name);
+    for (const [label, policies] of refused) {
+      const response = await server.gql(
+        SET_POLICIES,
+        { id: github, p: policies },
+        org.admin.secret,
+      );
+      expect.soft(errorCode(response), label).toBe("BAD_USER_INPUT");
+      expect
+        .soft(response.errors?.[0]?.message, label)
+        .toMatch(
+          /an ALLOW policy must pin the repository or its owner: add a rule on repository_owner_id .* such as repo:acme\/\*/,
+        );
+    }
+    expect(await server.tenantRows(org.name)).toEqual(before);
+
+    const accepted: [string, string, unknown[]][] = [
+      ["repo:acme/*", github, sub("repo:acme/*")],
+      [
+        "repository_owner_id 123",
+        github,
+        allow([{ claim: "repository_owner_id", pattern: "123" }]),
+      ],
+      ["repository_id", github, allow([{ claim: "repository_id", pattern: "4567" }])],
+      [
+        "an exact owner beside a wildcard sub",
+        github,
+        allow([
+          { claim: "sub", pattern: "*" },
+          { claim: "repository_owner", pattern: "acme" },
+        ]),
+      ],
+      ["GitLab's project_path sub", github, sub("project_path:acme/*")],
+      ["GitLab's namespace_id", github, allow([{ claim: "namespace_id", pattern: "42" }])],
+    ];
+    const generic = await register(org, "ci", "https://ci.example.com");
+    accepted.push(["an exact sub on another issuer", generic, sub("pipeline:deploy-prod")]);
+    for (const [label, id, policies] of accepted) {
+      const response = await server.gql(SET_POLICIES, { id, p: policies }, org.admin.secret);
+      expect.soft(response.errors, label).toBeUndefined();
+    }
+    // Only the exact sub: a wildcard still needs the owner in front, whoever the issuer is.
+    const wild = await server.gql(
+      SET_POLICIES,
+      { id: generic, p: sub("pipeline:*") },
+      org.admin.secret,
+    );
+    expect(errorCode(wild)).toBe("BAD_USER_INPUT");
+  });
+
+  it("answers a PERSONAL policy's login alike whether it exists elsewhere or nowhere", async () => {
+    const org = await seedOrg(server);
+    const elsewhere = await seedOrg(server);
+    const member = await org.member();
+    const id = await register(org, "gh", "https://token.actions.githubusercontent.com");
+    const personal = (login: string) => [
+      {
+        decision: "ALLOW",
+        tokenType: "PERSONAL",
+        login,
+        rules: [{ claim: "sub", pattern: "repo:acme/*" }],
+      },
+    ];
+    const answer = async (login: string) => {
+      const response = await server.gql(SET_POLICIES, { id, p: personal(login) }, org.admin.secret);
+      return {
+        code: errorCode(response),
+        message: response.errors?.[0]?.message.replace(login, "<login>"),
+      };
+    };
+    const existing = await answer(elsewhere.admin.login);
+    expect(existing.code).toBe("BAD_USER_INPUT");
+    expect(existing.message).toBe(
+      `policies[0]: "<login>" is not a member of ${org.name}; a PERSONAL policy names a member.`,
+    );
+    expect(await answer(uniqueName("ghost"))).toEqual(existing);
+    const ok = await server.gql(SET_POLICIES, { id, p: personal(member.login) }, org.admin.secret);
+    expect(ok.errors).toBeUndefined();
+  });
+
+  /** Registers an issuer for `org`; returns its id. */
+  async function register(org: SeededOrg, name: string, url: string): Promise<string> {
+    const registered = await server.gql<{ registerOidcIssuer: { id: string } }>(
+      REGISTER_ISSUER,
+      { o: org.name, n: name, u: url },
+      org.admin.secret,
+    );
+    expect(registered.errors).toBeUndefined();
+    return registered.data!.registerOidcIssuer.id;
+  }
 });

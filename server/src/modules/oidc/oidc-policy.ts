@@ -87,21 +87,25 @@ function rulesMatch(policy: OidcPolicy, claims: Record<string, unknown>): boolea
 
 /**
  * Deny by default: the request is allowed only when an ALLOW policy for exactly this token (type,
- * team or login, admin) matches every rule, and no DENY for it matches.
+ * team or login, admin) matches every rule, and no DENY for it matches. An ALLOW that `pinned`
+ * rejects (one stored before pinning was enforced) grants nothing: "unpinned" when only such an
+ * ALLOW matched.
  */
 export function decide(
   policies: OidcPolicy[],
   claims: Record<string, unknown>,
   request: ExchangeRequestScope,
-): "allow" | "deny" | "no-match" {
+  pinned: (policy: OidcPolicy) => boolean = () => true,
+): "allow" | "deny" | "no-match" | "unpinned" {
   const matching = policies.filter((p) => appliesTo(p, request) && rulesMatch(p, claims));
   if (matching.some((p) => p.decision === PolicyDecision.DENY)) return "deny";
-  const allowed = matching.some(
+  const allows = matching.filter(
     (p) =>
       p.decision === PolicyDecision.ALLOW &&
       (request.kind !== TokenKind.TEAM || p.team === request.team) &&
       (request.kind !== TokenKind.PERSONAL || p.login === request.login) &&
       (!request.admin || p.admin === true),
   );
-  return allowed ? "allow" : "no-match";
+  if (allows.some(pinned)) return "allow";
+  return allows.length > 0 ? "unpinned" : "no-match";
 }

@@ -67,6 +67,33 @@ describeEachStore(
       expect((await exchangeFrom(address, await validJwt())).status).toBe(200);
     });
 
+    it("counts GraphQL exchanges like REST ones: one limit, one lockout, whichever way they come", async () => {
+      const exchangeByGraphQL = async (address: string, subjectToken: string) => {
+        const response = await server.gql<{ exchangeOidcToken: { accessToken: string } }>(
+          `mutation($a: String!, $t: String!) { exchangeOidcToken(audience: $a, subjectToken: $t, requestedTokenType: "${tokenType("organization")}") { accessToken } }`,
+          { a: `urn:lapse:org:${org.name}`, t: subjectToken },
+          undefined,
+          { "x-forwarded-for": address },
+        );
+        return response.errors?.[0]?.extensions?.code ?? "OK";
+      };
+      const address = lockedAddress();
+      const codes = [];
+      for (let i = 0; i <= LIMITS.maxFailures; i++) {
+        codes.push(await exchangeByGraphQL(address, "not.a.jwt"));
+      }
+      expect(codes).toEqual(["UNAUTHENTICATED", "UNAUTHENTICATED", "RATE_LIMITED"]);
+      expect(await exchangeByGraphQL(address, await validJwt())).toBe("RATE_LIMITED");
+      expect((await exchangeFrom(address, await validJwt())).status).toBe(429);
+
+      // And a lockout earned over REST holds for GraphQL.
+      const other = lockedAddress();
+      for (let i = 0; i <= LIMITS.maxFailures; i++) await exchangeFrom(other, "not.a.jwt");
+      expect(await exchangeByGraphQL(other, await validJwt())).toBe("RATE_LIMITED");
+      server.clock.advance(LIMITS.lockoutMs);
+      expect(await exchangeByGraphQL(other, await validJwt())).toBe("OK");
+    });
+
     it("holds across instances: an address locked out on one is refused by another", async () => {
       const second = await createApp({
         dataSource: server.dataSource,

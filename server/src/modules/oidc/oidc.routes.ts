@@ -1,13 +1,11 @@
 import express, { Router, type Request, type Response } from "express";
-import { retryAfterSeconds } from "../../auth/authenticate.middleware";
-import { addressKey } from "../../auth/auth-throttle";
 import type { RequestContext } from "../../context";
 import { badUserInput, notFound } from "../../errors/lapse-error";
 import { Action } from "../../auth/authorization";
 import { declareActions, restHandler } from "../../http/rest";
 import type { OidcIssuer } from "./oidc-issuer.entity";
 import type { OidcIssuerService } from "./oidc-issuer.service";
-import { OAuthError } from "./oidc-exchange.service";
+import { ExchangeThrottled, OAuthError } from "./oidc.errors";
 
 type ContextFor = (req: Request, res: Response) => RequestContext;
 
@@ -119,6 +117,7 @@ export function oidcRoutes(contextFor: ContextFor): Router {
 /**
  * POST /api/oauth/token (RFC 8693). Mounted before the API's own authentication: the exchange
  * authenticates by its JWT alone, so an Authorization header a CI client sends along is ignored.
+ * The throttle and the refusals are the exchange service's, shared with the GraphQL mutation.
  */
 export function oauthTokenRoute(contextFor: ContextFor): Router {
   const router = Router();
@@ -134,26 +133,9 @@ export function oauthTokenRoute(contextFor: ContextFor): Router {
           ? String(body[name])
           : undefined;
       res.setHeader("Cache-Control", "no-store");
-      // Failed exchanges count against the client address like failed authentications, and a
-      // locked-out address is refused before its JWT is looked at.
-      const throttle = ctx.services.authThrottle;
-      const keys = [addressKey(ctx.ip)];
-      const nowMs = ctx.clock.now().getTime();
-      const throttled = (until: number) => {
-        const seconds = retryAfterSeconds({ retryAfterMs: until - nowMs });
-        res.setHeader("Retry-After", String(seconds));
-        res.status(429).json({
-          error: "invalid_request",
-          error_description: `Too many failed token exchanges from this address; try again in ${seconds} seconds.`,
-        });
-      };
       try {
-        const lockedUntil = await throttle.lockedOut(keys, nowMs);
-        if (lockedUntil) return throttled(lockedUntil);
-        if (!value("grant_type"))
-          throw new OAuthError("invalid_request", "grant_type is required.");
         const result = await ctx.services.oidcExchange.exchange(ctx, {
-          grantType: value("grant_type"),
+          grantType: value("grant_type") ?? "",
           audience: value("audience"),
           subjectToken: value("subject_token"),
           subjectTokenType: value("subject_token_type"),
@@ -168,13 +150,12 @@ export function oauthTokenRoute(contextFor: ContextFor): Router {
           expires_in: result.expiresIn,
         });
       } catch (error) {
+        if (error instanceof ExchangeThrottled) {
+          res.setHeader("Retry-After", String(error.retryAfterSeconds));
+          res.status(429).json({ error: "invalid_request", error_description: error.message });
+          return;
+        }
         if (error instanceof OAuthError) {
-          ctx.logger.info(
-            { requestId: ctx.requestId, error: error.oauthCode },
-            "token exchange refused",
-          );
-          const until = await throttle.recordFailure(keys, nowMs).catch(() => 0);
-          if (until) return throttled(until);
           res
             .status(error.oauthStatus)
             .json({ error: error.oauthCode, error_description: error.message });

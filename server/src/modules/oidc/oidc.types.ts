@@ -10,9 +10,6 @@ registerEnumType(PolicyDecision, {
   description: "A DENY that matches always wins; with no matching ALLOW the exchange is refused.",
 });
 
-/** Claims an ALLOW policy must constrain: each names one repository or owner for good. */
-export const IDENTIFYING_CLAIMS = ["sub", "repository_id", "repository_owner_id"] as const;
-
 export const MAX_POLICIES = 40;
 export const MAX_RULES = 20;
 export const DEFAULT_MAX_EXPIRATION_SECONDS = 7200;

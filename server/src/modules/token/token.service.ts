@@ -50,6 +50,8 @@ export interface TokenSpec {
    * after the token that made it.
    */
   boundedByCaller?: boolean;
+  /** Whose audit trail records the creation, when not the token's own organization (OIDC exchange). */
+  auditOrganizationId?: string;
 }
 
 export class TokenService {
@@ -208,7 +210,7 @@ export class TokenService {
     }
     await this.audit.record(ctx, manager, {
       type: AuditEventType.TOKEN_CREATED,
-      organizationId: token.organizationId,
+      organizationId: spec.auditOrganizationId ?? token.organizationId,
       tokenId: token.id,
       tokenName: token.name,
       teamId: token.teamId,
