@@ -28,7 +28,10 @@ export async function startLapse(
   deps: { clock: Clock; logger: Logger; print: (text: string) => void },
 ): Promise<RunningLapse> {
   const { clock, logger } = deps;
-  const dataSource = await openDatabase(config.databaseUrl, { timeoutMs: config.dbTimeoutMs });
+  const dataSource = await openDatabase(config.databaseUrl, {
+    timeoutMs: config.dbTimeoutMs,
+    notify: (message) => logger.warn(message),
+  });
   const { app, services, stop } = await createApp({
     dataSource,
     clock,
