@@ -46,9 +46,10 @@ export async function textCollations(url: string): Promise<string[]> {
 /**
  * What the released first migration left on a database whose default collation was not utf8mb4_bin:
  * `organizations` and `users` with `id` in the database's collation, an empty `migrations` table,
- * and then errno 150 at `memberships`. These are the statements TypeORM ran.
+ * and then errno 150 at `memberships`. These are the statements TypeORM ran. `withRow` adds a user
+ * someone inserted by hand, which Lapse must not drop.
  */
-export async function leaveInterruptedFirstMigration(url: string): Promise<void> {
+export async function leaveInterruptedFirstMigration(url: string, withRow = false): Promise<void> {
   const bin = `CHARACTER SET "utf8mb4" COLLATE "utf8mb4_bin"`;
   await onMysql(
     url,
@@ -56,4 +57,5 @@ export async function leaveInterruptedFirstMigration(url: string): Promise<void>
     `CREATE TABLE \`organizations\` (\`id\` varchar(36) NOT NULL, \`name\` varchar(40) ${bin} NOT NULL, \`edition\` varchar(32) ${bin} NOT NULL, \`max_token_lifetime_days\` int NULL, \`created_at\` datetime(3) NOT NULL, UNIQUE INDEX \`uq_organizations_name\` (\`name\`), PRIMARY KEY (\`id\`)) ENGINE=InnoDB`,
     `CREATE TABLE \`users\` (\`id\` varchar(36) NOT NULL, \`login\` varchar(40) ${bin} NOT NULL, \`site_admin\` tinyint NOT NULL DEFAULT 0, \`created_at\` datetime(3) NOT NULL, UNIQUE INDEX \`uq_users_login\` (\`login\`), PRIMARY KEY (\`id\`)) ENGINE=InnoDB`,
   );
+  if (withRow) await onMysql(url, "INSERT INTO users VALUES ('u1', 'kept', 0, '2026-01-01')");
 }
