@@ -1,6 +1,5 @@
 import "reflect-metadata";
 import { openDatabase } from "../src/db/data-source";
-import { MigrationError } from "../src/db/migration-run";
 import { testStores } from "./stores";
 
 /**
@@ -14,11 +13,8 @@ export default async function setup() {
     const dataSource = await openDatabase(store.url, {
       notify: (message) => console.warn(`\n  TEST_MYSQL_URL: ${message}\n`),
     }).catch((error: unknown) => {
-      throw new Error(
-        error instanceof MigrationError
-          ? `TEST_MYSQL_URL's database could not be migrated: ${error.message}`
-          : `TEST_MYSQL_URL is set but the database is unreachable: ${(error as Error).message}`,
-      );
+      // openDatabase's message says which: "Cannot connect to the database: ...", or a MigrationError.
+      throw new Error(`TEST_MYSQL_URL's database: ${(error as Error).message}`, { cause: error });
     });
     await dataSource.destroy();
   }

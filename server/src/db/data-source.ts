@@ -76,15 +76,21 @@ export interface OpenOptions {
 }
 
 /**
- * Opens the store and applies pending migrations; never `synchronize`. Throws the driver's error
- * when the database cannot be reached, and a MigrationError when it cannot be migrated.
+ * Opens the store and applies pending migrations; never `synchronize`. Throws "Cannot connect to the
+ * database: ..." when it cannot be reached, and a MigrationError when it cannot be migrated.
  */
 export async function openDatabase(
   databaseUrl: string,
   { timeoutMs = DEFAULT_DB_TIMEOUT_MS, notify = () => {} }: OpenOptions = {},
 ): Promise<DataSource> {
   const dataSource = new DataSource(dataSourceOptions(databaseUrl));
-  await dataSource.initialize();
+  try {
+    await dataSource.initialize();
+  } catch (error) {
+    throw new Error(`Cannot connect to the database: ${(error as Error).message}`, {
+      cause: error,
+    });
+  }
   try {
     await migrateUnderLock(dataSource, notify);
   } catch (error) {
