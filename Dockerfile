@@ -7,6 +7,7 @@ COPY server/package.json server/
 COPY web/package.json web/
 RUN npm ci --no-audit --no-fund
 COPY tsconfig.json ./
+COPY scripts scripts
 COPY server server
 COPY web web
 RUN npm run build && npm prune --omit=dev

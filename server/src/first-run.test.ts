@@ -1,9 +1,11 @@
 import { afterEach, describe, expect, it } from "vitest";
 import { ManualClock } from "../test/clock";
 import { VIEWER, type ViewerResult } from "../test/operations";
+import { occupiedPort } from "../test/lapse-process";
 import { freshDatabase, testStores } from "../test/stores";
 import { generateSecret } from "./auth/token-secret";
 import { readConfig } from "./config";
+import { openDatabase } from "./db/data-source";
 import { TokenKind } from "./modules/token/token.types";
 import { createLogger } from "./logger";
 import { BOOTSTRAP_TOKEN_DAYS, startLapse, type RunningLapse } from "./server";
@@ -114,6 +116,31 @@ for (const store of testStores()) {
       );
       cleanup.push(lapse.close);
       expect(printed[0]).toContain(`Lapse created organization "globex" with site admin "hank".`);
+    });
+
+    it("refuses a port in use with one sentence, before it creates anything", async () => {
+      const database = await freshDatabase(store);
+      cleanup.push(database.drop);
+      const { port, release } = await occupiedPort();
+      cleanup.push(release);
+      const printed: string[] = [];
+      const started = startLapse(readConfig({ DATABASE_URL: database.url, PORT: String(port) }), {
+        clock: new ManualClock(),
+        logger: createLogger({ level: "silent" }),
+        print: (t) => printed.push(t),
+      });
+      await expect(started).rejects.toThrow(
+        new Error(
+          `Port ${port} is already in use: stop what listens there, or set PORT to another port.`,
+        ),
+      );
+      expect(printed).toEqual([]);
+      const dataSource = await openDatabase(database.url);
+      try {
+        expect(await dataSource.query("SELECT id FROM organizations")).toEqual([]);
+      } finally {
+        await dataSource.destroy();
+      }
     });
   });
 }

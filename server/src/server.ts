@@ -1,4 +1,4 @@
-import type { Server } from "node:http";
+import { createServer, type Server } from "node:http";
 import type { AddressInfo } from "node:net";
 import { createApp } from "./app";
 import { DEFAULT_AUTH_THROTTLE } from "./auth/auth-throttle";
@@ -8,11 +8,12 @@ import { systemContext } from "./context";
 import { openDatabase } from "./db/data-source";
 import { createLoaders } from "./loaders";
 import type { Logger } from "./logger";
+import { OPERATOR_TOKEN_DAYS } from "./modules/bootstrap/bootstrap.service";
 import { runPeriodicJobs } from "./modules/jobs/periodic-jobs";
 import { SWEEP_INTERVAL_MS } from "./modules/token/expiry-sweep.service";
 
 /** The first-run admin token lives this long; `npm run lapse -- user-token` makes more. */
-export const BOOTSTRAP_TOKEN_DAYS = 30;
+export const BOOTSTRAP_TOKEN_DAYS = OPERATOR_TOKEN_DAYS;
 
 export interface RunningLapse {
   url: string;
@@ -20,15 +21,19 @@ export interface RunningLapse {
 }
 
 /**
- * Opens the store (applying migrations), bootstraps an empty database, and listens. On first run the
- * admin's token is written to `print` once; it is never logged.
+ * Opens the store (applying migrations), listens, and bootstraps an empty database. On first run the
+ * admin's token is written to `print` once; it is never logged. Throws a one-sentence error when the
+ * port is taken, before anything is created.
  */
 export async function startLapse(
   config: Config,
   deps: { clock: Clock; logger: Logger; print: (text: string) => void },
 ): Promise<RunningLapse> {
   const { clock, logger } = deps;
-  const dataSource = await openDatabase(config.databaseUrl, { timeoutMs: config.dbTimeoutMs });
+  const dataSource = await openDatabase(config.databaseUrl, {
+    timeoutMs: config.dbTimeoutMs,
+    notify: (message) => logger.warn(message),
+  });
   const { app, services, stop } = await createApp({
     dataSource,
     clock,
@@ -41,6 +46,14 @@ export async function startLapse(
       oidcAllowPrivateIssuers: config.oidcAllowPrivateIssuers,
     },
   });
+  const server = createServer(app);
+  try {
+    await listen(server, config.port);
+  } catch (error) {
+    await stop();
+    await dataSource.destroy();
+    throw error;
+  }
 
   const ctx = systemContext(
     { clock, logger, services, loaders: createLoaders(dataSource) },
@@ -78,10 +91,6 @@ export async function startLapse(
   }, SWEEP_INTERVAL_MS);
   sweep.unref();
 
-  const server = await new Promise<Server>((resolve, reject) => {
-    const listening = app.listen(config.port, () => resolve(listening));
-    listening.once("error", reject);
-  });
   const port = (server.address() as AddressInfo).port;
   logger.info(
     { port, store: dataSource.options.type },
@@ -96,4 +105,18 @@ export async function startLapse(
       await dataSource.destroy();
     },
   };
+}
+
+/** Listens on `port`, or fails with a sentence an operator can act on. */
+function listen(server: Server, port: number): Promise<void> {
+  return new Promise((resolve, reject) => {
+    server.once("error", (error: NodeJS.ErrnoException) => {
+      const advice: Record<string, string> = {
+        EADDRINUSE: `Port ${port} is already in use: stop what listens there, or set PORT to another port.`,
+        EACCES: `Port ${port} needs privileges this process lacks: set PORT to a port above 1023.`,
+      };
+      reject(error.code && advice[error.code] ? new Error(advice[error.code]) : error);
+    });
+    server.listen(port, () => resolve());
+  });
 }

@@ -1,5 +1,6 @@
 import { spawn, type ChildProcess } from "node:child_process";
 import fs from "node:fs";
+import net from "node:net";
 import path from "node:path";
 
 const main = path.resolve(__dirname, "../dist/main.js");
@@ -75,4 +76,14 @@ export class ServerProcess {
     });
     return { status: response.status, ...((await response.json()) as object) };
   }
+}
+
+/** A port something else already listens on, as an operator's busy machine has one. */
+export async function occupiedPort(): Promise<{ port: number; release(): Promise<void> }> {
+  const holder = net.createServer();
+  await new Promise<void>((resolve) => holder.listen(0, resolve));
+  return {
+    port: (holder.address() as net.AddressInfo).port,
+    release: () => new Promise((resolve) => holder.close(() => resolve())),
+  };
 }

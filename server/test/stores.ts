@@ -11,12 +11,22 @@ export function testStores(): TestStore[] {
   return url ? [{ kind: "sqlite" }, { kind: "mysql", url }] : [{ kind: "sqlite" }];
 }
 
+/** How a MySQL database is created: its default character set and collation, either left out. */
+export interface DatabaseDefaults {
+  charset?: string;
+  collation?: string;
+}
+
 /**
  * An empty database of the store's kind, for tests that need a store of their own (first run, the
- * CLI): a temporary SQLite file, or a new MySQL database beside TEST_MYSQL_URL's. `drop` removes it.
+ * CLI): a temporary SQLite file, or a new MySQL database beside TEST_MYSQL_URL's, created with
+ * `defaults` (`{}`: a plain CREATE DATABASE). Without them it gets the defaults of TEST_MYSQL_URL's
+ * database, so a suite run on a database of the server's default collation (as CI's is) runs these
+ * tests on one too. `drop` removes it.
  */
 export async function freshDatabase(
   store: TestStore,
+  defaults?: DatabaseDefaults,
 ): Promise<{ url: string; drop(): Promise<void> }> {
   const { randomBytes } = await import("node:crypto");
   const suffix = randomBytes(4).toString("hex");
@@ -33,7 +43,7 @@ export async function freshDatabase(
   const mysql = await import("mysql2/promise");
   const server = new URL(store.url);
   const name = `${server.pathname.slice(1)}_${suffix}`;
-  const admin = async (sql: string) => {
+  const admin = async <T>(sql: string, values: unknown[] = []) => {
     const connection = await mysql.createConnection({
       host: server.hostname,
       port: Number(server.port || 3306),
@@ -41,12 +51,26 @@ export async function freshDatabase(
       password: decodeURIComponent(server.password),
     });
     try {
-      await connection.query(sql);
+      return (await connection.query(sql, values))[0] as T;
     } finally {
       await connection.end();
     }
   };
-  await admin(`CREATE DATABASE \`${name}\` CHARACTER SET utf8mb4 COLLATE utf8mb4_bin`);
+  const [main] = defaults
+    ? [defaults]
+    : await admin<DatabaseDefaults[]>(
+        `SELECT DEFAULT_CHARACTER_SET_NAME AS charset, DEFAULT_COLLATION_NAME AS collation
+           FROM information_schema.SCHEMATA WHERE SCHEMA_NAME = ?`,
+        [server.pathname.slice(1)],
+      );
+  const options = [
+    main?.charset && `CHARACTER SET ${main.charset}`,
+    main?.collation && `COLLATE ${main.collation}`,
+  ].filter(Boolean);
+  await admin(`CREATE DATABASE \`${name}\` ${options.join(" ")}`);
   server.pathname = `/${name}`;
-  return { url: server.toString(), drop: () => admin(`DROP DATABASE IF EXISTS \`${name}\``) };
+  return {
+    url: server.toString(),
+    drop: async () => void (await admin(`DROP DATABASE IF EXISTS \`${name}\``)),
+  };
 }

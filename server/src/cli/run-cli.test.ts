@@ -1,6 +1,7 @@
 import { afterAll, beforeAll, expect, it } from "vitest";
 import { describe } from "vitest";
 import { ManualClock } from "../../test/clock";
+import { leaveInterruptedFirstMigration } from "../../test/mysql-schema";
 import { freshDatabase, testStores } from "../../test/stores";
 import { openDatabase } from "../db/data-source";
 import { digestSecret } from "../auth/token-secret";
@@ -16,17 +17,8 @@ for (const store of testStores()) {
     });
     afterAll(() => database.drop());
 
-    const cli = async (...argv: string[]) => {
-      const out: string[] = [];
-      const err: string[] = [];
-      const code = await runCli(argv, {
-        env: { DATABASE_URL: database.url },
-        clock,
-        out: (line) => out.push(line),
-        err: (line) => err.push(line),
-      });
-      return { code, out, err };
-    };
+    const cli = (...argv: string[]) => runOn(database.url, clock, argv);
+    const in30Days = () => new Date(clock.now().getTime() + 30 * 86_400_000).toISOString();
     const stored = async (secret: string) => {
       const dataSource = await openDatabase(database.url);
       try {
@@ -44,7 +36,7 @@ for (const store of testStores()) {
       });
     });
 
-    it("bootstraps an organization and prints the admin's token as the last line", async () => {
+    it("bootstraps an organization and prints the admin's token, which expires in 30 days, as the last line", async () => {
       const result = await cli(
         "bootstrap",
         "--org",
@@ -55,15 +47,14 @@ for (const store of testStores()) {
         "business_critical",
       );
       expect(result.code).toBe(0);
+      expect(result.out[0]).toBe(
+        `Created organization initech with admin peter; their token "bootstrap" expires ${in30Days()} (shown once):`,
+      );
       const secret = result.out.at(-1)!;
       expect(secret).toMatch(/^lapse_pat_[0-9A-Za-z]{38}$/);
       const token = await stored(secret);
-      expect(token).toMatchObject({
-        kind: "PERSONAL",
-        name: "bootstrap",
-        source: "CLI",
-        expiresAt: null,
-      });
+      expect(token).toMatchObject({ kind: "PERSONAL", name: "bootstrap", source: "CLI" });
+      expect(token!.expiresAt!.toISOString()).toBe(in30Days());
 
       const again = await cli("bootstrap", "--org", "initech", "--admin", "peter");
       expect(again.code).toBe(1);
@@ -86,6 +77,42 @@ for (const store of testStores()) {
         new Date(clock.now().getTime() + 12 * 3_600_000).toISOString(),
       );
       expect(token!.name).toBe("laptop");
+    });
+
+    it("bootstraps an existing login into a second organization without clashing on the token name", async () => {
+      const result = await cli("bootstrap", "--org", "globex", "--admin", "peter");
+      expect(result.code).toBe(0);
+      expect(result.out[0]).toMatch(/their token "bootstrap-2" expires /);
+      expect((await stored(result.out.at(-1)!))!.name).toBe("bootstrap-2");
+    });
+
+    it("gives user-token 30 days unless told, and says when it expires", async () => {
+      const result = await cli("user-token", "--login", "peter", "--name", "desktop");
+      expect(result.out[0]).toBe(
+        `Created personal token "desktop" for peter; it expires ${in30Days()} (shown once):`,
+      );
+      expect((await stored(result.out.at(-1)!))!.expiresAt!.toISOString()).toBe(in30Days());
+    });
+
+    it("makes a token that never expires only for --expires-in never, and says so", async () => {
+      for (const argv of [
+        ["user-token", "--login", "peter", "--name", "forever", "--expires-in", "never"],
+        ["bootstrap", "--org", "umbrella", "--admin", "alice", "--expires-in", "never"],
+      ]) {
+        const result = await cli(...argv);
+        expect(result.code).toBe(0);
+        expect(result.out[0]).toMatch(/ never expires \(shown once\):$/);
+        expect((await stored(result.out.at(-1)!))!.expiresAt).toBeNull();
+      }
+    });
+
+    it("names two tokens made in the same second apart", async () => {
+      const first = await cli("user-token", "--login", "peter");
+      const second = await cli("user-token", "--login", "peter");
+      const stamp = clock.now().toISOString().slice(0, 19);
+      expect([first.code, second.code]).toEqual([0, 0]);
+      expect((await stored(first.out.at(-1)!))!.name).toBe(`cli-${stamp}`);
+      expect((await stored(second.out.at(-1)!))!.name).toBe(`cli-${stamp}-2`);
     });
 
     it("refuses unknown users, bad durations and bad editions with exit code 1", async () => {
@@ -111,6 +138,56 @@ for (const store of testStores()) {
         ["migrate", "--bogus"],
       ]) {
         expect(await cli(...argv)).toEqual({ code: 2, out: [], err: [USAGE] });
+      }
+    });
+  });
+}
+
+/** Runs one CLI command on `url`, collecting what it printed. */
+async function runOn(url: string, clock: ManualClock, argv: string[]) {
+  const out: string[] = [];
+  const err: string[] = [];
+  const code = await runCli(argv, {
+    env: { DATABASE_URL: url },
+    clock,
+    out: (line) => out.push(line),
+    err: (line) => err.push(line),
+  });
+  return { code, out, err };
+}
+
+for (const store of testStores()) {
+  if (store.kind !== "mysql") continue;
+
+  describe("lapse migrate on a database a failed first start left", () => {
+    it("drops the empty leftover tables and migrates, saying so", async () => {
+      const database = await freshDatabase(store, {});
+      try {
+        await leaveInterruptedFirstMigration(database.url);
+        expect(await runOn(database.url, new ManualClock(), ["migrate"])).toEqual({
+          code: 0,
+          out: ["Migrations are up to date."],
+          err: [
+            "Dropped the empty tables users, organizations, left by a first migration that did not finish; migrating again.",
+          ],
+        });
+      } finally {
+        await database.drop();
+      }
+    });
+
+    it("refuses in one line that says what to do when the leftovers hold rows", async () => {
+      const database = await freshDatabase(store, {});
+      try {
+        await leaveInterruptedFirstMigration(database.url, true);
+        const result = await runOn(database.url, new ManualClock(), ["migrate"]);
+        expect(result.code).toBe(1);
+        expect(result.err).toHaveLength(1);
+        expect(result.err[0]).toMatch(
+          /^lapse: The database has Lapse's tables users, organizations but no record .* \(DROP TABLE `users`, `organizations`;\) and run `npm run lapse -- migrate`/,
+        );
+      } finally {
+        await database.drop();
       }
     });
   });

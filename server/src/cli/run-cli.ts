@@ -7,18 +7,21 @@ import { LapseError, badUserInput } from "../errors/lapse-error";
 import { createLoaders } from "../loaders";
 import { createLogger } from "../logger";
 import { Edition } from "../modules/organization/organization.types";
+import { OPERATOR_TOKEN_DAYS } from "../modules/bootstrap/bootstrap.service";
 import { parseDuration } from "../modules/token/token-expiry";
 import { createServices } from "../services";
 
 export const USAGE = `Usage: npm run lapse -- <command> [options]   (against DATABASE_URL)
 
   migrate                                   apply pending migrations
-  bootstrap --org <name> --admin <login> [--edition <EDITION>] [--expires-in <30d|12h|...>]
+  bootstrap --org <name> --admin <login> [--edition <EDITION>] [--expires-in <30d|12h|...|never>]
                                             create an organization, its admin and the admin's token
-  user-token --login <login> [--name <name>] [--expires-in <30d|12h|...>]
+  user-token --login <login> [--name <name>] [--expires-in <30d|12h|...|never>]
                                             a new personal token for an existing user
 
-Commands that create a token print its secret as the last line of standard output.`;
+Tokens expire in ${OPERATOR_TOKEN_DAYS} days unless --expires-in says otherwise; only "--expires-in never"
+makes one that never expires. Commands that create a token print its expiry, and its secret as
+the last line of standard output.`;
 
 export interface CliIO {
   env: NodeJS.ProcessEnv;
@@ -62,14 +65,15 @@ export async function runCli(argv: string[], io: CliIO): Promise<number> {
 
   try {
     const config = readConfig(io.env);
-    const expiresAt = values["expires-in"]
-      ? new Date(io.clock.now().getTime() + parseDuration(values["expires-in"]))
-      : null;
+    const expiresIn = values["expires-in"] ?? `${OPERATOR_TOKEN_DAYS}d`;
+    const expiresAt =
+      expiresIn === "never" ? null : new Date(io.clock.now().getTime() + parseDuration(expiresIn));
+    const expiry = expiresAt ? `expires ${expiresAt.toISOString()}` : "never expires";
     const edition = (values.edition ?? Edition.ENTERPRISE).toUpperCase();
     if (!(edition in Edition)) {
       throw badUserInput(`--edition must be one of ${Object.keys(Edition).join(", ")}.`);
     }
-    const dataSource = await openDatabase(config.databaseUrl);
+    const dataSource = await openDatabase(config.databaseUrl, { notify: io.err });
     try {
       if (command === "migrate") {
         io.out("Migrations are up to date.");
@@ -90,17 +94,20 @@ export async function runCli(argv: string[], io: CliIO): Promise<number> {
           expiresAt,
         });
         io.out(
-          `Created organization ${values.org} with admin ${values.admin}; their token (shown once):`,
+          `Created organization ${values.org} with admin ${values.admin}; their token ` +
+            `"${created.token.name}" ${expiry} (shown once):`,
         );
         io.out(created.secret);
         return 0;
       }
       const created = await services.bootstrap.userToken(ctx, {
         login: values.login!,
-        name: values.name ?? `cli-${io.clock.now().toISOString().slice(0, 19)}`,
+        name: values.name,
         expiresAt,
       });
-      io.out(`Created personal token "${created.token.name}" for ${values.login} (shown once):`);
+      io.out(
+        `Created personal token "${created.token.name}" for ${values.login}; it ${expiry} (shown once):`,
+      );
       io.out(created.secret);
       return 0;
     } finally {

@@ -3,6 +3,7 @@ import type { Pool } from "mysql2";
 import path from "node:path";
 import { DataSource, type DataSourceOptions } from "typeorm";
 import { ENTITIES } from "./entities";
+import { MigrationError, runPendingMigrations, type MigrationNotice } from "./migration-run";
 import { MIGRATIONS } from "./migrations";
 import { takeTurnsWithTransactions } from "./sqlite-turns";
 import { retryDeadlocks } from "./transaction-retry";
@@ -12,7 +13,15 @@ export type StoreKind = "mysql" | "sqlite";
 
 /** Reads `mysql://user:pass@host:port/db` or `sqlite:<path>` into TypeORM options. */
 export function dataSourceOptions(databaseUrl: string): DataSourceOptions {
-  const common = { entities: ENTITIES, migrations: MIGRATIONS, synchronize: false, logging: false };
+  const common = {
+    entities: ENTITIES,
+    migrations: MIGRATIONS,
+    synchronize: false,
+    logging: false,
+    // TypeORM prints a failed migration to the console whatever `logging` says; openDatabase reports
+    // it once, as a MigrationError. DEBUG=typeorm:* shows TypeORM's own lines.
+    logger: "debug" as const,
+  };
   if (databaseUrl.startsWith("mysql://")) {
     return {
       ...common,
@@ -62,17 +71,28 @@ export interface OpenOptions {
    * before it fails as unavailable (db/pool-guard.ts); 0 for no limit. Migrations are not limited.
    */
   timeoutMs?: number;
+  /** Told of what the migration run repaired by itself (db/migration-run.ts). */
+  notify?: MigrationNotice;
 }
 
-/** Opens the store and applies pending migrations; never `synchronize`. */
+/**
+ * Opens the store and applies pending migrations; never `synchronize`. Throws "Cannot connect to the
+ * database: ..." when it cannot be reached, and a MigrationError when it cannot be migrated.
+ */
 export async function openDatabase(
   databaseUrl: string,
-  { timeoutMs = DEFAULT_DB_TIMEOUT_MS }: OpenOptions = {},
+  { timeoutMs = DEFAULT_DB_TIMEOUT_MS, notify = () => {} }: OpenOptions = {},
 ): Promise<DataSource> {
   const dataSource = new DataSource(dataSourceOptions(databaseUrl));
-  await dataSource.initialize();
   try {
-    await migrateUnderLock(dataSource);
+    await dataSource.initialize();
+  } catch (error) {
+    throw new Error(`Cannot connect to the database: ${(error as Error).message}`, {
+      cause: error,
+    });
+  }
+  try {
+    await migrateUnderLock(dataSource, notify);
   } catch (error) {
     await dataSource.destroy();
     throw error;
@@ -97,9 +117,9 @@ const MIGRATION_LOCK_WAIT_S = 120;
  * re-reads the migrations table after the lock is taken). MySQL's GET_LOCK is server-wide, so the
  * name carries the database's. SQLite is a single-process store: its file lock is enough.
  */
-async function migrateUnderLock(dataSource: DataSource): Promise<void> {
+async function migrateUnderLock(dataSource: DataSource, notify: MigrationNotice): Promise<void> {
   if (storeKind(dataSource) !== "mysql") {
-    await dataSource.runMigrations({ transaction: "each" });
+    await runPendingMigrations(dataSource, notify);
     return;
   }
   const lockHolder = dataSource.createQueryRunner();
@@ -109,12 +129,12 @@ async function migrateUnderLock(dataSource: DataSource): Promise<void> {
       `SELECT GET_LOCK(${name}, ${MIGRATION_LOCK_WAIT_S}) AS locked`,
     )) as { locked: number | string | null }[];
     if (Number(row?.locked) !== 1) {
-      throw new Error(
+      throw new MigrationError(
         `Another instance held the migration lock for ${MIGRATION_LOCK_WAIT_S} s; is one stuck migrating?`,
       );
     }
     try {
-      await dataSource.runMigrations({ transaction: "each" });
+      await runPendingMigrations(dataSource, notify);
     } finally {
       await lockHolder.query(`SELECT RELEASE_LOCK(${name})`);
     }

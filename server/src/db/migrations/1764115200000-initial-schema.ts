@@ -5,44 +5,7 @@ import {
   type MigrationInterface,
   type QueryRunner,
 } from "typeorm";
-import type { TableColumnOptions } from "typeorm/schema-builder/options/TableColumnOptions";
-
-/** Column builders that give MySQL and SQLite the same physical types (see db/columns.ts). */
-export function columns(queryRunner: QueryRunner) {
-  const mysql = queryRunner.connection.options.type === "mysql";
-  // Binary collation keeps uniqueness and ordering byte-wise, as SQLite's default does.
-  const text = mysql ? { charset: "utf8mb4", collation: "utf8mb4_bin" } : {};
-  return {
-    id: (): TableColumnOptions => ({ name: "id", type: "varchar", length: "36", isPrimary: true }),
-    ref: (name: string, nullable = false): TableColumnOptions => ({
-      name,
-      type: "varchar",
-      length: "36",
-      isNullable: nullable,
-      ...text,
-    }),
-    str: (name: string, length: number, nullable = false): TableColumnOptions => ({
-      name,
-      type: "varchar",
-      length: String(length),
-      isNullable: nullable,
-      ...text,
-    }),
-    time: (name: string, nullable = false): TableColumnOptions => ({
-      name,
-      type: "datetime",
-      precision: 3,
-      isNullable: nullable,
-    }),
-    bool: (name: string): TableColumnOptions => ({ name, type: "boolean", default: false }),
-    longText: (name: string): TableColumnOptions => ({
-      name,
-      type: "text",
-      isNullable: true,
-      ...text,
-    }),
-  };
-}
+import { columns, createTable, engineFor } from "./schema-builders";
 
 const fk = (column: string, table: string) =>
   new TableForeignKey({
@@ -51,13 +14,37 @@ const fk = (column: string, table: string) =>
     referencedColumnNames: ["id"],
   });
 
+/** The tables this migration creates, in an order that can drop them (referencing tables first). */
+export const INITIAL_SCHEMA_TABLES = [
+  "audit_events",
+  "sessions",
+  "invitations",
+  "oidc_jtis",
+  "oidc_issuers",
+  "access_tokens",
+  "team_memberships",
+  "teams",
+  "memberships",
+  "users",
+  "organizations",
+];
+
+/**
+ * Edited after release, for databases whose default collation is not utf8mb4_bin: `id` columns and
+ * the tables now state utf8mb4/utf8mb4_bin (schema-builders.ts), where they used to take the
+ * database's default and so could not be referenced by the utf8mb4_bin foreign key columns
+ * (errno 150). On a utf8mb4_bin database, the only kind this migration ever completed on, the
+ * result is byte-identical to the released one (collation.test.ts compares SHOW CREATE TABLE with
+ * the released schema).
+ */
 export class InitialSchema1764115200000 implements MigrationInterface {
   name = "InitialSchema1764115200000";
 
   async up(queryRunner: QueryRunner): Promise<void> {
     const c = columns(queryRunner);
-    const engine = queryRunner.connection.options.type === "mysql" ? "InnoDB" : undefined;
-    await queryRunner.createTable(
+    const engine = engineFor(queryRunner);
+    await createTable(
+      queryRunner,
       new Table({
         name: "organizations",
         engine,
@@ -73,7 +60,8 @@ export class InitialSchema1764115200000 implements MigrationInterface {
         ],
       }),
     );
-    await queryRunner.createTable(
+    await createTable(
+      queryRunner,
       new Table({
         name: "users",
         engine,
@@ -83,7 +71,8 @@ export class InitialSchema1764115200000 implements MigrationInterface {
         ],
       }),
     );
-    await queryRunner.createTable(
+    await createTable(
+      queryRunner,
       new Table({
         name: "memberships",
         engine,
@@ -105,7 +94,8 @@ export class InitialSchema1764115200000 implements MigrationInterface {
         foreignKeys: [fk("organization_id", "organizations"), fk("user_id", "users")],
       }),
     );
-    await queryRunner.createTable(
+    await createTable(
+      queryRunner,
       new Table({
         name: "teams",
         engine,
@@ -128,7 +118,8 @@ export class InitialSchema1764115200000 implements MigrationInterface {
         foreignKeys: [fk("organization_id", "organizations")],
       }),
     );
-    await queryRunner.createTable(
+    await createTable(
+      queryRunner,
       new Table({
         name: "team_memberships",
         engine,
@@ -150,7 +141,8 @@ export class InitialSchema1764115200000 implements MigrationInterface {
         foreignKeys: [fk("team_id", "teams"), fk("user_id", "users")],
       }),
     );
-    await queryRunner.createTable(
+    await createTable(
+      queryRunner,
       new Table({
         name: "access_tokens",
         engine,
@@ -244,7 +236,8 @@ export class InitialSchema1764115200000 implements MigrationInterface {
         ],
       }),
     );
-    await queryRunner.createTable(
+    await createTable(
+      queryRunner,
       new Table({
         name: "oidc_issuers",
         engine,
@@ -275,7 +268,8 @@ export class InitialSchema1764115200000 implements MigrationInterface {
       }),
     );
     // Each JWT id is accepted once per issuer, across every instance; rows go once the JWT has expired.
-    await queryRunner.createTable(
+    await createTable(
+      queryRunner,
       new Table({
         name: "oidc_jtis",
         engine,
@@ -291,7 +285,8 @@ export class InitialSchema1764115200000 implements MigrationInterface {
       }),
     );
     // Console sign-ins: a cookie's digest, tied to the personal token it was traded for.
-    await queryRunner.createTable(
+    await createTable(
+      queryRunner,
       new Table({
         name: "sessions",
         engine,
@@ -310,7 +305,8 @@ export class InitialSchema1764115200000 implements MigrationInterface {
         ],
       }),
     );
-    await queryRunner.createTable(
+    await createTable(
+      queryRunner,
       new Table({
         name: "invitations",
         engine,
@@ -340,7 +336,8 @@ export class InitialSchema1764115200000 implements MigrationInterface {
         foreignKeys: [fk("organization_id", "organizations")],
       }),
     );
-    await queryRunner.createTable(
+    await createTable(
+      queryRunner,
       new Table({
         name: "audit_events",
         engine,
@@ -377,19 +374,7 @@ export class InitialSchema1764115200000 implements MigrationInterface {
   }
 
   async down(queryRunner: QueryRunner): Promise<void> {
-    for (const table of [
-      "audit_events",
-      "sessions",
-      "invitations",
-      "oidc_jtis",
-      "oidc_issuers",
-      "access_tokens",
-      "team_memberships",
-      "teams",
-      "memberships",
-      "users",
-      "organizations",
-    ]) {
+    for (const table of INITIAL_SCHEMA_TABLES) {
       await queryRunner.dropTable(table);
     }
   }

@@ -1,5 +1,5 @@
 import { Table, TableIndex, type MigrationInterface, type QueryRunner } from "typeorm";
-import { columns } from "./1764115200000-initial-schema";
+import { columns } from "./schema-builders";
 
 /**
  * Two tables of shared state for running several instances on one database: failed-authentication

@@ -1,10 +1,23 @@
 import { InitialSchema1764115200000 } from "./1764115200000-initial-schema";
 import { ThrottleAndLeases1764201600000 } from "./1764201600000-throttle-and-leases";
 import { CoveringTokenIndexes1764288000000 } from "./1764288000000-covering-token-indexes";
+import { ExplicitCharset1764374400000 } from "./1764374400000-explicit-charset";
 
-/** Every migration in order; listed explicitly so bundlers and tests see the same set. */
+/**
+ * Every migration in order; listed explicitly so bundlers and tests see the same set.
+ *
+ * Writing a new one: name it `<timestamp>-<what>.ts` with a timestamp after the last, and build it
+ * from schema-builders.ts: `createTable(queryRunner, new Table({ engine: engineFor(queryRunner),
+ * columns: [c.id(), c.str(...), ...] }))` with `const c = columns(queryRunner)`, and `c.*` for a
+ * column added to an existing table. Those state utf8mb4/utf8mb4_bin on MySQL, so the migration
+ * works on a database of any default collation (a text column that took the default could not be
+ * joined by foreign key to the others). Never `queryRunner.createTable` or a raw CREATE TABLE or
+ * ADD COLUMN without them: collation.test.ts migrates databases of five collations and fails
+ * unless they end with identical schemas. Never edit a builder: released migrations call them.
+ */
 export const MIGRATIONS = [
   InitialSchema1764115200000,
   ThrottleAndLeases1764201600000,
   CoveringTokenIndexes1764288000000,
+  ExplicitCharset1764374400000,
 ];

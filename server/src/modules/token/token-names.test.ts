@@ -5,10 +5,12 @@ import {
   CREATE_PERSONAL_TOKEN,
   CREATE_TEAM_TOKEN,
   REVOKE_TOKEN,
+  TOKENS,
   errorCode,
   mustCreate,
 } from "../../../test/operations";
-import { seedOrg } from "../../../test/seed";
+import { seedOrg, uniqueName } from "../../../test/seed";
+import { OrganizationRole } from "../organization/organization.types";
 
 describeEachStore("token names", (server) => {
   it("accepts 1 to 40 characters, emoji included, and refuses empty, longer or control-character names", async () => {
@@ -174,5 +176,37 @@ describeEachStore("token names", (server) => {
       );
     expect(await owned("laptop-%")).toBe(30);
     expect(await owned("desktop")).toBe(1);
+  });
+
+  // Binary collation on MySQL whatever the database's default, case_sensitive_like on SQLite.
+  it("tells upper from lower case in logins, token names and the name search", async () => {
+    const org = await seedOrg(server);
+    const suffix = uniqueName("").slice(1);
+    const upper = await org.member(OrganizationRole.MEMBER, `Case${suffix}`);
+    const lower = await org.member(OrganizationRole.MEMBER, `case${suffix}`);
+    expect(upper.secret).not.toBe(lower.secret);
+    for (const name of ["Deploy", "deploy"]) {
+      const created = await server.gql(CREATE_PERSONAL_TOKEN, { name }, upper.secret);
+      expect.soft(created.errors, name).toBeUndefined();
+    }
+    const search = async (prefix: string) => {
+      const listed = await server.gql<{ tokens: { edges: { node: { name: string } }[] } }>(
+        TOKENS,
+        { filter: { organization: org.name, owner: upper.login, search: prefix } },
+        org.admin.secret,
+      );
+      expect(listed.errors).toBeUndefined();
+      return listed.data!.tokens.edges.map((edge) => edge.node.name);
+    };
+    expect(await search("dep")).toEqual(["deploy"]);
+    expect(await search("Dep")).toEqual(["Deploy"]);
+    const owners = await server.gql<{ organization: { members: { user: { login: string } }[] } }>(
+      `query($name: String!) { organization(name: $name) { members { user { login } } } }`,
+      { name: org.name },
+      org.admin.secret,
+    );
+    expect(owners.data!.organization.members.map((m) => m.user.login)).toEqual(
+      expect.arrayContaining([upper.login, lower.login]),
+    );
   });
 });
