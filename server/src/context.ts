@@ -6,7 +6,10 @@ import type { Services } from "./services";
 
 /** What every service call receives first: who is asking, when, and how to reach the rest. */
 export interface RequestContext {
+  /** Lapse's own id of the request: always generated here, never taken from the client. */
   requestId: string;
+  /** The X-Request-Id the client sent, when it is safe to keep (audited beside requestId). */
+  clientRequestId?: string | null;
   clock: Clock;
   logger: Logger;
   /** Null for a request that carried no Authorization header. */

@@ -111,7 +111,7 @@ export const AUDIT_EVENTS = `query AuditEvents($filter: AuditEventFilter!, $firs
   auditEvents(filter: $filter, first: $first, after: $after) {
     totalCount
     pageInfo { hasNextPage endCursor }
-    edges { cursor node { id type createdAt actorLogin actorTokenId actorTokenName actorTokenKind tokenId tokenName team { name } organization { name } ip userAgent requestId payload } }
+    edges { cursor node { id type createdAt actorLogin actorTokenId actorTokenName actorTokenKind tokenId tokenName team { name } organization { name } ip userAgent requestId clientRequestId payload } }
   }
 }`;
 
@@ -130,6 +130,7 @@ export interface AuditNode {
   ip: string | null;
   userAgent: string | null;
   requestId: string | null;
+  clientRequestId: string | null;
   payload: Record<string, unknown> | null;
 }
 

@@ -243,7 +243,10 @@ describe.runIf(available || required)("the console in Chromium", () => {
       await lapse.gql(
         `mutation($n: String!, $e: DateTime) { createOrganizationToken(organization: "acme", name: $n, expiresAt: $e) { secret } }`,
         // No token outlives the one that makes it: the first-run token lives 30 days.
-        { n: `bulk-${String(i).padStart(3, "0")}`, e: new Date(Date.now() + 20 * 86_400_000).toISOString() },
+        {
+          n: `bulk-${String(i).padStart(3, "0")}`,
+          e: new Date(Date.now() + 20 * 86_400_000).toISOString(),
+        },
       );
     }
     await page.goto(`${lapse.url}/orgs/acme/tokens?kind=ORGANIZATION`);

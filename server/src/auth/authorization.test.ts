@@ -457,6 +457,13 @@ describeEachStore("who may do what", (server) => {
       otherwise: "ok",
     },
     {
+      operation: "query auditEvents",
+      subject: "no organization: the events of one's own personal tokens",
+      prepare: async () => gql(`{ auditEvents(filter: {}) { totalCount } }`),
+      expected: each([...MACHINES, "mintedPersonal"], "FORBIDDEN"),
+      otherwise: "ok",
+    },
+    {
       operation: "query previewTokenExpiryPolicy",
       prepare: async () =>
         gql(

@@ -46,6 +46,7 @@ export enum Action {
   RotateTeamToken = "token:rotate-team",
   RotateOrganizationToken = "token:rotate-organization",
   ReadAuditTrail = "audit:read",
+  ReadOwnAuditTrail = "audit:read-own",
 }
 
 /** What the rules may ask of a caller, relative to the subject of the request. */
@@ -327,9 +328,22 @@ export const RULES: Record<Action, Rule> = {
       "Only organization ADMINs, signed in with a personal token, can rotate an organization token.",
   },
   [Action.ReadAuditTrail]: {
-    who: "ADMINs and AUDITORs",
+    who: "ADMINs and AUDITORs, with the events of their members' personal tokens",
     enable: ["orgAdmin", "orgAuditor"],
     refusal: (n) => `Only ADMINs and AUDITORs of ${n.organization} can read its audit trail.`,
+  },
+  [Action.ReadOwnAuditTrail]: {
+    who: "people: the events of their own personal tokens",
+    enable: ["person"],
+    prevent: [
+      {
+        when: "minted",
+        because:
+          "A token minted by an OIDC exchange acts in its organization only; name the organization.",
+      },
+    ],
+    refusal: () =>
+      "Name an organization: only people have personal tokens whose events they can read.",
   },
 };
 

@@ -38,6 +38,7 @@ export class RefusalRecorder {
           tokenId: token.id,
           tokenName: token.name,
           teamId: token.teamId,
+          subjectUserId: token.ownerId,
           payload: { reason },
         });
       });

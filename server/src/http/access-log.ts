@@ -13,6 +13,7 @@ export function accessLog(logger: Logger): RequestHandler {
       logger[level](
         {
           requestId: res.locals.requestId,
+          clientRequestId: res.locals.clientRequestId ?? undefined,
           method: req.method,
           // The path only: a query string is the client's and may carry anything.
           path: req.path,

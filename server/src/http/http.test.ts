@@ -61,16 +61,20 @@ describeEachStore("HTTP surface", (server) => {
     expect(errorCode(digest)).toBe("GRAPHQL_VALIDATION_FAILED");
   });
 
-  it("gives every response a request id and echoes a safe one the client sent", async () => {
+  it("gives every response a request id of its own, never the client's, and keeps a safe client id beside it", async () => {
     const org = await seedOrg(server);
-    const echoed = await server.gql("{ viewer { kind } }", {}, org.admin.secret, {
+    const sent = await server.gql("{ viewer { kind } }", {}, org.admin.secret, {
       "x-request-id": "ci-run-42",
     });
-    expect(echoed.headers.get("x-request-id")).toBe("ci-run-42");
-    const replaced = await server.gql("{ viewer { kind } }", {}, org.admin.secret, {
+    expect(sent.headers.get("x-request-id")).toMatch(/^[0-9a-f-]{36}$/);
+    expect(server.logs.join("")).toContain(
+      `"requestId":"${sent.headers.get("x-request-id")}","clientRequestId":"ci-run-42"`,
+    );
+    const unsafe = await server.gql("{ viewer { kind } }", {}, org.admin.secret, {
       "x-request-id": `not safe ${"x".repeat(80)}`,
     });
-    expect(replaced.headers.get("x-request-id")).toMatch(/^[0-9a-f-]{36}$/);
+    expect(unsafe.headers.get("x-request-id")).toMatch(/^[0-9a-f-]{36}$/);
+    expect(server.logs.join("")).not.toContain("not safe");
   });
 });
 

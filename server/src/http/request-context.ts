@@ -16,6 +16,7 @@ export function requestContextFactory(deps: {
 }) {
   return (req: Request, res: Response): RequestContext => ({
     requestId: res.locals.requestId as string,
+    clientRequestId: (res.locals.clientRequestId as string | null | undefined) ?? null,
     clock: deps.clock,
     logger: deps.logger,
     principal: res.locals.principal ?? null,

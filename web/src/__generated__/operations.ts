@@ -3,11 +3,12 @@ type Exact<T extends { [key: string]: unknown }> = { [K in keyof T]: T[K] };
 /** Internal type. DO NOT USE DIRECTLY. */
 export type Incremental<T> = T | { [P in keyof T]?: P extends ' $fragmentName' | '__typename' ? T[P] : never };
 import type { TypedDocumentNode as DocumentNode } from '@graphql-typed-document-node/core';
-/** Every field but organization narrows the result. */
+/** Every field but organization narrows the result. Without organization: the events of your own personal tokens. */
 export type AuditEventFilter = {
   /** A person's login, or the id of the token that acted. */
   actor?: string | null | undefined;
-  organization: string;
+  /** The organization's trail, with the events of its members' personal tokens. Omitted: those of your own personal tokens. */
+  organization?: string | null | undefined;
   /** At or after this instant. */
   since?: string | null | undefined;
   /** Team name (deleted teams included). */

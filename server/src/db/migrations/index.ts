@@ -2,6 +2,7 @@ import { InitialSchema1764115200000 } from "./1764115200000-initial-schema";
 import { ThrottleAndLeases1764201600000 } from "./1764201600000-throttle-and-leases";
 import { CoveringTokenIndexes1764288000000 } from "./1764288000000-covering-token-indexes";
 import { ExplicitCharset1764374400000 } from "./1764374400000-explicit-charset";
+import { AuditSubjectAndClientId1764460800000 } from "./1764460800000-audit-subject-and-client-id";
 
 /**
  * Every migration in order; listed explicitly so bundlers and tests see the same set.
@@ -20,4 +21,5 @@ export const MIGRATIONS = [
   ThrottleAndLeases1764201600000,
   CoveringTokenIndexes1764288000000,
   ExplicitCharset1764374400000,
+  AuditSubjectAndClientId1764460800000,
 ];

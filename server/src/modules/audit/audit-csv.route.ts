@@ -22,6 +22,7 @@ const COLUMNS = [
   "ip",
   "user_agent",
   "request_id",
+  "client_request_id",
   "payload",
 ];
 const PAGE = 500;
@@ -55,6 +56,7 @@ function row(event: AuditEvent, organization: string, team: string | null) {
     event.ip,
     event.userAgent,
     event.requestId,
+    event.clientRequestId,
     event.payload,
   ];
 }
@@ -68,6 +70,7 @@ export function auditCsvRoutes(
     "/api/orgs/:org/auditlog.csv",
     restHandler(contextFor, [Action.ReadAuditTrail], async (ctx, req, res) => {
       const filter = filterFrom(req);
+      const organization = String(req.params.org);
       // The first page is read before anything is sent, so a refusal still answers with its status.
       const first = await ctx.services.auditQuery.list(ctx, { filter, first: PAGE });
       async function* rows() {
@@ -77,7 +80,7 @@ export function auditCsvRoutes(
             const team = node.teamId
               ? ((await ctx.loaders.team.load(node.teamId))?.name ?? null)
               : null;
-            yield row(node, filter.organization, team);
+            yield row(node, organization, team);
           }
           if (!page.pageInfo.hasNextPage) return;
           page = await ctx.services.auditQuery.list(ctx, {
@@ -87,7 +90,7 @@ export function auditCsvRoutes(
           });
         }
       }
-      await streamCsv(res, `${filter.organization}-auditlog.csv`, COLUMNS, rows());
+      await streamCsv(res, `${organization}-auditlog.csv`, COLUMNS, rows());
     }),
   );
   return router;

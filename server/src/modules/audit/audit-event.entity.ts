@@ -60,9 +60,21 @@ export class AuditEvent {
   @Column({ name: "user_agent", type: "varchar", length: 512, nullable: true })
   userAgent: string | null;
 
-  @Field(() => String, { nullable: true })
+  @Field(() => String, { nullable: true, description: "Lapse's own id of the request." })
   @Column({ name: "request_id", type: "varchar", length: 64, nullable: true })
   requestId: string | null;
+
+  @Field(() => String, {
+    nullable: true,
+    description:
+      "The X-Request-Id the client sent, if any; kept beside Lapse's own, never instead.",
+  })
+  @Column({ name: "client_request_id", type: "varchar", length: 64, nullable: true })
+  clientRequestId: string | null;
+
+  /** The owner of the personal token the event is about; see AuditRecord.subjectUserId. */
+  @RefColumn("subject_user_id", { nullable: true })
+  subjectUserId: string | null;
 
   /** A small JSON document, e.g. the token's expiresAt. */
   @Column({ type: "text", nullable: true })

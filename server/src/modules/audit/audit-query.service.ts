@@ -1,10 +1,13 @@
-import { Brackets, type DataSource } from "typeorm";
+import { Brackets, type DataSource, type SelectQueryBuilder } from "typeorm";
 import { Action, authorize } from "../../auth/authorization";
+import type { OrganizationAccess } from "../../auth/organization-access";
+import { requirePrincipal } from "../../auth/principal";
 import type { RequestContext } from "../../context";
 import { encodeCursor as encodeKey, pageSize, readCursor } from "../../db/pagination";
 import { badUserInput } from "../../errors/lapse-error";
 import { assertValid } from "../../errors/validation";
 import type { OrganizationService } from "../organization/organization.service";
+import { Membership } from "../organization/membership.entity";
 import { Team } from "../team/team.entity";
 import { AuditEvent } from "./audit-event.entity";
 import { AuditEventFilter, AuditEventsArgs } from "./audit.inputs";
@@ -42,45 +45,63 @@ export class AuditQueryService {
     private readonly organizations: OrganizationService,
   ) {}
 
-  /** Throws NOT_FOUND, FORBIDDEN (not ADMIN or AUDITOR), BAD_USER_INPUT. */
+  /**
+   * An organization's trail for its ADMINs and AUDITORs, with the events of its members' personal
+   * tokens (they belong to no organization); without an organization, a person's own personal
+   * tokens' events. Throws NOT_FOUND, FORBIDDEN (not ADMIN or AUDITOR), BAD_USER_INPUT.
+   */
   async list(ctx: RequestContext, input: AuditEventsArgs): Promise<AuditEventConnection> {
     const args = await assertValid(AuditEventsArgs, input);
     const filter = await assertValid(AuditEventFilter, args.filter);
     const first = pageSize(args.first);
-    const access = await this.organizations.access(ctx, filter.organization);
-    authorize(ctx, Action.ReadAuditTrail, {
-      access,
-      names: { organization: filter.organization },
-    });
-    const base = this.dataSource.manager
-      .createQueryBuilder(AuditEvent, "e")
-      .where("e.organization_id = :orgId", { orgId: access.organization.id });
-    if (filter.types?.length) base.andWhere("e.type IN (:...types)", { types: filter.types });
-
-    if (filter.tokenId) base.andWhere("e.token_id = :tokenId", { tokenId: filter.tokenId });
-    if (filter.team) {
-      const teams = await this.dataSource.manager.findBy(Team, {
-        organizationId: access.organization.id,
-        name: filter.team,
+    const access = filter.organization
+      ? await this.organizations.access(ctx, filter.organization)
+      : null;
+    if (access) {
+      authorize(ctx, Action.ReadAuditTrail, {
+        access,
+        names: { organization: filter.organization! },
       });
-      base.andWhere("e.team_id IN (:...teamIds)", {
-        teamIds: teams.length ? teams.map((t) => t.id) : [""],
-      });
+    } else {
+      authorize(ctx, Action.ReadOwnAuditTrail);
     }
-    if (filter.since) base.andWhere("e.created_at >= :since", { since: filter.since });
-    if (filter.until) base.andWhere("e.created_at < :until", { until: filter.until });
+    const members = this.dataSource.manager
+      .createQueryBuilder()
+      .subQuery()
+      .select("m.user_id")
+      .from(Membership, "m")
+      .where("m.organization_id = :orgId")
+      .getQuery();
+    // Disjoint, each read through its own index and the pages merged: the organization's events,
+    // and those about its members' personal tokens, which belong to no organization.
+    const owners = access
+      ? [
+          "e.organization_id = :orgId",
+          `e.organization_id IS NULL AND e.subject_user_id IN ${members}`,
+        ]
+      : ["e.subject_user_id = :me"];
+    const bases = owners.map((where) =>
+      this.dataSource.manager.createQueryBuilder(AuditEvent, "e").where(where, {
+        orgId: access?.organization.id,
+        me: requirePrincipal(ctx).userId,
+      }),
+    );
+    const teamIds = filter.team ? await this.teamIds(access, filter.team) : null;
+    for (const base of bases) narrow(base, filter, teamIds);
 
     const cursor = args.after ? decodeCursor(args.after) : null;
     // An actor is a login or a token id. Each is read through its own index, newest first, and
     // the two pages merged: an OR of the two would leave the database a scan of the organization.
-    const scopes = filter.actor
-      ? [
-          base.clone().andWhere("e.actor_login = :actor", { actor: filter.actor }),
-          ...(UUID.test(filter.actor)
-            ? [base.clone().andWhere("e.actor_token_id = :actor", { actor: filter.actor })]
-            : []),
-        ]
-      : [base];
+    const scopes = bases.flatMap((base) =>
+      filter.actor
+        ? [
+            base.clone().andWhere("e.actor_login = :actor", { actor: filter.actor }),
+            ...(UUID.test(filter.actor)
+              ? [base.clone().andWhere("e.actor_token_id = :actor", { actor: filter.actor })]
+              : []),
+          ]
+        : [base],
+    );
     const pages = await Promise.all(
       scopes.map((scope) => {
         const page = scope.clone();
@@ -113,4 +134,28 @@ export class AuditQueryService {
       },
     });
   }
+
+  /** The ids of the organization's teams named `name` (deleted ones included); none without one. */
+  private async teamIds(access: OrganizationAccess | null, name: string): Promise<string[]> {
+    if (!access) return [];
+    const teams = await this.dataSource.manager.findBy(Team, {
+      organizationId: access.organization.id,
+      name,
+    });
+    return teams.map((t) => t.id);
+  }
+}
+
+/** Applies the filter's narrowing fields (all but organization and actor) to `base`. */
+function narrow(
+  base: SelectQueryBuilder<AuditEvent>,
+  filter: AuditEventFilter,
+  teamIds: string[] | null,
+): void {
+  if (filter.types?.length) base.andWhere("e.type IN (:...types)", { types: filter.types });
+  if (filter.tokenId) base.andWhere("e.token_id = :tokenId", { tokenId: filter.tokenId });
+  if (teamIds)
+    base.andWhere("e.team_id IN (:...teamIds)", { teamIds: teamIds.length ? teamIds : [""] });
+  if (filter.since) base.andWhere("e.created_at >= :since", { since: filter.since });
+  if (filter.until) base.andWhere("e.created_at < :until", { until: filter.until });
 }

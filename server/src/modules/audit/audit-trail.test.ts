@@ -70,7 +70,9 @@ describeEachStore("the audit trail", (server) => {
       team: { name: team },
       organization: { name: org.name },
       userAgent: "deploy-script/1.0",
-      requestId: "rotate-1",
+      // Lapse's own request id, with the client's kept beside it.
+      requestId: expect.stringMatching(/^[0-9a-f-]{36}$/),
+      clientRequestId: "rotate-1",
       ip: expect.stringMatching(/127\.0\.0\.1/),
     });
 
@@ -121,10 +123,13 @@ describeEachStore("the audit trail", (server) => {
       (await auditTrail(server, org.admin.secret, { organization: org.name, ...filter })).map(
         (e) => `${e.type}:${e.tokenName ?? e.payload?.name ?? ""}`,
       );
+    // The ADMIN's first personal token belongs to no organization; its event shows in the trail of
+    // every organization the ADMIN is a member of.
     expect(await names({ types: ["TOKEN_CREATED"] })).toEqual([
       "TOKEN_CREATED:b",
       "TOKEN_CREATED:bot",
       "TOKEN_CREATED:r",
+      "TOKEN_CREATED:seed",
     ]);
     expect(await names({ actor: bot.token.id })).toEqual(["TOKEN_CREATED:b"]);
     expect((await names({ actor: org.admin.login })).slice(0, 2)).toEqual([
@@ -252,9 +257,10 @@ describeEachStore("the audit trail", (server) => {
     const text = await response.text();
     const lines = text.split("\r\n");
     expect(lines[0]).toBe(
-      "time,type,organization,actor_login,actor_token_id,actor_token_name,actor_token_kind,token_id,token_name,team,ip,user_agent,request_id,payload",
+      "time,type,organization,actor_login,actor_token_id,actor_token_name,actor_token_kind,token_id,token_name,team,ip,user_agent,request_id,client_request_id,payload",
     );
-    expect(lines).toHaveLength(4); // header, two events, and the empty string after the last CRLF
+    // The header, two events, the ADMIN's first personal token's, and the empty string after the last CRLF.
+    expect(lines).toHaveLength(5);
     expect(lines[1]).toContain(`,plain,${team},`);
     expect(lines[2]).toContain(`,"'=HYPERLINK(""x""),a",${team},`);
     expect(lines[2]).toContain(`,"agent ""quoted""",`);

@@ -2,10 +2,17 @@ import { IsOptional, MaxLength } from "class-validator";
 import { ArgsType, Field, ID, InputType, Int } from "type-graphql";
 import { AuditEventType } from "./audit.types";
 
-@InputType({ description: "Every field but organization narrows the result." })
+@InputType({
+  description:
+    "Every field but organization narrows the result. Without organization: the events of your own personal tokens.",
+})
 export class AuditEventFilter {
-  @Field(() => String)
-  organization: string;
+  @Field(() => String, {
+    nullable: true,
+    description:
+      "The organization's trail, with the events of its members' personal tokens. Omitted: those of your own personal tokens.",
+  })
+  organization?: string | null;
 
   @Field(() => [AuditEventType], { nullable: true })
   types?: AuditEventType[] | null;

@@ -10,7 +10,7 @@ import { AuditEventConnection } from "./audit.objects";
 
 @Resolver(() => AuditEvent)
 export class AuditResolver {
-  @Authorized(Action.ReadAuditTrail)
+  @Authorized(Action.ReadAuditTrail, Action.ReadOwnAuditTrail)
   @Query(() => AuditEventConnection, {
     description: "The organization's audit trail. ADMINs and AUDITORs.",
   })

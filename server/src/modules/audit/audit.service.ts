@@ -14,12 +14,17 @@ export interface AuditRecord {
   payload?: Record<string, unknown>;
   /** The acting user when no token authenticated the request (e.g. redeeming an invitation). */
   actorUserId?: string;
+  /**
+   * The person whose personal token the event is about (its owner), so that they and the ADMINs
+   * and AUDITORs of their organizations can read an event that belongs to no organization.
+   */
+  subjectUserId?: string | null;
 }
 
 /** What an audit event needs to know of the request; a RequestContext has it all. */
 export type AuditContext = Pick<
   RequestContext,
-  "clock" | "principal" | "ip" | "userAgent" | "requestId"
+  "clock" | "principal" | "ip" | "userAgent" | "requestId" | "clientRequestId"
 >;
 
 export class AuditService {
@@ -56,6 +61,8 @@ export class AuditService {
       ip: ctx.ip?.slice(0, 64) ?? null,
       userAgent: ctx.userAgent?.slice(0, 512) ?? null,
       requestId: ctx.requestId,
+      clientRequestId: ctx.clientRequestId ?? null,
+      subjectUserId: record.subjectUserId ?? null,
       payload: record.payload ? JSON.stringify(record.payload) : null,
     });
     return manager.save(event);

@@ -74,6 +74,7 @@ export class ExpirySweepService {
           tokenId: token.id,
           tokenName: token.name,
           teamId: token.teamId,
+          subjectUserId: token.ownerId,
           payload: { kind: token.kind, expiresAt: token.expiresAt!.toISOString() },
         });
       }

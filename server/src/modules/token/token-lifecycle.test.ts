@@ -22,13 +22,14 @@ interface AuditRow {
   token_id: string | null;
   token_name: string | null;
   request_id: string | null;
+  client_request_id: string | null;
   created_at: unknown;
 }
 
 describeEachStore("token lifecycle", (server) => {
   const auditFor = (tokenId: string): Promise<AuditRow[]> =>
     server.dataSource.query(
-      "SELECT type, organization_id, actor_login, actor_token_id, token_id, token_name, request_id, created_at FROM audit_events WHERE token_id = ? ORDER BY created_at, id",
+      "SELECT type, organization_id, actor_login, actor_token_id, token_id, token_name, request_id, client_request_id, created_at FROM audit_events WHERE token_id = ? ORDER BY created_at, id",
       [tokenId],
     );
 
@@ -109,7 +110,8 @@ describeEachStore("token lifecycle", (server) => {
         expect(event).toMatchObject({ actor_login: org.admin.login, token_name: token.name });
         expect(event.organization_id === null).toBe(variant.kind === "PERSONAL");
       }
-      expect(events[1]!.request_id).toBe(`revoke-${token.id}`);
+      expect(events[1]!.client_request_id).toBe(`revoke-${token.id}`);
+      expect(events[1]!.request_id).toMatch(/^[0-9a-f-]{36}$/);
     }
   });
 

@@ -84,6 +84,7 @@ export class TokenRotationService {
         tokenId: old.id,
         tokenName: old.name,
         teamId: old.teamId,
+        subjectUserId: old.ownerId,
         payload: {
           newTokenId: created.token.id,
           previousExpiresAt: old.expiresAt?.toISOString() ?? null,

@@ -214,6 +214,7 @@ export class TokenService {
       tokenId: token.id,
       tokenName: token.name,
       teamId: token.teamId,
+      subjectUserId: token.ownerId,
       actorUserId: spec.actorUserId,
       payload: {
         kind: token.kind,
@@ -266,6 +267,7 @@ export class TokenService {
         tokenId: token.id,
         tokenName: token.name,
         teamId: token.teamId,
+        subjectUserId: token.ownerId,
         payload: { kind: token.kind },
       });
       return token;
