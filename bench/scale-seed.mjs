@@ -93,14 +93,19 @@ export async function seedScale(
       "last_used_at",
     ];
     const tokenIds = [];
+    // Every sampled token is personal (n % 50 === 0 picks kind PERSONAL); its owner, for the events.
+    const tokenOwners = [];
     let rows = [];
     const started = Date.now();
     for (let n = 0; n < tokens; n++) {
       const id = randomUUID();
-      if (n % 50 === 0 && tokenIds.length < 10_000) tokenIds.push(id);
       const pick = n % 10;
       const kind = pick === 0 ? "PERSONAL" : pick < 4 ? "ORGANIZATION" : "TEAM";
       const owner = kind === "PERSONAL" ? members[n % members.length] : null;
+      if (n % 50 === 0 && tokenIds.length < 10_000) {
+        tokenIds.push(id);
+        tokenOwners.push(owner);
+      }
       const createdAt = now - 400 * DAY + ((n * 7919) % (390 * DAY));
       const expires =
         n % 10 === 3 ? NEVER : sqlTime(now - 365 * DAY + ((n * 104729) % (3 * 365 * DAY)));
@@ -154,24 +159,30 @@ export async function seedScale(
       "token_name",
       "request_id",
       "payload",
+      "subject_user_id",
     ];
     rows = [];
     const eventsStarted = Date.now();
     for (let n = 0; n < events; n++) {
       const actor = n % (members.length + 1);
       const byUser = actor < members.length;
+      const about = (n * 31) % tokenIds.length;
+      // One event in five is about a personal token as such (created, revoked, …): it belongs to
+      // no organization and is read through its owner.
+      const personal = n % 5 === 0;
       rows.push([
         randomUUID(),
         types[n % types.length],
         sqlTime(now - 365 * DAY + ((n * 15485863) % (365 * DAY))),
-        orgId,
+        personal ? null : orgId,
         byUser ? members[actor] : null,
         byUser ? (actor === 0 ? null : `scale-u${actor - 1}-${suffix}`) : null,
         byUser ? null : tokenIds[n % tokenIds.length],
-        tokenIds[(n * 31) % tokenIds.length],
+        tokenIds[about],
         "tok",
         null,
         "{}",
+        personal ? tokenOwners[about] : null,
       ]);
       if (rows.length === BATCH) {
         await insert("audit_events", eventColumns, rows);

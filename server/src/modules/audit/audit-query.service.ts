@@ -26,6 +26,9 @@ function decodeCursor(text: string): { createdAt: Date; id: string } {
   return { createdAt, id };
 }
 
+/** Members whose personal tokens' events are read one scope each; see organizationScopes. */
+const MEMBER_SCOPES = 50;
+
 const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 
 /** Events of several newest-first pages, newest first, each once (the scopes may overlap). */
@@ -65,26 +68,11 @@ export class AuditQueryService {
     } else {
       authorize(ctx, Action.ReadOwnAuditTrail);
     }
-    const members = this.dataSource.manager
-      .createQueryBuilder()
-      .subQuery()
-      .select("m.user_id")
-      .from(Membership, "m")
-      .where("m.organization_id = :orgId")
-      .getQuery();
-    // Disjoint, each read through its own index and the pages merged: the organization's events,
-    // and those about its members' personal tokens, which belong to no organization.
     const owners = access
-      ? [
-          "e.organization_id = :orgId",
-          `e.organization_id IS NULL AND e.subject_user_id IN ${members}`,
-        ]
-      : ["e.subject_user_id = :me"];
-    const bases = owners.map((where) =>
-      this.dataSource.manager.createQueryBuilder(AuditEvent, "e").where(where, {
-        orgId: access?.organization.id,
-        me: requirePrincipal(ctx).userId,
-      }),
+      ? await this.organizationScopes(access)
+      : [{ where: "e.subject_user_id = :me", parameters: { me: requirePrincipal(ctx).userId } }];
+    const bases = owners.map(({ where, parameters }) =>
+      this.dataSource.manager.createQueryBuilder(AuditEvent, "e").where(where, parameters),
     );
     const teamIds = filter.team ? await this.teamIds(access, filter.team) : null;
     for (const base of bases) narrow(base, filter, teamIds);
@@ -133,6 +121,37 @@ export class AuditQueryService {
         return counts.reduce((total, n) => total + n, 0);
       },
     });
+  }
+
+  /**
+   * Disjoint scopes, each read through its own index in (created_at, id) order and the pages merged:
+   * the organization's events, and those about its members' personal tokens, which belong to no
+   * organization. Up to MEMBER_SCOPES members, one scope each through the subject index; past it,
+   * one scope for them all.
+   */
+  private async organizationScopes(
+    access: OrganizationAccess,
+  ): Promise<{ where: string; parameters: Record<string, unknown> }[]> {
+    const orgId = access.organization.id;
+    const members = await this.dataSource.manager.find(Membership, {
+      select: { userId: true },
+      where: { organizationId: orgId },
+      take: MEMBER_SCOPES + 1,
+    });
+    const personal =
+      members.length > MEMBER_SCOPES
+        ? [
+            {
+              where:
+                "e.organization_id IS NULL AND e.subject_user_id IN (SELECT m.user_id FROM memberships m WHERE m.organization_id = :orgId)",
+              parameters: { orgId },
+            },
+          ]
+        : members.map((m) => ({
+            where: "e.subject_user_id = :member AND e.organization_id IS NULL",
+            parameters: { member: m.userId },
+          }));
+    return [{ where: "e.organization_id = :orgId", parameters: { orgId } }, ...personal];
   }
 
   /** The ids of the organization's teams named `name` (deleted ones included); none without one. */
