@@ -32,6 +32,10 @@ export const CREATE_PERSONAL_TOKEN = `mutation CreatePersonalToken($name: String
   createPersonalToken(name: $name, description: $description, expiresAt: $expiresAt) { secret token { ${TOKEN_FIELDS} } }
 }`;
 
+export const CREATE_PERSONAL_TOKEN_WITH_SCOPES = `mutation CreatePersonalTokenWithScopes($name: String!, $expiresAt: DateTime, $scopes: [String!], $allowedCidrs: [String!]) {
+  createPersonalToken(name: $name, expiresAt: $expiresAt, scopes: $scopes, allowedCidrs: $allowedCidrs) { secret token { ${TOKEN_FIELDS} scopes allowedCidrs } }
+}`;
+
 export const CREATE_TEAM_TOKEN = `mutation CreateTeamToken($organization: String!, $team: String!, $name: String!, $description: String, $expiresAt: DateTime) {
   createTeamToken(organization: $organization, team: $team, name: $name, description: $description, expiresAt: $expiresAt) {
     secret token { ${TOKEN_FIELDS} }

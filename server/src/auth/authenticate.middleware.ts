@@ -47,6 +47,7 @@ export function refusalError(
   res: Response,
 ): LapseError {
   if (result.reason === "policy") return new LapseError("POLICY_VIOLATION", result.message!);
+  if (result.reason === "address") return new LapseError("FORBIDDEN", result.message!);
   if (result.reason === "throttled") {
     res.setHeader("Retry-After", String(retryAfterSeconds(result)));
     return new LapseError(

@@ -5,7 +5,8 @@ import { PolicyRefusal, breaksPolicy } from "../modules/organization/token-polic
 import { AccessToken } from "../modules/token/access-token.entity";
 import { TokenKind, TokenStatus } from "../modules/token/token.types";
 import { principalFor } from "./principal";
-import type { RefusalRecorder } from "./refusal-recorder";
+import type { RefusalReason, RefusalRecorder } from "./refusal-recorder";
+import { addressAllowed } from "./cidrs";
 import { Session } from "../modules/session/session.entity";
 import { digestSecret, parseSecret } from "./token-secret";
 import { addressKey, tokenKey, type AuthThrottleService } from "./auth-throttle";
@@ -27,12 +28,13 @@ export type AuthenticationResult =
         | "revoked"
         | "expired"
         | "policy"
+        | "address"
         | "session-unknown"
         | "session-ended"
         | "session-expired"
         | "throttled";
       token?: AccessToken;
-      /** For a policy refusal: the sentence that names the cap. */
+      /** For a policy or address refusal: the sentence that names the cap or the address. */
       message?: string;
       /** For a throttled attempt: how long until the lockout ends. */
       retryAfterMs?: number;
@@ -138,13 +140,19 @@ export class AuthenticationService {
   /**
    * Counts a refusal; the one that goes over the limit is throttled. A secret or cookie that
    * matches nothing is a guess and counts against the address it came from, and nothing else: it
-   * names no token, whatever hint it shares with one. A known token refused for being revoked,
+   * names no token, whatever hint it shares with one (so does a token used from outside its
+   * networks). A known token refused for being revoked,
    * expired or against policy is no guess: it counts against that token alone, so a stale token in
    * a CI loop cannot lock out everyone behind the same address. A session that ended or expired
    * counts against nothing (its browser is told to drop it).
    */
   private async failed(refusal: Refusal, address: string, nowMs: number): Promise<Refusal> {
-    const guess = refusal.reason === "invalid" || refusal.reason === "session-unknown";
+    // A token used from outside its networks counts against the address it came from, not the
+    // token: whoever holds a leaked copy elsewhere must not lock its owner out inside them.
+    const guess =
+      refusal.reason === "invalid" ||
+      refusal.reason === "session-unknown" ||
+      refusal.reason === "address";
     const counted = guess ? [address] : refusal.token ? [tokenKey(refusal.token.id)] : [];
     if (counted.length === 0) return refusal;
     const lockedUntil = await this.throttle
@@ -175,12 +183,19 @@ export class AuthenticationService {
         token,
         message: new PolicyRefusal(token.org, token).message,
       };
+    } else if (!addressAllowed(origin.ip, token.allowedCidrs)) {
+      refusal = {
+        ok: false,
+        reason: "address",
+        token,
+        message: `This token may not be used from ${origin.ip ?? "an unknown address"}: it is bound to ${token.allowedCidrs.join(", ")}.`,
+      };
     }
     if (refusal) {
       await this.refusals.record(
         { ...origin, clock: this.clock, principal: principalFor(token) },
         token,
-        refusal.reason as "revoked" | "expired" | "policy",
+        refusal.reason as RefusalReason,
       );
       return refusal;
     }

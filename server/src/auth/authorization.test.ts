@@ -7,6 +7,7 @@ import { describeEachStore, type TestServer } from "../../test/harness";
 import { mintToken, tokenType, trustIssuer } from "../../test/oidc-setup";
 import { TestOidcIssuer } from "../../test/oidc-issuer";
 import {
+  CREATE_PERSONAL_TOKEN_WITH_SCOPES,
   CREATE_ORGANIZATION_TOKEN,
   CREATE_PERSONAL_TOKEN,
   CREATE_TEAM_TOKEN,
@@ -40,6 +41,9 @@ const ACTORS = [
   "mintedOrgAdmin",
   "outsider",
   "siteAdmin",
+  // The ADMIN's personal tokens with fewer scopes: only tokens:read, and only a custom scope.
+  "readOnly",
+  "customOnly",
 ] as const;
 type Actor = (typeof ACTORS)[number];
 
@@ -82,6 +86,70 @@ const MACHINES: Actor[] = [
   "mintedOrgAdmin",
 ];
 const MINTED: Actor[] = ["mintedPersonal", "mintedTeam", "mintedOrgAdmin"];
+
+/** The scopes each of the scope-limited actors holds. */
+const SCOPED: Partial<Record<Actor, string[]>> = {
+  readOnly: ["tokens:read"],
+  customOnly: ["deploy:prod"],
+};
+
+/**
+ * The Lapse scopes each operation and route needs, written out by hand from the README's table
+ * (not read from the rules): a scope-limited token is refused unless it holds them all.
+ */
+const NEEDS: Record<string, string[]> = {
+  "query viewer": [],
+  "query organization": ["tokens:read"],
+  "query token": ["tokens:read"],
+  "query tokens": ["tokens:read"],
+  "query tokenStats": ["tokens:read"],
+  "query auditEvents": ["audit:read"],
+  "query previewTokenExpiryPolicy": ["tokens:read"],
+  "query oidcIssuers": ["audit:read"],
+  "query oidcIssuer": ["audit:read"],
+  "mutation createPersonalToken": ["tokens:write"],
+  "mutation createTeamToken": ["tokens:write"],
+  "mutation createOrganizationToken": ["tokens:write", "org:admin"],
+  "mutation createOrganization": ["org:admin"],
+  "mutation setOrganizationEdition": ["org:admin"],
+  "mutation addOrganizationMember": ["org:admin"],
+  "mutation inviteMember": ["org:admin"],
+  "mutation changeOrganizationRole": ["org:admin"],
+  "mutation removeOrganizationMember": ["org:admin"],
+  "mutation createTeam": ["tokens:write"],
+  "mutation deleteTeam": ["tokens:write"],
+  "mutation addTeamMember": ["tokens:write"],
+  "mutation removeTeamMember": ["tokens:write"],
+  "mutation setTokenExpiryPolicy": ["org:admin"],
+  "mutation registerOidcIssuer": ["org:admin"],
+  "mutation updateOidcIssuer": ["org:admin"],
+  "mutation deleteOidcIssuer": ["org:admin"],
+  "mutation setOidcIssuerPolicies": ["org:admin"],
+  "mutation exchangeOidcToken": [],
+  "mutation redeemInvitation": [],
+  "mutation revokeToken": ["tokens:write"],
+  "mutation rotateToken": ["tokens:write"],
+  "GET /api/user/tokens": ["tokens:read"],
+  "POST /api/user/tokens": ["tokens:write"],
+  "DELETE /api/user/tokens/:id": ["tokens:write"],
+  "GET /api/orgs/:org/tokens": ["tokens:read"],
+  "POST /api/orgs/:org/tokens": ["tokens:write", "org:admin"],
+  "DELETE /api/orgs/:org/tokens/:id": ["tokens:write"],
+  "GET /api/orgs/:org/teams/:team/tokens": ["tokens:read"],
+  "POST /api/orgs/:org/teams/:team/tokens": ["tokens:write"],
+  "DELETE /api/orgs/:org/teams/:team/tokens/:id": ["tokens:write"],
+  "GET /api/orgs/:org/tokens.csv": ["tokens:read"],
+  "GET /api/orgs/:org/auditlog.csv": ["audit:read"],
+  "GET /api/orgs/:org/oidc/issuers": ["audit:read"],
+  "POST /api/orgs/:org/oidc/issuers": ["org:admin"],
+  "GET /api/orgs/:org/oidc/issuers/:id": ["audit:read"],
+  "PATCH /api/orgs/:org/oidc/issuers/:id": ["org:admin"],
+  "DELETE /api/orgs/:org/oidc/issuers/:id": ["org:admin"],
+  "POST /api/oauth/token": [],
+  "POST /api/session": [],
+  "DELETE /api/session": [],
+  "GET /api/openapi.json": [],
+};
 
 const each = (actors: Actor[], outcome: Outcome) =>
   Object.fromEntries(actors.map((a) => [a, outcome])) as Partial<Record<Actor, Outcome>>;
@@ -189,6 +257,17 @@ describeEachStore("who may do what", (server) => {
     );
     return viewer.data!.viewer.token.id;
   };
+  /** A new personal token of the ADMIN's with the scopes of a scope-limited actor. */
+  const scopedToken = async (actor: "readOnly" | "customOnly") =>
+    (
+      await mustCreate(
+        server,
+        CREATE_PERSONAL_TOKEN_WITH_SCOPES,
+        { name: uniqueName(actor), scopes: SCOPED[actor] },
+        org.admin.secret,
+      )
+    ).secret;
+
   /** A new token of the actor's own kind, and its id: for acting on the caller's own token. */
   const ownToken = async (actor: Actor): Promise<{ secret?: string; id: string }> => {
     const viewerId = async (secret: string) =>
@@ -232,8 +311,11 @@ describeEachStore("who may do what", (server) => {
           return mint("team", `team:${team}`);
         case "mintedOrgAdmin":
           return mint("organization", "admin");
+        case "readOnly":
+        case "customOnly":
+          return scopedToken(actor);
         default:
-          return personalToken(server, logins[actor], uniqueName("self"));
+          return personalToken(server, logins[actor as keyof typeof logins], uniqueName("self"));
       }
     };
     const secret = await fresh();
@@ -345,6 +427,8 @@ describeEachStore("who may do what", (server) => {
     secrets.mintedTeam = await mint("team", `team:${team}`);
     secrets.mintedOrgAdmin = await mint("organization", "admin");
     adminPersonalTokenId = await adminCreates(CREATE_PERSONAL_TOKEN, { name: "admin-personal" });
+    for (const actor of ["readOnly", "customOnly"] as const)
+      secrets[actor] = await scopedToken(actor);
   });
   afterAll(() => issuer?.stop());
 
@@ -1022,8 +1106,7 @@ describeEachStore("who may do what", (server) => {
     const label = `${row.operation}${row.subject ? ` (${row.subject})` : ""}`;
     it(label, async () => {
       for (const actor of ACTORS) {
-        const expected =
-          row.expected[actor] ?? (actor === "anonymous" ? anonymousDefault(row) : row.otherwise);
+        const expected = expectedOutcome(row, actor);
         const attempt = await row.prepare(actor);
         const before = await server.tenantRows(org.name);
         const { outcome, message } = await run(server, attempt, attempt.secret ?? secrets[actor]);
@@ -1038,6 +1121,22 @@ describeEachStore("who may do what", (server) => {
     });
   }
 });
+
+/**
+ * The row's outcome for `actor`. A scope-limited actor is the ADMIN with fewer scopes: refused
+ * outright when it lacks a scope the operation needs, else answered as the ADMIN is.
+ */
+function expectedOutcome(row: Row, actor: Actor): Outcome {
+  const held = SCOPED[actor];
+  if (held) {
+    const needs = NEEDS[row.operation];
+    if (!needs) throw new Error(`${row.operation} has no entry in NEEDS`);
+    if (!needs.every((scope) => held.includes(scope))) return "FORBIDDEN";
+    if (row.subject === "the caller's own token") return row.expected.admin ?? row.otherwise;
+    return expectedOutcome(row, "admin");
+  }
+  return row.expected[actor] ?? (actor === "anonymous" ? anonymousDefault(row) : row.otherwise);
+}
 
 /** Anonymous callers are UNAUTHENTICATED unless the row says otherwise (public operations). */
 function anonymousDefault(row: Row): Outcome {

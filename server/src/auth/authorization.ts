@@ -4,6 +4,7 @@ import { OrganizationRole } from "../modules/organization/organization.types";
 import type { AccessToken } from "../modules/token/access-token.entity";
 import { TokenKind, TokenSource } from "../modules/token/token.types";
 import { TeamRole } from "../modules/team/team.types";
+import { LapseScope } from "./scopes";
 import type { OrganizationAccess } from "./organization-access";
 
 /**
@@ -73,6 +74,8 @@ export interface Facts {
   overseer: boolean;
   /** The subject token was minted by an OIDC exchange. */
   subjectMinted: boolean;
+  /** The calling token's scopes (none for an anonymous request). */
+  scopes: ReadonlySet<string>;
 }
 
 const CONDITIONS = {
@@ -114,6 +117,8 @@ export interface SubjectNames {
 export interface Rule {
   /** Who may, as the README's "Who may do what" table says it. */
   who: string;
+  /** The Lapse scopes the calling token must hold, all of them. */
+  scopes?: LapseScope[];
   /** Allowed when any of these holds ... */
   enable: Condition[];
   /** ... and none of these does; each says why, and `prevent` always wins. */
@@ -170,23 +175,27 @@ export const RULES: Record<Action, Rule> = {
   },
   [Action.ReadOrganization]: {
     who: "members (and the organization's own machine tokens)",
+    scopes: [LapseScope.TokensRead],
     enable: ["orgMember"],
     refusal: (n) => `No organization named "${n.organization}" exists that you are a member of.`,
   },
   [Action.CreateOrganization]: {
     who: "site admins (people)",
+    scopes: [LapseScope.OrgAdmin],
     enable: ["siteAdmin"],
     prevent: [PEOPLE_ONLY, NOT_MINTED],
     refusal: () => "Only site admins can create organizations.",
   },
   [Action.SetEdition]: {
     who: "site admins (people)",
+    scopes: [LapseScope.OrgAdmin],
     enable: ["siteAdmin"],
     prevent: [PEOPLE_ONLY, NOT_MINTED],
     refusal: () => "Only site admins can change editions.",
   },
   [Action.AddMember]: {
     who: "nobody: members join by invitation (deprecated)",
+    scopes: [LapseScope.OrgAdmin],
     enable: [],
     prevent: [PEOPLE_ONLY],
     refusal: () =>
@@ -194,104 +203,123 @@ export const RULES: Record<Action, Rule> = {
   },
   [Action.InviteMember]: {
     who: "ADMINs (people)",
+    scopes: [LapseScope.OrgAdmin],
     enable: ["orgAdmin"],
     prevent: [PEOPLE_ONLY, NOT_MINTED],
     refusal: (n) => `Only ${admins(n)} can invite members.`,
   },
   [Action.ChangeRole]: {
     who: "ADMINs (people)",
+    scopes: [LapseScope.OrgAdmin],
     enable: ["orgAdmin"],
     prevent: [PEOPLE_ONLY, NOT_MINTED],
     refusal: (n) => `Only ${admins(n)} can change roles.`,
   },
   [Action.RemoveMember]: {
     who: "ADMINs (people)",
+    scopes: [LapseScope.OrgAdmin],
     enable: ["orgAdmin"],
     prevent: [PEOPLE_ONLY, NOT_MINTED],
     refusal: (n) => `Only ${admins(n)} can remove members.`,
   },
   [Action.CreateTeam]: {
     who: "ADMINs (people or admin organization tokens)",
+    scopes: [LapseScope.TokensWrite],
     enable: ["orgAdmin"],
     refusal: (n) => `Only ${admins(n)} can create teams.`,
   },
   [Action.DeleteTeam]: {
     who: "ADMINs (people or admin organization tokens)",
+    scopes: [LapseScope.TokensWrite],
     enable: ["orgAdmin"],
     refusal: (n) => `Only ${admins(n)} can delete teams.`,
   },
   [Action.ManageTeamMembers]: {
     who: "ADMINs and the team's MAINTAINERs",
+    scopes: [LapseScope.TokensWrite],
     enable: ["orgAdmin", "teamMaintainer"],
     refusal: (n) => `Only ${admins(n)} and MAINTAINERs of ${n.team} can manage its members.`,
   },
   [Action.SetExpiryPolicy]: {
     who: "ADMINs (people)",
+    scopes: [LapseScope.OrgAdmin],
     enable: ["orgAdmin"],
     prevent: [PEOPLE_ONLY, NOT_MINTED],
     refusal: (n) => `Only ${admins(n)} can set its token expiry policy.`,
   },
   [Action.PreviewExpiryPolicy]: {
     who: "ADMINs and AUDITORs",
+    scopes: [LapseScope.TokensRead],
     enable: ["orgAdmin", "orgAuditor"],
     refusal: (n) => `Only ADMINs and AUDITORs of ${n.organization} can preview its policy.`,
   },
   [Action.ReadOidcIssuers]: {
     who: "ADMINs and AUDITORs",
+    scopes: [LapseScope.AuditRead],
     enable: ["orgAdmin", "orgAuditor"],
     refusal: (n) => `Only ADMINs and AUDITORs of ${n.organization} can read its OIDC issuers.`,
   },
   [Action.ManageOidcIssuers]: {
     who: "ADMINs (people)",
+    scopes: [LapseScope.OrgAdmin],
     enable: ["orgAdmin"],
     prevent: [PEOPLE_ONLY, NOT_MINTED],
     refusal: (n) => `Only ${admins(n)}, signed in as people, can manage OIDC issuers.`,
   },
   [Action.ListTokens]: {
     who: "any token: each sees only the tokens it may read",
+    scopes: [LapseScope.TokensRead],
     enable: ["authenticated"],
     refusal: () => "",
   },
   [Action.ReadTokenStats]: {
     who: "members: counted over the tokens they may read",
+    scopes: [LapseScope.TokensRead],
     enable: ["orgMember"],
     refusal: (n) => `No organization named "${n.organization}" exists that you are a member of.`,
   },
   [Action.ReadToken]: {
     who: "itself; its owner; ADMINs and AUDITORs (of the owner's organizations); the team's members",
+    scopes: [LapseScope.TokensRead],
     enable: ["self", "owner", "overseer", "orgAdmin", "orgAuditor", "teamMember"],
     refusal: () => "",
   },
   [Action.CreatePersonalToken]: {
     who: "people, expiring no later than the token they call with",
+    scopes: [LapseScope.TokensWrite],
     enable: ["person"],
     prevent: [NOT_MINTED],
     refusal: () => "Personal tokens are created by a person, not by a team or organization token.",
   },
   [Action.CreateTeamToken]: {
     who: "ADMINs (people or admin organization tokens) and the team's MAINTAINERs",
+    scopes: [LapseScope.TokensWrite],
     enable: ["orgAdmin", "teamMaintainer"],
     prevent: [NOT_MINTED],
     refusal: (n) => `Only ${admins(n)} and MAINTAINERs of ${n.team} can create its tokens.`,
   },
   [Action.CreateOrganizationToken]: {
     who: "ADMINs (people)",
+    scopes: [LapseScope.TokensWrite, LapseScope.OrgAdmin],
     enable: ["orgAdmin"],
     prevent: [PEOPLE_ONLY, NOT_MINTED],
     refusal: (n) => `Only ${admins(n)}, signed in as people, can create organization tokens.`,
   },
   [Action.RevokePersonalToken]: {
     who: "the token itself and its owner",
+    scopes: [LapseScope.TokensWrite],
     enable: ["self", "owner"],
     refusal: () => "Only the owner of a personal token can revoke it.",
   },
   [Action.RevokeTeamToken]: {
     who: "the token itself, ADMINs and the team's MAINTAINERs",
+    scopes: [LapseScope.TokensWrite],
     enable: ["self", "orgAdmin", "teamMaintainer"],
     refusal: () => "Only organization ADMINs and the team's MAINTAINERs can revoke a team token.",
   },
   [Action.RevokeOrganizationToken]: {
     who: "the token itself and ADMINs (people)",
+    scopes: [LapseScope.TokensWrite],
     enable: ["self", "orgAdmin"],
     prevent: [
       {
@@ -304,18 +332,21 @@ export const RULES: Record<Action, Rule> = {
   },
   [Action.RotatePersonalToken]: {
     who: "the token itself and its owner, never past its original lifetime",
+    scopes: [LapseScope.TokensWrite],
     enable: ["self", "owner"],
     prevent: [MINTED_SUBJECT],
     refusal: () => "Only the owner of a personal token can rotate it.",
   },
   [Action.RotateTeamToken]: {
     who: "the token itself, ADMINs and the team's MAINTAINERs, never past its original lifetime",
+    scopes: [LapseScope.TokensWrite],
     enable: ["self", "orgAdmin", "teamMaintainer"],
     prevent: [MINTED_SUBJECT],
     refusal: () => "Only organization ADMINs and the team's MAINTAINERs can rotate a team token.",
   },
   [Action.RotateOrganizationToken]: {
     who: "the token itself and ADMINs (people), never past its original lifetime",
+    scopes: [LapseScope.TokensWrite],
     enable: ["self", "orgAdmin"],
     prevent: [
       MINTED_SUBJECT,
@@ -329,11 +360,13 @@ export const RULES: Record<Action, Rule> = {
   },
   [Action.ReadAuditTrail]: {
     who: "ADMINs and AUDITORs, with the events of their members' personal tokens",
+    scopes: [LapseScope.AuditRead],
     enable: ["orgAdmin", "orgAuditor"],
     refusal: (n) => `Only ADMINs and AUDITORs of ${n.organization} can read its audit trail.`,
   },
   [Action.ReadOwnAuditTrail]: {
     who: "people: the events of their own personal tokens",
+    scopes: [LapseScope.AuditRead],
     enable: ["person"],
     prevent: [
       {
@@ -390,6 +423,7 @@ export function factsFor(ctx: RequestContext, subject: Subject = {}): Facts {
       token.ownerId === principal!.userId,
     overseer: subject.overseer ?? false,
     subjectMinted: token !== undefined && isMinted(token),
+    scopes: new Set(principal?.token.grantedScopes ?? []),
   };
 }
 
@@ -397,6 +431,8 @@ export function factsFor(ctx: RequestContext, subject: Subject = {}): Facts {
 export function decide(action: Action, facts: Facts, names: SubjectNames = {}): LapseError | null {
   const rule = RULES[action];
   if (!rule.enable.includes("anyone") && !facts.authenticated) return unauthenticated();
+  const lacking = missingScopes(rule, facts);
+  if (lacking) return lacking;
   for (const { when, because } of rule.prevent ?? []) {
     if (CONDITIONS[when](facts)) return forbidden(because);
   }
@@ -434,6 +470,8 @@ function callerRefusal(ctx: RequestContext, action: Action): LapseError | null {
   const rule = RULES[action];
   if (!rule.enable.includes("anyone") && !ctx.principal) return unauthenticated();
   const facts = factsFor(ctx);
+  const lacking = missingScopes(rule, facts);
+  if (lacking) return lacking;
   for (const { when, because } of rule.prevent ?? []) {
     if (CALLER_CONDITIONS.has(when) && CONDITIONS[when](facts)) return forbidden(because);
   }
@@ -444,18 +482,29 @@ function callerRefusal(ctx: RequestContext, action: Action): LapseError | null {
   return null;
 }
 
+/** FORBIDDEN naming the scopes the calling token lacks for `rule`, or null when it holds them all. */
+function missingScopes(rule: Rule, facts: Facts): LapseError | null {
+  const missing = (rule.scopes ?? []).filter((scope) => !facts.scopes.has(scope));
+  if (!missing.length || !facts.authenticated) return null;
+  return forbidden(
+    `This token does not hold the ${missing.join(" and ")} scope${missing.length > 1 ? "s" : ""} this needs; use a token that does.`,
+  );
+}
+
 /** The actions' rules as the README's "Who may do what" table (checked by a test). */
 export function rulesTable(): string {
-  const rows = Object.entries(RULES).map(([action, rule]) => [`\`${action}\``, rule.who]);
-  const width = [
-    Math.max("Action".length, ...rows.map((r) => r[0]!.length)),
-    Math.max("Who may".length, ...rows.map((r) => r[1]!.length)),
-  ] as const;
+  const header = ["Action", "Scope", "Who may"];
+  const rows = Object.entries(RULES).map(([action, rule]) => [
+    `\`${action}\``,
+    rule.scopes?.map((scope) => `\`${scope}\``).join(", ") || "—",
+    rule.who,
+  ]);
+  const widths = header.map((title, i) => Math.max(title.length, ...rows.map((r) => r[i]!.length)));
   const line = (cells: string[]) =>
-    `| ${cells.map((cell, i) => cell.padEnd(width[i as 0 | 1])).join(" | ")} |`;
+    `| ${cells.map((cell, i) => cell.padEnd(widths[i]!)).join(" | ")} |`;
   return [
-    line(["Action", "Who may"]),
-    `| ${"-".repeat(width[0])} | ${"-".repeat(width[1])} |`,
+    line(header),
+    `| ${widths.map((w) => "-".repeat(w)).join(" | ")} |`,
     ...rows.map(line),
   ].join("\n");
 }

@@ -7,7 +7,8 @@ import { AccessToken } from "../modules/token/access-token.entity";
 /** At most one TOKEN_USE_REFUSED event per token per minute, so a broken CI loop cannot flood the trail. */
 export const REFUSAL_AUDIT_INTERVAL_MS = 60_000;
 
-export type RefusalReason = "expired" | "revoked" | "policy";
+/** Why a known token was refused: its status, its organization's policy, or where it came from. */
+export type RefusalReason = "expired" | "revoked" | "policy" | "address";
 
 /** Audits refused uses of known tokens, throttled per token across every instance. */
 export class RefusalRecorder {

@@ -91,6 +91,8 @@ export const OPENAPI_DOCUMENT = {
           "expires",
           "admin",
           "createdBy",
+          "scopes",
+          "allowedCidrs",
         ],
         additionalProperties: false,
         properties: {
@@ -102,6 +104,8 @@ export const OPENAPI_DOCUMENT = {
           expires: { type: "integer", description: "Unix seconds; 0: never expires" },
           admin: { type: "boolean" },
           createdBy: { type: "string", description: "Login of the creator; empty when none" },
+          scopes: { type: "array", items: { type: "string" } },
+          allowedCidrs: { type: "array", items: { type: "string" } },
         },
       },
       TokenList: {
@@ -118,6 +122,19 @@ export const OPENAPI_DOCUMENT = {
           description: { type: "string", maxLength: 1024 },
           expires: { type: "integer", minimum: 0, description: "Unix seconds; 0 or absent: never" },
           admin: { type: "boolean", description: "Organization tokens only" },
+          scopes: {
+            type: "array",
+            maxItems: 50,
+            items: { type: "string", maxLength: 64 },
+            description:
+              "Lapse's scopes and the organization's own; absent: every Lapse scope the kind may hold and the caller holds",
+          },
+          allowedCidrs: {
+            type: "array",
+            maxItems: 20,
+            items: { type: "string" },
+            description: "IPv4 and IPv6 networks the token may be used from; absent: anywhere",
+          },
         },
       },
       CreateTokenResponse: {

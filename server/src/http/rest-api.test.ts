@@ -54,6 +54,8 @@ describeEachStore("the Pulumi-shaped REST API", (server) => {
       expires: 0,
       admin: false,
       createdBy: org.admin.login,
+      scopes: ["audit:read", "tokens:introspect", "tokens:read", "tokens:write"],
+      allowedCidrs: [],
     });
     const trail = await auditTrail(server, org.admin.secret, {
       organization: org.name,

@@ -3,7 +3,20 @@ import { Column, Entity, JoinColumn, ManyToOne } from "typeorm";
 import { Organization } from "../organization/organization.entity";
 import { CreatedAtColumn, IdColumn, RefColumn, TimeColumn } from "../../db/columns";
 import { expiresAtTransformer } from "../../db/never-expires";
+import { lapseScopesOf } from "../../auth/scopes";
 import { TokenKind, TokenSource, TokenStatus } from "./token.types";
+
+/** Scopes as one space-separated text column: "" is no scope at all, null predates scopes. */
+const scopeList = {
+  to: (words: string[] | null | undefined) => (words == null ? null : words.join(" ")),
+  from: (text: string | null) => (text === null ? null : text.split(" ").filter(Boolean)),
+};
+
+/** Networks as one space-separated text column; none is null. */
+const networkList = {
+  to: (words: string[] | null | undefined) => (words && words.length ? words.join(" ") : null),
+  from: (text: string | null) => (text ? text.split(" ") : []),
+};
 
 @ObjectType({
   description:
@@ -124,6 +137,25 @@ export class AccessToken {
   /** When the expiry sweep wrote this token's TOKEN_EXPIRED event. */
   @TimeColumn("expiry_recorded_at", { nullable: true })
   expiryRecordedAt: Date | null;
+
+  /**
+   * Space-separated scopes, sorted. Null only for a row written by an instance older than scopes
+   * (during a rolling upgrade): it holds every Lapse scope of its kind, as tokens did then. Read it
+   * through `grantedScopes`.
+   */
+  @Column({ type: "text", nullable: true, transformer: scopeList })
+  scopes: string[] | null;
+
+  @Field(() => [String], {
+    description: "Networks (CIDR) the token may be used from; empty: anywhere.",
+  })
+  @Column({ name: "allowed_cidrs", type: "text", nullable: true, transformer: networkList })
+  allowedCidrs: string[];
+
+  /** What the token may do: Lapse's scopes and the organization's own. */
+  get grantedScopes(): string[] {
+    return this.scopes ?? lapseScopesOf(this.kind);
+  }
 
   /** ACTIVE, EXPIRED or REVOKED at `now`; a revocation takes precedence over expiry. */
   statusAt(now: Date): TokenStatus {

@@ -77,6 +77,8 @@ export class TokenRotationService {
         policyOrganization: old.kind === TokenKind.PERSONAL ? undefined : organization,
         replacedTokenId: old.id,
         boundedByCaller: !rotatesItself,
+        scopes: args.scopes,
+        rotating: old,
       });
       await this.audit.record(ctx, manager, {
         type: AuditEventType.TOKEN_ROTATED,

@@ -31,6 +31,20 @@ export class CreatePersonalTokenArgs {
       "When the token stops working: in the future and at most two years ahead. Null: never.",
   })
   expiresAt?: Date | null;
+
+  @Field(() => [String], {
+    nullable: true,
+    description:
+      "Lapse's scopes (tokens:read, tokens:write, audit:read, org:admin for personal tokens, tokens:introspect) and the organization's own (lower-case words joined by colons, at most 64 characters, 50 in all). Omitted: every Lapse scope the token's kind may hold and the calling token holds.",
+  })
+  scopes?: string[] | null;
+
+  @Field(() => [String], {
+    nullable: true,
+    description:
+      "IPv4 and IPv6 networks (CIDR, at most 20) the token may be used from. Omitted: anywhere, or the networks of the token making it if that one is bound.",
+  })
+  allowedCidrs?: string[] | null;
 }
 
 @ArgsType()
@@ -201,4 +215,10 @@ export class RotateTokenArgs {
   @Min(0, { message: "gracePeriodSeconds must be from 0 to 86400" })
   @Max(86400, { message: "gracePeriodSeconds must be from 0 to 86400" })
   gracePeriodSeconds?: number | null;
+
+  @Field(() => [String], {
+    nullable: true,
+    description: "Narrower scopes for the new token. Omitted: the old token's.",
+  })
+  scopes?: string[] | null;
 }

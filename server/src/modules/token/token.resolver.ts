@@ -102,6 +102,14 @@ export class TokenResolver {
     return ctx.services.tokenList.stats(ctx, organization);
   }
 
+  @FieldResolver(() => [String], {
+    description:
+      "What the token may do: Lapse's own scopes (tokens:read, tokens:write, audit:read, org:admin, tokens:introspect) and the organization's own, passed through to whoever verifies it.",
+  })
+  scopes(@Root() token: AccessToken): string[] {
+    return token.grantedScopes;
+  }
+
   @FieldResolver(() => TokenStatus)
   status(@Root() token: AccessToken, @Ctx() ctx: RequestContext): TokenStatus {
     return token.statusAt(ctx.clock.now());

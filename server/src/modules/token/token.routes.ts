@@ -26,13 +26,27 @@ async function pulumiToken(ctx: RequestContext, token: AccessToken) {
     expires: unix(token.expiresAt),
     admin: token.admin,
     createdBy: creator?.login ?? "",
+    scopes: token.grantedScopes,
+    allowedCidrs: token.allowedCidrs,
   };
 }
 
-/** `{name, description, expires, admin}` from a Pulumi create body; `expires` in Unix seconds, 0 for never. */
+/** An optional list of strings from a JSON body; BAD_USER_INPUT for anything else. */
+function stringList(value: unknown, name: string): string[] | null {
+  if (value === undefined || value === null) return null;
+  if (!Array.isArray(value) || !value.every((item) => typeof item === "string")) {
+    throw badUserInput(`${name} must be a list of strings.`);
+  }
+  return value as string[];
+}
+
+/**
+ * `{name, description, expires, admin, scopes, allowedCidrs}` from a Pulumi create body; `expires`
+ * in Unix seconds, 0 for never.
+ */
 function createBody(req: Request) {
   const body: Record<string, unknown> = req.body && typeof req.body === "object" ? req.body : {};
-  const { name, description, expires, admin } = body;
+  const { name, description, expires, admin, scopes, allowedCidrs } = body;
   if (typeof name !== "string") throw badUserInput("name is required and must be a string.");
   if (description !== undefined && description !== null && typeof description !== "string") {
     throw badUserInput("description must be a string.");
@@ -49,6 +63,8 @@ function createBody(req: Request) {
   if (admin !== undefined && typeof admin !== "boolean")
     throw badUserInput("admin must be true or false.");
   return {
+    scopes: stringList(scopes, "scopes"),
+    allowedCidrs: stringList(allowedCidrs, "allowedCidrs"),
     name,
     description: (description as string | undefined) || null,
     expiresAt: expires ? new Date((expires as number) * 1000) : null,

@@ -1,6 +1,8 @@
 import { v7 as uuidv7 } from "uuid";
 import type { DataSource, EntityManager } from "typeorm";
 import { Action, authorize } from "../../auth/authorization";
+import { networksForNewToken } from "../../auth/cidrs";
+import { scopesForNewToken } from "../../auth/scopes";
 import { requirePrincipal } from "../../auth/principal";
 import { digestSecret, generateSecret, secretHint } from "../../auth/token-secret";
 import type { RequestContext } from "../../context";
@@ -52,6 +54,12 @@ export interface TokenSpec {
   boundedByCaller?: boolean;
   /** Whose audit trail records the creation, when not the token's own organization (OIDC exchange). */
   auditOrganizationId?: string;
+  /** The scopes asked for; omitted: see scopesForNewToken. */
+  scopes?: readonly string[] | null;
+  /** The networks asked for; omitted: those of the token it comes from, if bound. */
+  allowedCidrs?: readonly string[] | null;
+  /** A rotation's old token: the new one's scopes and networks only narrow it. */
+  rotating?: AccessToken;
 }
 
 export class TokenService {
@@ -73,6 +81,8 @@ export class TokenService {
         name: args.name,
         description: args.description,
         expiresAt: args.expiresAt,
+        scopes: args.scopes,
+        allowedCidrs: args.allowedCidrs,
         ownerId: userId,
         createdById: userId,
         source: TokenSource.API,
@@ -99,6 +109,8 @@ export class TokenService {
         name: args.name,
         description: args.description,
         expiresAt: args.expiresAt,
+        scopes: args.scopes,
+        allowedCidrs: args.allowedCidrs,
         organizationId: access.organization.id,
         teamId: team.id,
         createdById: ctx.principal?.userId ?? null,
@@ -128,6 +140,8 @@ export class TokenService {
         name: args.name,
         description: args.description,
         expiresAt: args.expiresAt,
+        scopes: args.scopes,
+        allowedCidrs: args.allowedCidrs,
         admin: args.admin ?? false,
         organizationId: access.organization.id,
         createdById: ctx.principal?.userId ?? null,
@@ -153,6 +167,17 @@ export class TokenService {
       throw policyViolationAtCreation(policy, now);
     }
     if (spec.boundedByCaller !== false) assertWithinCaller(ctx, spec.expiresAt ?? null);
+    // No token made by a token-authenticated request reaches past its maker's scopes or networks
+    // (a token rotating itself is bounded by itself instead).
+    const maker = spec.boundedByCaller !== false ? ctx.principal?.token : undefined;
+    const scopes = scopesForNewToken(spec.kind, spec.scopes, {
+      caller: maker?.grantedScopes,
+      narrowing: spec.rotating?.grantedScopes,
+    });
+    const allowedCidrs = networksForNewToken(spec.allowedCidrs, [
+      spec.rotating?.allowedCidrs ?? [],
+      maker?.allowedCidrs ?? [],
+    ]);
     const secret = generateSecret(spec.kind);
     const token = manager.create(AccessToken, {
       id: uuidv7(),
@@ -178,6 +203,8 @@ export class TokenService {
       lastUsedAt: null,
       lastRefusedAt: null,
       expiryRecordedAt: null,
+      scopes,
+      allowedCidrs,
     });
     if (spec.kind === TokenKind.PERSONAL) {
       // An expired token's name is free again: release it before the unique index judges the insert.
@@ -221,6 +248,8 @@ export class TokenService {
         source: token.source,
         expiresAt: token.expiresAt?.toISOString() ?? null,
         admin: token.admin,
+        scopes: token.scopes,
+        ...(token.allowedCidrs.length ? { allowedCidrs: token.allowedCidrs } : {}),
         ...(token.replacedTokenId ? { replacedTokenId: token.replacedTokenId } : {}),
       },
     });
