@@ -15,6 +15,7 @@ import { auditCsvRoutes } from "./modules/audit/audit-csv.route";
 import { oauthTokenRoute, oidcRoutes } from "./modules/oidc/oidc.routes";
 import { sessionRoutes } from "./modules/session/session.routes";
 import { tokenRoutes } from "./modules/token/token.routes";
+import { tokenTrustRoutes, verifyRoute } from "./modules/trust/token-trust.routes";
 import { OPENAPI_DOCUMENT } from "./http/openapi";
 import { requestContextFactory } from "./http/request-context";
 import { declareActions, refuseAsRest } from "./http/rest";
@@ -100,7 +101,9 @@ export async function createApp(options: AppOptions): Promise<LapseApp> {
   app.use("/api", express.json({ limit: "1mb" }));
   app.use(sessionRoutes(contextFor, auth));
   app.use(oauthTokenRoute(contextFor));
+  app.use(verifyRoute(contextFor, auth, logger));
   app.use("/api", authenticate(auth, logger, refuseAsRest));
+  app.use(tokenTrustRoutes(contextFor));
   app.use(auditCsvRoutes(contextFor));
   app.use(tokenRoutes(contextFor));
   app.use(oidcRoutes(contextFor));

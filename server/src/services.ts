@@ -19,6 +19,7 @@ import { TeamService } from "./modules/team/team.service";
 import { TokenAccessPolicy } from "./modules/token/token-access";
 import { TokenListService } from "./modules/token/token-list.service";
 import { TokenService } from "./modules/token/token.service";
+import { TokenTrustService } from "./modules/trust/token-trust.service";
 import { ViewerService } from "./modules/token/viewer.service";
 import { UserService } from "./modules/user/user.service";
 
@@ -56,6 +57,7 @@ export function createServices(
     teams,
     tokens,
     tokenList,
+    tokenTrust: new TokenTrustService(dataSource, tokens),
     rotation: new TokenRotationService(dataSource, audit, tokens, tokenAccess),
     expiryPolicy: new ExpiryPolicyService(dataSource, audit, organizations, tokenList),
     invitations: new InvitationService(dataSource, audit, organizations, users, tokens),

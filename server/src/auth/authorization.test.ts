@@ -149,6 +149,9 @@ const NEEDS: Record<string, string[]> = {
   "POST /api/session": [],
   "DELETE /api/session": [],
   "GET /api/openapi.json": [],
+  "POST /api/oauth/introspect": ["tokens:introspect"],
+  "POST /api/oauth/revoke": [],
+  "GET /api/auth/verify": [],
 };
 
 const each = (actors: Actor[], outcome: Outcome) =>
@@ -1084,6 +1087,53 @@ describeEachStore("who may do what", (server) => {
       otherwise: "ok",
     },
     {
+      operation: "POST /api/oauth/introspect",
+      subject: "a team token of the organization (another's answer inactive, still 200)",
+      prepare: async () => ({
+        method: "POST",
+        path: "/api/oauth/introspect",
+        body: {
+          token: (
+            await mustCreate(
+              server,
+              CREATE_TEAM_TOKEN,
+              { organization: org.name, team, name: uniqueName("i") },
+              org.admin.secret,
+            )
+          ).secret,
+        },
+      }),
+      expected: {},
+      otherwise: "ok",
+    },
+    {
+      operation: "POST /api/oauth/revoke",
+      subject: "a team token (200 whatever the caller may do with it)",
+      prepare: async () => ({
+        method: "POST",
+        path: "/api/oauth/revoke",
+        body: {
+          token: (
+            await mustCreate(
+              server,
+              CREATE_TEAM_TOKEN,
+              { organization: org.name, team, name: uniqueName("r") },
+              org.admin.secret,
+            )
+          ).secret,
+        },
+      }),
+      expected: {},
+      otherwise: "ok",
+    },
+    {
+      operation: "GET /api/auth/verify",
+      subject: "the caller's own token",
+      prepare: async () => ({ method: "GET", path: "/api/auth/verify" }),
+      expected: {},
+      otherwise: "ok",
+    },
+    {
       operation: "GET /api/openapi.json",
       prepare: async () => ({ method: "GET", path: "/api/openapi.json" }),
       expected: {},
@@ -1146,6 +1196,7 @@ function anonymousDefault(row: Row): Outcome {
 }
 
 const PUBLIC = new Set([
+  "POST /api/oauth/revoke",
   "mutation exchangeOidcToken",
   "mutation redeemInvitation",
   "POST /api/oauth/token",

@@ -48,6 +48,9 @@ export enum Action {
   RotateOrganizationToken = "token:rotate-organization",
   ReadAuditTrail = "audit:read",
   ReadOwnAuditTrail = "audit:read-own",
+  RevokeItself = "token:revoke-itself",
+  IntrospectTokens = "tokens:introspect",
+  VerifyToken = "token:verify",
 }
 
 /** What the rules may ask of a caller, relative to the subject of the request. */
@@ -377,6 +380,23 @@ export const RULES: Record<Action, Rule> = {
     ],
     refusal: () =>
       "Name an organization: only people have personal tokens whose events they can read.",
+  },
+  [Action.RevokeItself]: {
+    who: "whoever holds the token's secret (RFC 7009), whatever its scopes",
+    // The secret, found by its digest, is the credential: whoever sends it may end it.
+    enable: ["anyone"],
+    refusal: () => "",
+  },
+  [Action.IntrospectTokens]: {
+    who: "tokens holding tokens:introspect, about tokens of their own organizations",
+    scopes: [LapseScope.TokensIntrospect],
+    enable: ["authenticated"],
+    refusal: () => "",
+  },
+  [Action.VerifyToken]: {
+    who: "any token, about itself (a gateway passes the client's on)",
+    enable: ["authenticated"],
+    refusal: () => "",
   },
 };
 

@@ -231,6 +231,42 @@ export const OPENAPI_DOCUMENT = {
           expires_in: { type: "integer" },
         },
       },
+      TokenParameter: {
+        type: "object",
+        required: ["token"],
+        properties: {
+          token: { type: "string", maxLength: 512 },
+          token_type_hint: { type: "string" },
+        },
+      },
+      Introspection: {
+        oneOf: [
+          {
+            type: "object",
+            required: ["active"],
+            additionalProperties: false,
+            properties: { active: { const: false } },
+          },
+          {
+            type: "object",
+            required: ["active", "scope", "token_type", "iat", "sub", "jti", "iss"],
+            additionalProperties: false,
+            properties: {
+              active: { const: true },
+              scope: { type: "string" },
+              token_type: { enum: ["personal", "team", "organization"] },
+              exp: { type: "integer" },
+              iat: { type: "integer" },
+              sub: { type: "string" },
+              username: { type: "string" },
+              org: { type: "string" },
+              team: { type: "string" },
+              jti: { type: "string" },
+              iss: { type: "string" },
+            },
+          },
+        ],
+      },
       OAuthError: {
         type: "object",
         required: ["error", "error_description"],
@@ -243,6 +279,8 @@ export const OPENAPI_DOCUMENT = {
               "unauthorized_client",
               "invalid_target",
               "temporarily_unavailable",
+              "invalid_token",
+              "insufficient_scope",
             ],
           },
           error_description: { type: "string" },
@@ -311,6 +349,81 @@ export const OPENAPI_DOCUMENT = {
           "200": { description: "The token", ...json(ref("TokenExchangeResponse")) },
           "400": { description: "Refused (RFC 6749 error)", ...json(ref("OAuthError")) },
           "503": { description: "The issuer's keys are unavailable", ...json(ref("OAuthError")) },
+        },
+      },
+    },
+    "/api/oauth/introspect": {
+      post: {
+        summary:
+          "RFC 7662 introspection, for a caller holding tokens:introspect, about tokens of its own organizations",
+        requestBody: {
+          required: true,
+          content: {
+            "application/json": { schema: ref("TokenParameter") },
+            "application/x-www-form-urlencoded": { schema: ref("TokenParameter") },
+          },
+        },
+        responses: {
+          "200": {
+            description: 'The token\'s claims, or exactly {"active": false} for any other token',
+            ...json(ref("Introspection")),
+          },
+          "400": errors["400"],
+          "401": errors["401"],
+          "403": error("The calling token does not hold tokens:introspect."),
+          "429": errors["429"],
+        },
+      },
+    },
+    "/api/oauth/revoke": {
+      post: {
+        summary:
+          "RFC 7009 revocation: the token revokes itself (no other credential needed), or a caller revokes one it may manage",
+        security: [],
+        requestBody: {
+          required: true,
+          content: {
+            "application/json": { schema: ref("TokenParameter") },
+            "application/x-www-form-urlencoded": { schema: ref("TokenParameter") },
+          },
+        },
+        responses: {
+          "200": { description: "Done, whatever the token was" },
+          "400": errors["400"],
+          "401": errors["401"],
+          "429": errors["429"],
+        },
+      },
+    },
+    "/api/auth/verify": {
+      get: {
+        summary:
+          "For gateways (nginx auth_request, Envoy ext_authz, Traefik forwardAuth): is the client's token good, for this organization and scope?",
+        parameters: [
+          { name: "org", in: "query", required: false, schema: { type: "string" } },
+          {
+            name: "scope",
+            in: "query",
+            required: false,
+            description: "Scopes the token must hold, space-separated",
+            schema: { type: "string" },
+          },
+        ],
+        responses: {
+          "204": {
+            description:
+              "Good: Lapse-Token-Id, Lapse-Subject, Lapse-Scopes and Lapse-Token-Expiration say whose",
+          },
+          "400": { description: "org or scope given twice", ...json(ref("OAuthError")) },
+          "401": {
+            description: 'Not a good token (WWW-Authenticate: Bearer error="invalid_token")',
+            ...json(ref("OAuthError")),
+          },
+          "403": {
+            description:
+              'Lacks the scope or does not act in org (error="insufficient_scope"), or refused where it is used',
+            ...json(ref("OAuthError")),
+          },
         },
       },
     },

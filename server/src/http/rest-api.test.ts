@@ -378,6 +378,45 @@ describeEachStore("the Pulumi-shaped REST API", (server) => {
     expect((await exchange(server, { ...request, subject_token: await jwt() })).status).toBe(200);
   });
 
+  it("introspects, verifies and revokes for the services behind Lapse, as documented", async () => {
+    const org = await seedOrg(server);
+    const team = await org.team();
+    const service = await rest(
+      server,
+      "post",
+      "/api/orgs/{org}/tokens",
+      { org: org.name },
+      { secret: org.admin.secret, body: { name: "gateway", scopes: ["tokens:introspect"] } },
+    );
+    const client = await rest(
+      server,
+      "post",
+      "/api/orgs/{org}/teams/{team}/tokens",
+      { org: org.name, team },
+      { secret: org.admin.secret, body: { name: "client", scopes: ["deploy:prod"] } },
+    );
+    const serviceSecret = service.body!.tokenValue as string;
+    const clientSecret = client.body!.tokenValue as string;
+    const introspect = (token: string, secret: string) =>
+      rest(server, "post", "/api/oauth/introspect", {}, { secret, body: { token } });
+    expect((await introspect(clientSecret, serviceSecret)).body).toMatchObject({
+      active: true,
+      scope: "deploy:prod",
+    });
+    expect((await introspect("nope", serviceSecret)).body).toEqual({ active: false });
+    expect((await introspect(serviceSecret, clientSecret)).status).toBe(403);
+    const verify = (query: string, secret?: string) =>
+      rest(server, "get", "/api/auth/verify", {}, { secret, query });
+    expect((await verify(`org=${org.name}&scope=deploy:prod`, clientSecret)).status).toBe(204);
+    expect((await verify("scope=deploy:staging", clientSecret)).status).toBe(403);
+    expect((await verify("")).status).toBe(401);
+    expect(
+      (await rest(server, "post", "/api/oauth/revoke", {}, { body: { token: clientSecret } }))
+        .status,
+    ).toBe(200);
+    expect((await verify("", clientSecret)).status).toBe(401);
+  });
+
   it("serves its OpenAPI document, and every documented route was exercised above", async () => {
     const response = await fetch(`${server.url}/api/openapi.json`);
     expect(await response.json()).toEqual(JSON.parse(JSON.stringify(OPENAPI_DOCUMENT)));

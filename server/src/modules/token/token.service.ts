@@ -3,7 +3,7 @@ import type { DataSource, EntityManager } from "typeorm";
 import { Action, authorize } from "../../auth/authorization";
 import { networksForNewToken } from "../../auth/cidrs";
 import { scopesForNewToken } from "../../auth/scopes";
-import { requirePrincipal } from "../../auth/principal";
+import { principalFor, requirePrincipal } from "../../auth/principal";
 import { digestSecret, generateSecret, secretHint } from "../../auth/token-secret";
 import type { RequestContext } from "../../context";
 import { isUniqueViolation } from "../../db/errors";
@@ -275,35 +275,61 @@ export class TokenService {
       }
       const refusal = await this.policy.refusal(ctx, manager, token, "revoke");
       if (refusal) throw refusal;
-      const now = ctx.clock.now();
-      // A personal token's name is free once it is revoked; other kinds keep theirs reserved. The
-      // name key is not written back from our read: a rotation that committed meanwhile has moved
-      // it to the replacement, and restoring it would collide.
-      const freeName = token.kind === TokenKind.PERSONAL;
-      // Conditional, so that of concurrent revocations exactly one records an event.
-      const result = await manager
-        .createQueryBuilder()
-        .update(AccessToken)
-        .set(freeName ? { revokedAt: now, nameKey: null } : { revokedAt: now })
-        .where("id = :id AND (revoked_at IS NULL OR revoked_at > :now)", { id, now })
-        .execute();
-      if (!result.affected) return null;
-      token.revokedAt = now;
-      if (freeName) token.nameKey = null;
-      await this.audit.record(ctx, manager, {
-        type: AuditEventType.TOKEN_REVOKED,
-        organizationId: token.organizationId,
-        tokenId: token.id,
-        tokenName: token.name,
-        teamId: token.teamId,
-        subjectUserId: token.ownerId,
-        payload: { kind: token.kind },
-      });
-      return token;
+      return this.markRevoked(ctx, manager, token, { reason: "user" });
     });
     // Already revoked (perhaps by a concurrent call that just won): read it after our transaction,
     // since inside it MySQL's repeatable-read snapshot would still show the token as it was.
     return revoked ?? (await this.dataSource.manager.findOneByOrFail(AccessToken, { id }));
+  }
+
+  /**
+   * Revokes `token` on the word of whoever holds its secret (RFC 7009 without another caller's
+   * rights): holding it is the right to end it, whatever its scopes. The event names the token
+   * itself as the actor. Revoking a revoked token changes nothing.
+   */
+  async revokeHeld(ctx: RequestContext, token: AccessToken): Promise<void> {
+    const asItself = { ...ctx, principal: principalFor(token) };
+    authorize(asItself, Action.RevokeItself, { token });
+    await this.dataSource.transaction((manager) =>
+      this.markRevoked(asItself, manager, token, { reason: "holder" }),
+    );
+  }
+
+  /**
+   * Revokes `token` inside `manager`'s transaction with its TOKEN_REVOKED event (`payload` says
+   * why); null when it was already revoked. Conditional, so that of concurrent revocations exactly
+   * one records an event.
+   */
+  async markRevoked(
+    ctx: RequestContext,
+    manager: EntityManager,
+    token: AccessToken,
+    payload: Record<string, unknown>,
+  ): Promise<AccessToken | null> {
+    const now = ctx.clock.now();
+    // A personal token's name is free once it is revoked; other kinds keep theirs reserved. The
+    // name key is not written back from our read: a rotation that committed meanwhile has moved
+    // it to the replacement, and restoring it would collide.
+    const freeName = token.kind === TokenKind.PERSONAL;
+    const result = await manager
+      .createQueryBuilder()
+      .update(AccessToken)
+      .set(freeName ? { revokedAt: now, nameKey: null } : { revokedAt: now })
+      .where("id = :id AND (revoked_at IS NULL OR revoked_at > :now)", { id: token.id, now })
+      .execute();
+    if (!result.affected) return null;
+    token.revokedAt = now;
+    if (freeName) token.nameKey = null;
+    await this.audit.record(ctx, manager, {
+      type: AuditEventType.TOKEN_REVOKED,
+      organizationId: token.organizationId,
+      tokenId: token.id,
+      tokenName: token.name,
+      teamId: token.teamId,
+      subjectUserId: token.ownerId,
+      payload: { kind: token.kind, ...payload },
+    });
+    return token;
   }
 
   /** The token if the caller may see it, else null. */
