@@ -115,7 +115,8 @@ async function accepts(port: number): Promise<boolean> {
   }
 }
 
-function freePort(): Promise<number> {
+/** A TCP port nothing listens on at this moment, on 127.0.0.1. */
+export function freePort(): Promise<number> {
   return new Promise((resolve, reject) => {
     const server = net.createServer();
     server.once("error", reject);
