@@ -15,6 +15,14 @@ if (mode === "bare") {
   app.post("/graphql", express.json(), (_req, res) => {
     res.json({ data: { viewer: { kind: "PERSONAL" } } });
   });
+  // What a gateway's verification answers, without asking anything of anyone.
+  app.get("/api/auth/verify", (_req, res) => {
+    res.setHeader("Lapse-Token-Id", "00000000-0000-7000-8000-000000000000");
+    res.setHeader("Lapse-Subject", "team:bench/bench");
+    res.setHeader("Lapse-Scopes", "deploy:prod");
+    res.setHeader("Lapse-Token-Expiration", "never");
+    res.status(204).end();
+  });
   const server = app.listen(0, "127.0.0.1", () => {
     console.log(JSON.stringify({ port: server.address().port, secret: "none" }));
   });
@@ -48,10 +56,30 @@ if (mode === "bare") {
     });
     const nextTurn = mode === "bypass-next-turn";
     serving = (await createApp({ ...options, benchAuthenticateAs: { token, nextTurn } })).app;
+  } else if (mode === "verify") {
+    // A gateway's client: a team token with the organization's own scope, checked per request.
+    const { principalFor } = dist("auth/principal.js");
+    const adminToken = await dataSource.manager.findOneByOrFail(AccessToken, {
+      digest: digestSecret(created.secret),
+    });
+    const asAdmin = { ...ctx, principal: principalFor(adminToken) };
+    const organization = `bench-${suffix}`;
+    await services.teams.create(asAdmin, { organization, name: "gateway" });
+    const client = await services.tokens.createTeam(asAdmin, {
+      organization,
+      team: "gateway",
+      name: "client",
+      scopes: ["deploy:prod"],
+      expiresAt: new Date(Date.now() + 86_400_000),
+    });
+    created.secret = client.secret;
+    created.query = `?org=${organization}&scope=deploy:prod`;
   } else if (mode !== "auth") {
-    throw new Error(`mode must be auth, bypass, bypass-next-turn or bare, not ${mode}`);
+    throw new Error(`mode must be auth, bypass, bypass-next-turn, verify or bare, not ${mode}`);
   }
   const server = serving.listen(0, "127.0.0.1", () => {
-    console.log(JSON.stringify({ port: server.address().port, secret: created.secret }));
+    console.log(
+      JSON.stringify({ port: server.address().port, secret: created.secret, query: created.query }),
+    );
   });
 }

@@ -121,7 +121,7 @@ export function verifyRoute(
         if (org && !(await ctx.services.tokenTrust.actsIn(ctx, org))) {
           return challenge(res, 403, "insufficient_scope", `The token does not act in ${org}.`);
         }
-        const who = await ctx.services.tokenTrust.subject(ctx, token);
+        const who = await ctx.services.tokenTrust.subject(token);
         res.setHeader("Lapse-Token-Id", token.id);
         res.setHeader("Lapse-Subject", who.subject);
         res.setHeader("Lapse-Scopes", token.grantedScopes.join(" "));

@@ -11,6 +11,7 @@ import { PolicyRefusal, breaksPolicy } from "../organization/token-policy";
 import { AccessToken } from "../token/access-token.entity";
 import type { TokenService } from "../token/token.service";
 import { TokenKind, TokenStatus } from "../token/token.types";
+import { SubjectNames } from "./subject-names";
 
 /** What every Lapse token names as its issuer (RFC 7662 `iss`). */
 export const LAPSE_ISSUER = "urn:lapse";
@@ -42,10 +43,14 @@ export interface TokenSubject {
 
 /** The questions other services ask Lapse about a token: is it good, and whose is it. */
 export class TokenTrustService {
+  private readonly names: SubjectNames;
+
   constructor(
     private readonly dataSource: DataSource,
     private readonly tokens: TokenService,
-  ) {}
+  ) {
+    this.names = new SubjectNames(dataSource);
+  }
 
   /**
    * RFC 7662 for a caller holding tokens:introspect (checked by the route's action): the token
@@ -56,7 +61,7 @@ export class TokenTrustService {
     const token = await this.find(secret);
     if (!token || !this.usable(ctx, token)) return INACTIVE;
     if (!(await this.sharesOrganization(ctx, token))) return INACTIVE;
-    const who = await this.subject(ctx, token);
+    const who = await this.subject(token);
     return {
       active: true,
       scope: token.grantedScopes.join(" "),
@@ -92,18 +97,17 @@ export class TokenTrustService {
     });
   }
 
-  /** Who `token` acts as, for introspection and a gateway's headers. */
-  async subject(ctx: RequestContext, token: AccessToken): Promise<TokenSubject> {
-    // A token that authenticated carries its organization already; no read for it.
+  /** Who `token` acts as, for introspection and a gateway's headers; no read once names are known. */
+  async subject(token: AccessToken): Promise<TokenSubject> {
     const organization = token.organizationId
-      ? (token.org?.name ?? (await ctx.loaders.organization.load(token.organizationId))?.name)
+      ? (token.org?.name ?? (await this.names.organization(token.organizationId)))
       : undefined;
     if (token.kind === TokenKind.PERSONAL) {
-      const login = (await ctx.loaders.user.load(token.ownerId!))?.login ?? "";
+      const login = await this.names.login(token.ownerId!);
       return { subject: `user:${login}`, login };
     }
     if (token.kind === TokenKind.TEAM) {
-      const team = (await ctx.loaders.team.load(token.teamId!))?.name ?? "";
+      const team = await this.names.team(token.teamId!);
       return { subject: `team:${organization}/${team}`, organization, team };
     }
     return { subject: `org:${organization}`, organization };

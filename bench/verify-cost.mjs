@@ -1,0 +1,178 @@
+// What gateway verification costs: GET /api/auth/verify (a team token with a scope of the
+// organization's own, checked against org and scope) through autocannon, against a bare Express
+// route of the same shape in a process of its own; then nginx with auth_request to Lapse against the
+// same nginx proxying alone. Rounds alternate; medians are reported.
+import { spawn, spawnSync } from "node:child_process";
+import fs from "node:fs";
+import { createServer } from "node:net";
+import os from "node:os";
+import path from "node:path";
+import { createInterface } from "node:readline";
+import autocannon from "autocannon";
+
+const DATABASE_URL = process.env.DATABASE_URL ?? "mysql://root@127.0.0.1:3306/lapse_bench";
+const DURATION = Number(process.env.BENCH_SECONDS ?? 10);
+const ROUNDS = Number(process.env.BENCH_ROUNDS ?? 3);
+const CONNECTIONS = (process.env.BENCH_CONNECTIONS ?? "1,16,64").split(",").map(Number);
+const NGINX = "/usr/sbin/nginx";
+
+async function start(mode) {
+  const child = spawn(process.execPath, [new URL("./serve.mjs", import.meta.url).pathname, mode], {
+    env: { ...process.env, DATABASE_URL, NODE_ENV: "production" },
+    stdio: ["ignore", "pipe", "inherit"],
+  });
+  const line = await new Promise((resolve, reject) => {
+    createInterface({ input: child.stdout }).once("line", resolve);
+    child.once("exit", (code) => reject(new Error(`serve.mjs ${mode} exited with ${code}`)));
+  });
+  return { child, ...JSON.parse(line) };
+}
+
+function load(url, secret, connections, seconds) {
+  return autocannon({
+    url,
+    connections,
+    duration: seconds,
+    headers: { authorization: `Bearer ${secret}` },
+  });
+}
+
+const median = (values) => [...values].sort((a, b) => a - b)[Math.floor(values.length / 2)];
+
+function freePort() {
+  return new Promise((resolve) => {
+    const server = createServer().listen(0, "127.0.0.1", () => {
+      const { port } = server.address();
+      server.close(() => resolve(port));
+    });
+  });
+}
+
+/** nginx in front of `upstreamPort`, asking `verifyUrl` first when given; returns its port and a stop. */
+async function startNginx(upstreamPort, verifyUrl) {
+  const dir = fs.mkdtempSync(path.join(os.tmpdir(), "lapse-bench-nginx-"));
+  const port = await freePort();
+  const auth = verifyUrl
+    ? `auth_request /_lapse;
+      auth_request_set $lapse_subject $upstream_http_lapse_subject;
+      proxy_set_header Lapse-Subject $lapse_subject;`
+    : "";
+  fs.writeFileSync(
+    path.join(dir, "nginx.conf"),
+    `daemon off; master_process off; worker_processes 1; pid ${dir}/nginx.pid;
+error_log ${dir}/error.log warn;
+events { worker_connections 1024; }
+http {
+  access_log off;
+  client_body_temp_path ${dir}/body; proxy_temp_path ${dir}/proxy; fastcgi_temp_path ${dir}/fcgi;
+  uwsgi_temp_path ${dir}/uwsgi; scgi_temp_path ${dir}/scgi;
+  upstream lapse { server 127.0.0.1:${verifyUrl ? new URL(verifyUrl).port : upstreamPort}; keepalive 64; }
+  upstream service { server 127.0.0.1:${upstreamPort}; keepalive 64; }
+  server {
+    listen 127.0.0.1:${port};
+    location / { ${auth} proxy_http_version 1.1; proxy_set_header Connection ""; proxy_pass http://service; }
+    location = /_lapse {
+      internal;
+      proxy_http_version 1.1; proxy_set_header Connection "";
+      proxy_pass http://lapse${verifyUrl ? new URL(verifyUrl).pathname + new URL(verifyUrl).search : "/"};
+      proxy_pass_request_body off;
+      proxy_set_header Content-Length "";
+      proxy_set_header X-Forwarded-For $remote_addr;
+    }
+  }
+}
+`,
+  );
+  const child = spawn(NGINX, ["-p", dir, "-c", `${dir}/nginx.conf`], { stdio: "ignore" });
+  await new Promise((resolve) => setTimeout(resolve, 300));
+  return {
+    url: `http://127.0.0.1:${port}/`,
+    stop: () => {
+      child.kill();
+      fs.rmSync(dir, { recursive: true, force: true });
+    },
+  };
+}
+
+async function compare(targets, connections) {
+  const runs = Object.fromEntries(Object.keys(targets).map((m) => [m, []]));
+  const modes = Object.keys(targets);
+  for (let round = 0; round < ROUNDS; round++) {
+    for (const mode of round % 2 ? [...modes].reverse() : modes) {
+      const { url, secret } = targets[mode];
+      const result = await load(url, secret, connections, DURATION);
+      if (result.non2xx || result.errors) {
+        throw new Error(`${mode}: ${result.non2xx} non-2xx answers, ${result.errors} errors`);
+      }
+      runs[mode].push({
+        rps: result.requests.average,
+        p50: result.latency.p50,
+        p99: result.latency.p99,
+      });
+    }
+  }
+  return Object.fromEntries(
+    modes.map((m) => [
+      m,
+      Object.fromEntries(
+        Object.keys(runs[m][0]).map((field) => [field, median(runs[m].map((r) => r[field]))]),
+      ),
+    ]),
+  );
+}
+
+export async function measureVerifyCost() {
+  const lapse = await start("verify");
+  const bare = await start("bare");
+  const verifyUrl = `http://127.0.0.1:${lapse.port}/api/auth/verify${lapse.query}`;
+  const results = { seconds: DURATION, rounds: ROUNDS, route: [], nginx: null };
+  try {
+    const targets = {
+      verify: { url: verifyUrl, secret: lapse.secret },
+      bare: { url: `http://127.0.0.1:${bare.port}/api/auth/verify`, secret: "none" },
+    };
+    for (const m of Object.keys(targets)) await load(targets[m].url, targets[m].secret, 16, 2);
+    for (const connections of CONNECTIONS) {
+      const summary = await compare(targets, connections);
+      const row = {
+        connections,
+        summary,
+        ratioToBare: Number((summary.verify.rps / summary.bare.rps).toFixed(2)),
+      };
+      results.route.push(row);
+      console.error(JSON.stringify(row));
+    }
+    if (spawnSync("sh", ["-c", `test -x ${NGINX}`]).status === 0) {
+      // The service behind nginx is the bare process's route; with auth_request, nginx asks Lapse.
+      const alone = await startNginx(bare.port, null);
+      const guarded = await startNginx(bare.port, verifyUrl);
+      try {
+        const nginxTargets = {
+          guarded: { url: guarded.url + "api/auth/verify", secret: lapse.secret },
+          alone: { url: alone.url + "api/auth/verify", secret: lapse.secret },
+        };
+        for (const m of Object.keys(nginxTargets)) {
+          await load(nginxTargets[m].url, nginxTargets[m].secret, 16, 2);
+        }
+        const summary = await compare(nginxTargets, 16);
+        results.nginx = {
+          connections: 16,
+          summary,
+          ratioToAlone: Number((summary.guarded.rps / summary.alone.rps).toFixed(2)),
+        };
+        console.error(JSON.stringify(results.nginx));
+      } finally {
+        alone.stop();
+        guarded.stop();
+      }
+    }
+    return results;
+  } finally {
+    lapse.child.kill();
+    bare.child.kill();
+  }
+}
+
+if (import.meta.url === `file://${process.argv[1]}`) {
+  console.log(JSON.stringify(await measureVerifyCost(), null, 2));
+}
