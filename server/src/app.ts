@@ -140,7 +140,12 @@ const consoleContentSecurityPolicy = helmet.contentSecurityPolicy({
 
 /** Errors Express itself meets (a body that is not JSON, one too large), in the shape of the route family. */
 function jsonErrors(logger: Logger): ErrorRequestHandler {
-  return (error: { status?: number; statusCode?: number; type?: string }, req, res, _next) => {
+  return (
+    error: { status?: number; statusCode?: number; type?: string; message?: string },
+    req,
+    res,
+    _next,
+  ) => {
     const requestId = res.locals.requestId as string;
     // Authentication reads the database before any resolver runs; an outage there is a 503 too.
     const unavailable = isDatabaseUnavailable(error);
@@ -151,11 +156,9 @@ function jsonErrors(logger: Logger): ErrorRequestHandler {
     } else if (status >= 500) logger.error({ err: error, requestId }, "unexpected error");
     const message = unavailable
       ? DATABASE_UNAVAILABLE
-      : status === 413
-        ? "The request body is larger than the limit."
-        : status < 500
-          ? "The request body is not valid JSON."
-          : `Internal server error; quote request id ${requestId} when reporting it.`;
+      : status >= 500
+        ? `Internal server error; quote request id ${requestId} when reporting it.`
+        : clientErrorMessage(error);
     const code = unavailable
       ? "SERVICE_UNAVAILABLE"
       : status < 500
@@ -175,6 +178,27 @@ function jsonErrors(logger: Logger): ErrorRequestHandler {
       res.status(answer).json({ errors: [{ message, extensions: { code, requestId } }] });
     }
   };
+}
+
+/**
+ * What a client got wrong, as Express and body-parser report it: the body's size, character set or
+ * encoding, its JSON, or a percent-encoding in the path that decodes to nothing.
+ */
+function clientErrorMessage(error: { status?: number; type?: string; message?: string }): string {
+  switch (error.type) {
+    case "entity.too.large":
+      return "The request body is larger than the limit.";
+    case "charset.unsupported":
+      return "The request body's charset is not supported; send UTF-8.";
+    case "encoding.unsupported":
+      return "The request body's Content-Encoding is not supported; send it uncompressed, gzip or deflate.";
+    case "entity.parse.failed":
+      return "The request body is not valid JSON.";
+  }
+  if (error.message?.startsWith("Failed to decode param")) {
+    return "The path holds a malformed percent-encoding (%XX); encode it again.";
+  }
+  return "The request is malformed.";
 }
 
 /** `LAPSE_TRUST_PROXY` as Express wants it: a hop count, true/false, or a list of addresses. */

@@ -11,8 +11,14 @@ const errors = {
   "403": error("Not allowed, or the edition or lifetime policy refuses it."),
   "404": error("No such organization, team, token or issuer that you can see."),
   "429": error(
-    "Too many failed authentications from this address or for this token hint; see Retry-After.",
+    "Too many failed authentications from this address or for this token; see Retry-After.",
   ),
+  "503": error("The database is unavailable; retry after Retry-After."),
+};
+/** What any route with a body may answer besides: too large, a charset or encoding it cannot read. */
+const bodyErrors = {
+  "413": error("The request body is larger than 1 MB."),
+  "415": error("The body's charset or Content-Encoding is not supported."),
 };
 const org = { name: "org", in: "path", required: true, schema: { type: "string" } };
 const team = { name: "team", in: "path", required: true, schema: { type: "string" } };
@@ -46,6 +52,7 @@ function tokenRoutes(scope: string, parameters: object[]) {
         "200": { description: "Created", ...json(ref("CreateTokenResponse")) },
         "409": error("The name is taken."),
         ...errors,
+        ...bodyErrors,
       },
     },
   };
@@ -313,6 +320,7 @@ export const OPENAPI_DOCUMENT = {
           "201": { description: "Registered", ...json(ref("OidcIssuer")) },
           "409": error("The name or url is taken."),
           ...errors,
+          ...bodyErrors,
         },
       },
     },
@@ -326,12 +334,85 @@ export const OPENAPI_DOCUMENT = {
         summary: "Change an OIDC issuer",
         parameters: [org, id],
         requestBody: { required: true, ...json(ref("OidcIssuerRequest")) },
-        responses: { "200": { description: "Changed", ...json(ref("OidcIssuer")) }, ...errors },
+        responses: {
+          "200": { description: "Changed", ...json(ref("OidcIssuer")) },
+          "409": error("The name or url is taken."),
+          ...errors,
+          ...bodyErrors,
+        },
       },
       delete: {
         summary: "Remove an OIDC issuer",
         parameters: [org, id],
         responses: { "204": { description: "Removed" }, ...errors },
+      },
+    },
+    "/api/orgs/{org}/tokens.csv": {
+      get: {
+        summary: "The organization's tokens as CSV (the tokens filter as query parameters)",
+        parameters: [
+          org,
+          { name: "types", in: "query", required: false, schema: { type: "string" } },
+        ],
+        responses: {
+          "200": {
+            description: "The rows, streamed (RFC 4180; formulas neutralised)",
+            content: { "text/csv": { schema: { type: "string" } } },
+          },
+          ...errors,
+        },
+      },
+    },
+    "/api/orgs/{org}/auditlog.csv": {
+      get: {
+        summary:
+          "The organization's audit trail as CSV (the auditEvents filter as query parameters)",
+        parameters: [
+          org,
+          { name: "types", in: "query", required: false, schema: { type: "string" } },
+        ],
+        responses: {
+          "200": {
+            description: "The rows, streamed (RFC 4180; formulas neutralised)",
+            content: { "text/csv": { schema: { type: "string" } } },
+          },
+          ...errors,
+        },
+      },
+    },
+    "/api/session": {
+      post: {
+        summary: "Sign in to the console: a personal token for a session cookie",
+        security: [],
+        requestBody: {
+          required: true,
+          ...json({
+            type: "object",
+            required: ["token"],
+            properties: { token: { type: "string" } },
+          }),
+        },
+        responses: {
+          "200": {
+            description: "Signed in; the cookie is set",
+            ...json({
+              type: "object",
+              required: ["login", "expiresAt"],
+              additionalProperties: false,
+              properties: {
+                login: { type: "string" },
+                expiresAt: { type: "string", format: "date-time" },
+              },
+            }),
+          },
+          ...errors,
+          ...bodyErrors,
+        },
+      },
+      delete: {
+        summary: "Sign out: the session ends and its cookie is cleared",
+        security: [],
+        responses: { "204": { description: "Signed out" }, "503": errors["503"] },
       },
     },
     "/api/oauth/token": {
@@ -348,6 +429,12 @@ export const OPENAPI_DOCUMENT = {
         responses: {
           "200": { description: "The token", ...json(ref("TokenExchangeResponse")) },
           "400": { description: "Refused (RFC 6749 error)", ...json(ref("OAuthError")) },
+          "413": { description: "The request body is too large", ...json(ref("OAuthError")) },
+          "415": { description: "An unsupported charset or encoding", ...json(ref("OAuthError")) },
+          "429": {
+            description: "Too many failed exchanges from this address; see Retry-After",
+            ...json(ref("OAuthError")),
+          },
           "503": { description: "The issuer's keys are unavailable", ...json(ref("OAuthError")) },
         },
       },
@@ -372,6 +459,8 @@ export const OPENAPI_DOCUMENT = {
           "401": errors["401"],
           "403": error("The calling token does not hold tokens:introspect."),
           "429": errors["429"],
+          "503": errors["503"],
+          ...bodyErrors,
         },
       },
     },
@@ -392,6 +481,8 @@ export const OPENAPI_DOCUMENT = {
           "400": errors["400"],
           "401": errors["401"],
           "429": errors["429"],
+          "503": errors["503"],
+          ...bodyErrors,
         },
       },
     },

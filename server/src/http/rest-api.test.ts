@@ -3,7 +3,12 @@ import { describeEachStore } from "../../test/harness";
 import { TestOidcIssuer } from "../../test/oidc-issuer";
 import { exchange, tokenType, trustIssuer } from "../../test/oidc-setup";
 import { VIEWER, auditTrail, type ViewerResult } from "../../test/operations";
-import { documentedOperations, exercisedOperations, rest } from "../../test/rest-client";
+import {
+  documentedOperations,
+  exercisedOperations,
+  expectDocumented,
+  rest,
+} from "../../test/rest-client";
 import { seedOrg, type Person, type SeededOrg } from "../../test/seed";
 import { OPENAPI_DOCUMENT } from "./openapi";
 
@@ -323,6 +328,28 @@ describeEachStore("the Pulumi-shaped REST API", (server) => {
       { secret: org.admin.secret, body: { maxExpirationSeconds: 600 } },
     );
     expect(patched.body).toMatchObject({ maxExpirationSeconds: 600 });
+    const second = await rest(
+      server,
+      "post",
+      "/api/orgs/{org}/oidc/issuers",
+      { org: org.name },
+      {
+        secret: org.admin.secret,
+        body: {
+          name: "second",
+          url: "https://second.example",
+          jwks: JSON.stringify(issuer.jwks()),
+        },
+      },
+    );
+    const clash = await rest(
+      server,
+      "patch",
+      "/api/orgs/{org}/oidc/issuers/{id}",
+      { org: org.name, id: second.body!.id as string },
+      { secret: org.admin.secret, body: { name: "github" } },
+    );
+    expect(clash.status).toBe(409);
     const elsewhere = await seedOrg(server);
     const foreign = await rest(
       server,
@@ -415,6 +442,107 @@ describeEachStore("the Pulumi-shaped REST API", (server) => {
         .status,
     ).toBe(200);
     expect((await verify("", clientSecret)).status).toBe(401);
+  });
+
+  it("documents the CSV exports and the console's session routes, and answers them as documented", async () => {
+    const csv = await rest(
+      server,
+      "get",
+      "/api/orgs/{org}/tokens.csv",
+      { org: org.name },
+      {
+        secret: org.admin.secret,
+      },
+    );
+    expect(csv.status).toBe(200);
+    const trail = await rest(
+      server,
+      "get",
+      "/api/orgs/{org}/auditlog.csv",
+      { org: org.name },
+      {
+        secret: org.admin.secret,
+        query: "types=TOKEN_CREATED",
+      },
+    );
+    expect(trail.status).toBe(200);
+    const signedIn = await rest(
+      server,
+      "post",
+      "/api/session",
+      {},
+      {
+        body: { token: member.secret },
+      },
+    );
+    expect(signedIn.body).toMatchObject({ login: member.login });
+    expect((await rest(server, "delete", "/api/session", {})).status).toBe(204);
+    expect(
+      (await rest(server, "post", "/api/session", {}, { body: { token: "nope" } })).status,
+    ).toBe(401);
+  });
+
+  it("answers body and path mistakes with the documented 400, 413 and 415, saying which", async () => {
+    const send = async (
+      template: string,
+      path: string,
+      init: { method: string; headers?: Record<string, string>; body?: string },
+    ) => {
+      const response = await fetch(`${server.url}${path}`, {
+        method: init.method,
+        headers: { authorization: `token ${org.admin.secret}`, ...init.headers },
+        body: init.body,
+      });
+      const body = (await response.json()) as Record<string, unknown>;
+      expectDocumented(init.method, template, response.status, "application/json", body);
+      return { status: response.status, message: body.message };
+    };
+    const create = (headers: Record<string, string>, body: string) =>
+      send("/api/user/tokens", "/api/user/tokens", { method: "POST", headers, body });
+    expect(await create({ "content-type": "application/json" }, "{nope")).toEqual({
+      status: 400,
+      message: "The request body is not valid JSON.",
+    });
+    expect(
+      await create(
+        { "content-type": "application/json" },
+        JSON.stringify({ name: "x".repeat(2_000_000) }),
+      ),
+    ).toEqual({ status: 413, message: "The request body is larger than the limit." });
+    expect(
+      await create({ "content-type": "application/json; charset=latin1" }, '{"name":"x"}'),
+    ).toMatchObject({ status: 415, message: expect.stringMatching(/charset/) });
+    expect(
+      await create({ "content-type": "application/json", "content-encoding": "compress" }, "{}"),
+    ).toMatchObject({ status: 415, message: expect.stringMatching(/Content-Encoding/) });
+    expect(
+      await send("/api/user/tokens/{id}", "/api/user/tokens/%E0%A4%A", { method: "DELETE" }),
+    ).toEqual({
+      status: 400,
+      message: "The path holds a malformed percent-encoding (%XX); encode it again.",
+    });
+  });
+
+  it("documents every route it answers", () => {
+    type Layer = {
+      route?: { path: string; methods: Record<string, boolean> };
+      handle: { stack?: Layer[] };
+    };
+    const answered: string[] = [];
+    const walk = (stack: Layer[]) => {
+      for (const layer of stack) {
+        if (layer.route?.path.startsWith("/api")) {
+          const template = layer.route.path.replace(/:(\w+)/g, "{$1}");
+          for (const method of Object.keys(layer.route.methods))
+            answered.push(`${method.toUpperCase()} ${template}`);
+        } else if (layer.handle.stack) walk(layer.handle.stack);
+      }
+    };
+    walk((server.lapse.app as unknown as { router: { stack: Layer[] } }).router.stack);
+    const documented = new Set(documentedOperations());
+    expect(answered.filter((op) => !documented.has(op) && op !== "GET /api/openapi.json")).toEqual(
+      [],
+    );
   });
 
   it("serves its OpenAPI document, and every documented route was exercised above", async () => {

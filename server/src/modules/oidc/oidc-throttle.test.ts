@@ -3,6 +3,7 @@ import type { Server } from "node:http";
 import type { AddressInfo } from "node:net";
 import { afterAll, beforeAll, expect, it } from "vitest";
 import { createApp } from "../../app";
+import { expectDocumented } from "../../../test/rest-client";
 import { describeEachStore } from "../../../test/harness";
 import { TestOidcIssuer } from "../../../test/oidc-issuer";
 import { tokenType, trustIssuer } from "../../../test/oidc-setup";
@@ -46,6 +47,14 @@ describeEachStore(
           subject_token: subjectToken,
         }).toString(),
       });
+      // Every answer, the lockout's 429 included, is the one the OpenAPI document describes.
+      expectDocumented(
+        "post",
+        "/api/oauth/token",
+        response.status,
+        "application/json",
+        await response.json(),
+      );
       return { status: response.status, retryAfter: response.headers.get("retry-after") };
     };
     const validJwt = () =>
