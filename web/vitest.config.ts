@@ -9,5 +9,9 @@ export default defineConfig({
     environment: "jsdom",
     include: ["src/**/*.test.{ts,tsx}"],
     setupFiles: ["./src/test-setup.ts"],
+    // Limits that bound a hang, never a measure of speed: rendering (and unmounting) 10,000 rows in
+    // jsdom takes seconds when the machine is busy.
+    testTimeout: 30_000,
+    hookTimeout: 60_000,
   },
 });

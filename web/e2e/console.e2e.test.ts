@@ -98,6 +98,8 @@ describe.runIf(available || required)("the console in Chromium", () => {
   it("creates a token from the form, shows its secret once, and revokes another behind a confirmation", async () => {
     await page.getByRole("button", { name: "New team token" }).click();
     await page.getByLabel("Name").fill("deploy");
+    await page.getByLabel(/own scopes/).fill("deploy:prod");
+    await page.getByLabel(/networks/).fill("10.0.0.0/8");
     await page.getByLabel("7 days").check();
     await expect.poll(() => page.getByText(/^Expires \d{4}-/).count()).toBe(1);
     await page.getByRole("button", { name: "Create token" }).click();
@@ -109,6 +111,9 @@ describe.runIf(available || required)("the console in Chromium", () => {
     await expect
       .poll(() => page.locator('tr[data-token="deploy"] [data-state]').getAttribute("data-state"))
       .toBe("week");
+    await expect
+      .poll(() => page.locator('tr[data-token="deploy"] .scopes').textContent())
+      .toMatch(/deploy:prod.*only from 10\.0\.0\.0\/8/);
 
     await page.getByRole("button", { name: "Revoke deploy" }).click();
     const dialog = page.getByRole("alertdialog");

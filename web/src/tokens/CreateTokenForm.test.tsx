@@ -60,6 +60,23 @@ describe("the create token form", () => {
     expect((screen.getByLabelText("7 days") as HTMLInputElement).checked).toBe(true);
   });
 
+  it("offers the Lapse scopes the signed-in token holds, and checks custom scopes and networks", async () => {
+    renderForm({ kind: "TEAM", callerScopes: ["tokens:read", "tokens:write", "org:admin"] });
+    expect(screen.queryByLabelText(/audit:read/)).toBeNull();
+    expect(screen.queryByLabelText(/org:admin/)).toBeNull(); // personal tokens only
+    expect((screen.getByLabelText(/tokens:write/) as HTMLInputElement).checked).toBe(true);
+    await userEvent.type(screen.getByLabelText("Name"), "deploy");
+    await userEvent.type(screen.getByLabelText(/own scopes/), "Deploy:Prod");
+    expect(screen.getByRole("alert").textContent).toMatch(/not a scope/);
+    await userEvent.clear(screen.getByLabelText(/own scopes/));
+    await userEvent.type(screen.getByLabelText(/own scopes/), "deploy:prod");
+    await userEvent.type(screen.getByLabelText(/networks/), "example.com");
+    expect(screen.getByRole("alert").textContent).toMatch(/not a network/);
+    await userEvent.clear(screen.getByLabelText(/networks/));
+    await userEvent.type(screen.getByLabelText(/networks/), "10.0.0.0/8, 2001:db8::/32");
+    expect(screen.queryByRole("alert")).toBeNull();
+  });
+
   it("shows the exact expiry instant before submitting", async () => {
     renderForm();
     await userEvent.click(screen.getByLabelText("7 days"));

@@ -6,7 +6,17 @@ import {
   useCreatePersonalTokenMutation,
   useCreateTeamTokenMutation,
 } from "../hooks/useTokenMutations";
-import { DAY_MS, PRESETS, expiryProblem, nameProblem, presetBlocked } from "./tokenRules";
+import {
+  DAY_MS,
+  LAPSE_SCOPES,
+  PRESETS,
+  cidrsProblem,
+  expiryProblem,
+  nameProblem,
+  presetBlocked,
+  scopesProblem,
+  words,
+} from "./tokenRules";
 
 interface Props {
   kind: TokenKind;
@@ -16,6 +26,10 @@ interface Props {
   capDays: number | null;
   /** When the token the console is signed in with expires: no token made with it outlives it. */
   callerExpiresAt?: string | null;
+  /** The organization's own scopes seen on its tokens, offered as suggestions. */
+  scopeSuggestions?: string[];
+  /** The signed-in token's scopes: a token never grants a Lapse scope it lacks. */
+  callerScopes?: string[];
   onCreated: (name: string, secret: string) => void;
   onCancel: () => void;
 }
@@ -27,6 +41,8 @@ export function CreateTokenForm({
   teams,
   capDays,
   callerExpiresAt = null,
+  scopeSuggestions = [],
+  callerScopes,
   onCreated,
   onCancel,
 }: Props) {
@@ -44,6 +60,18 @@ export function CreateTokenForm({
   );
   const [custom, setCustom] = useState("");
   const [serverError, setServerError] = useState<string | null>(null);
+  const kindScopes = LAPSE_SCOPES.filter(
+    (s) =>
+      (kind === "PERSONAL" || !("personalOnly" in s)) &&
+      (!callerScopes || callerScopes.includes(s.id)),
+  );
+  const [lapseScopes, setLapseScopes] = useState<Set<string>>(
+    () => new Set(kindScopes.map((s) => s.id)),
+  );
+  const [customScopes, setCustomScopes] = useState("");
+  const [networks, setNetworks] = useState("");
+  const customList = words(customScopes);
+  const cidrs = words(networks);
   const [createPersonal] = useCreatePersonalTokenMutation();
   const [createTeam] = useCreateTeamTokenMutation();
   const [createOrganization] = useCreateOrganizationTokenMutation();
@@ -59,6 +87,8 @@ export function CreateTokenForm({
     nameProblem(name),
     expiresAt ? expiryProblem(expiresAt, now, cap, callerLimit) : blockedAt(PRESETS.at(-1)!),
     kind === "TEAM" && !team ? "Choose a team." : null,
+    scopesProblem(customList),
+    cidrsProblem(cidrs),
   ].filter((p): p is string => p !== null);
 
   async function submit(event: FormEvent) {
@@ -69,6 +99,8 @@ export function CreateTokenForm({
       name,
       description: description || null,
       expiresAt: expiresAt?.toISOString() ?? null,
+      scopes: [...lapseScopes, ...customList],
+      allowedCidrs: cidrs.length ? cidrs : null,
     };
     try {
       const created =
@@ -112,6 +144,46 @@ export function CreateTokenForm({
           </select>
         </>
       )}
+      <fieldset>
+        <legend>Scopes</legend>
+        {kindScopes.map((scope) => (
+          <label key={scope.id}>
+            <input
+              type="checkbox"
+              checked={lapseScopes.has(scope.id)}
+              onChange={(e) => {
+                const next = new Set(lapseScopes);
+                if (e.target.checked) next.add(scope.id);
+                else next.delete(scope.id);
+                setLapseScopes(next);
+              }}
+            />
+            <code>{scope.id}</code> <span className="muted">{scope.label}</span>
+          </label>
+        ))}
+        <label htmlFor="token-custom-scopes">Your organization&apos;s own scopes (optional)</label>
+        <input
+          id="token-custom-scopes"
+          list="token-scope-suggestions"
+          placeholder="deploy:prod registry:push"
+          value={customScopes}
+          onChange={(e) => setCustomScopes(e.target.value)}
+        />
+        <datalist id="token-scope-suggestions">
+          {scopeSuggestions
+            .filter((s) => !customList.includes(s))
+            .map((s) => (
+              <option key={s} value={[...customList, s].join(" ")} />
+            ))}
+        </datalist>
+        <label htmlFor="token-networks">Use only from these networks (optional)</label>
+        <input
+          id="token-networks"
+          placeholder="203.0.113.0/24, 2001:db8::/32"
+          value={networks}
+          onChange={(e) => setNetworks(e.target.value)}
+        />
+      </fieldset>
       <fieldset>
         <legend>Expires</legend>
         {PRESETS.filter((p) => !(p.days === null && cap !== null)).map((p) => {

@@ -95,6 +95,8 @@ export function TokensPage() {
               teams={organization?.teams.map((t) => t.name) ?? []}
               capDays={organization?.maxTokenLifetimeDays ?? null}
               callerExpiresAt={data?.viewer.token.expiresAt ?? null}
+              scopeSuggestions={organization?.tokenScopes ?? []}
+              callerScopes={data?.viewer.token.scopes}
               onCreated={(name, value) => {
                 setCreating(false);
                 setSecret({ name, secret: value });

@@ -107,6 +107,10 @@ function TokenRow({
         <div className="muted">
           <code>{token.hint}</code> · {token.source.toLowerCase()}
         </div>
+        <div className="muted scopes" aria-label="Scopes">
+          {token.scopes.join(" ") || "no scopes"}
+          {token.allowedCidrs.length > 0 && <> · only from {token.allowedCidrs.join(", ")}</>}
+        </div>
       </th>
       <td data-label="Kind">{token.kind.toLowerCase()}</td>
       <td data-label="Team or owner">{token.team?.name ?? token.owner?.login ?? "—"}</td>

@@ -75,3 +75,38 @@ export function expiryProblem(
   }
   return null;
 }
+
+/** Lapse's own scopes; org:admin only for personal tokens (the work only people may do). */
+export const LAPSE_SCOPES = [
+  { id: "tokens:read", label: "Read tokens" },
+  { id: "tokens:write", label: "Create, rotate and revoke tokens" },
+  { id: "audit:read", label: "Read the audit trail" },
+  { id: "org:admin", label: "Members, roles, policy and OIDC trust", personalOnly: true },
+  { id: "tokens:introspect", label: "Introspect tokens (for services)" },
+] as const;
+
+const SCOPE = /^[a-z][a-z0-9_.-]*(:[a-z0-9_.*-]+)*$/;
+
+/** Words separated by commas, spaces or new lines, each once. */
+export function words(text: string): string[] {
+  return [...new Set(text.split(/[\s,]+/).filter(Boolean))];
+}
+
+/** Why these custom scopes would be refused by the server, or null. */
+export function scopesProblem(scopes: string[]): string | null {
+  const bad = scopes.find((scope) => scope.length > 64 || !SCOPE.test(scope));
+  if (bad)
+    return `"${bad}" is not a scope: lower-case words joined by colons, such as deploy:prod.`;
+  if (scopes.length > 50) return "A token holds at most 50 scopes.";
+  return null;
+}
+
+const CIDR = /^(\d{1,3}(\.\d{1,3}){3}|[0-9a-fA-F:]+:[0-9a-fA-F:.]*)(\/\d{1,3})?$/;
+
+/** Why these networks look wrong (the server checks them exactly), or null. */
+export function cidrsProblem(cidrs: string[]): string | null {
+  const bad = cidrs.find((cidr) => !CIDR.test(cidr));
+  if (bad) return `"${bad}" is not a network: write an address or a CIDR, such as 203.0.113.0/24.`;
+  if (cidrs.length > 20) return "A token allows at most 20 networks.";
+  return null;
+}

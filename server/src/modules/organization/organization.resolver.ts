@@ -112,4 +112,12 @@ export class OrganizationResolver {
   teams(@Root() organization: Organization, @Ctx() ctx: RequestContext) {
     return ctx.services.teams.list(ctx, organization);
   }
+
+  @FieldResolver(() => [String], {
+    description:
+      "The organization's own scopes seen on its tokens, for suggestions (needs tokens:read).",
+  })
+  tokenScopes(@Root() organization: Organization, @Ctx() ctx: RequestContext) {
+    return ctx.services.tokenList.customScopes(ctx, organization);
+  }
 }

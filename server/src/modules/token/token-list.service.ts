@@ -6,7 +6,8 @@ import {
   type WhereExpressionBuilder,
 } from "typeorm";
 import type { OrganizationAccess } from "../../auth/organization-access";
-import { Action, isAllowed, isMinted } from "../../auth/authorization";
+import { Action, authorize, isAllowed, isMinted } from "../../auth/authorization";
+import { isLapseScope } from "../../auth/scopes";
 import { requirePrincipal, type Principal } from "../../auth/principal";
 import type { RequestContext } from "../../context";
 import { storeKind } from "../../db/data-source";
@@ -517,6 +518,22 @@ export class TokenListService {
       }),
     );
     return scopes;
+  }
+
+  /**
+   * The organization's own scopes seen on its tokens (up to 500 of them), sorted, for the console
+   * to suggest. Throws FORBIDDEN without tokens:read.
+   */
+  async customScopes(ctx: RequestContext, organization: Organization): Promise<string[]> {
+    authorize(ctx, Action.ListTokens);
+    const rows: { scopes: string | null }[] = await this.dataSource.manager
+      .createQueryBuilder(AccessToken, "t")
+      .select("t.scopes", "scopes")
+      .where("t.organization_id = :id AND t.scopes IS NOT NULL", { id: organization.id })
+      .limit(500)
+      .getRawMany();
+    const seen = new Set(rows.flatMap((row) => (row.scopes ?? "").split(" ")));
+    return [...seen].filter((scope) => scope && !isLapseScope(scope)).sort();
   }
 
   /** A machine token lists its own organization when none is named. */
