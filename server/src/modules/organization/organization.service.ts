@@ -1,7 +1,7 @@
 import { v7 as uuidv7 } from "uuid";
 import type { DataSource, EntityManager } from "typeorm";
 import { organizationAccess, type OrganizationAccess } from "../../auth/organization-access";
-import { Action, authorize } from "../../auth/authorization";
+import { Action, authorize, decide, factsFor } from "../../auth/authorization";
 import { requirePrincipal } from "../../auth/principal";
 import type { RequestContext } from "../../context";
 import { isUniqueViolation } from "../../db/errors";
@@ -150,8 +150,9 @@ export class OrganizationService {
   async addMember(ctx: RequestContext, input: AddOrganizationMemberArgs): Promise<User> {
     const args = await assertValid(AddOrganizationMemberArgs, input);
     const access = await this.access(ctx, args.organization);
-    authorize(ctx, Action.AddMember, { access, names: { organization: args.organization } });
-    throw new Error("unreachable: no rule enables AddMember");
+    const names = { organization: args.organization };
+    // No condition enables AddMember, so this is always the rule's own refusal.
+    throw decide(Action.AddMember, factsFor(ctx, { access, names }), names)!;
   }
 
   /**
