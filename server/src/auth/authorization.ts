@@ -48,6 +48,8 @@ export enum Action {
   RotateOrganizationToken = "token:rotate-organization",
   ReadAuditTrail = "audit:read",
   ReadOwnAuditTrail = "audit:read-own",
+  ReportLeakedCredentials = "credentials:report-leaked",
+  ReceiveSecretScanningAlert = "credentials:secret-scanning",
 }
 
 /** What the rules may ask of a caller, relative to the subject of the request. */
@@ -377,6 +379,16 @@ export const RULES: Record<Action, Rule> = {
     ],
     refusal: () =>
       "Name an organization: only people have personal tokens whose events they can read.",
+  },
+  [Action.ReportLeakedCredentials]: {
+    who: "anyone holding the secrets (the live ones are revoked; the answer never says which)",
+    enable: ["anyone"],
+    refusal: () => "",
+  },
+  [Action.ReceiveSecretScanningAlert]: {
+    who: "GitHub secret scanning (requests signed with a key it publishes)",
+    enable: ["anyone"],
+    refusal: () => "",
   },
 };
 

@@ -5,6 +5,8 @@ import { exchange, tokenType, trustIssuer } from "../../test/oidc-setup";
 import { VIEWER, auditTrail, type ViewerResult } from "../../test/operations";
 import { documentedOperations, exercisedOperations, rest } from "../../test/rest-client";
 import { seedOrg, type Person, type SeededOrg } from "../../test/seed";
+import { generateSecret } from "../auth/token-secret";
+import { TokenKind } from "../modules/token/token.types";
 import { OPENAPI_DOCUMENT } from "./openapi";
 
 describeEachStore("the Pulumi-shaped REST API", (server) => {
@@ -376,6 +378,26 @@ describeEachStore("the Pulumi-shaped REST API", (server) => {
     const malformed = await rest(server, "post", "/api/oauth/token", {}, { body: "{ nope" });
     expect(malformed).toMatchObject({ status: 400, body: { error: "invalid_request" } });
     expect((await exchange(server, { ...request, subject_token: await jwt() })).status).toBe(200);
+  });
+
+  // Their behaviour is tested in modules/leak/; here they answer as documented.
+  it("takes reports of leaked credentials, and refuses secret-scanning alerts without a signature", async () => {
+    const reported = await rest(
+      server,
+      "post",
+      "/api/credentials/revoke",
+      {},
+      { body: { credentials: [generateSecret(TokenKind.TEAM)] } },
+    );
+    expect(reported.status).toBe(202);
+    const alert = await rest(
+      server,
+      "post",
+      "/api/credentials/github-secret-scanning",
+      {},
+      { body: [] },
+    );
+    expect(alert).toMatchObject({ status: 401, body: { error: "UNAUTHENTICATED" } });
   });
 
   it("serves its OpenAPI document, and every documented route was exercised above", async () => {
