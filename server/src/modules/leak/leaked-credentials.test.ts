@@ -292,6 +292,22 @@ describeEachStore("reporting leaked credentials", (server) => {
     expect(await statusOf(server, org.admin.secret, leaked.token.id)).toBe("ACTIVE");
   });
 
+  it("answers a body over 1 MB with 413, and an unknown encoding with 415, as documented", async () => {
+    const large = await report(server, ["x".repeat(1024 * 1024)]);
+    expect(large).toMatchObject({ status: 413, body: { error: "BAD_REQUEST" } });
+    const encoded = await rest(
+      server,
+      "post",
+      ROUTE,
+      {},
+      {
+        body: JSON.stringify({ credentials: [] }),
+        headers: { "content-encoding": "compress", "x-forwarded-for": someAddress() },
+      },
+    );
+    expect(encoded.status).toBe(415);
+  });
+
   it("reads 1,000 reported secrets in one statement (SQLite: through the digest's unique index)", async () => {
     const leaked = [await teamToken(), await teamToken()];
     const credentials = [

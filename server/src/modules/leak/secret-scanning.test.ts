@@ -201,6 +201,14 @@ for (const store of testStores()) {
       expect(await server.tenantRows(org.name)).toEqual(before);
     });
 
+    it("answers a body over 4 MB with 413 before any signature is checked", async () => {
+      const fetches = partner.fetches;
+      const body = JSON.stringify([{ token: "x".repeat(4 * 1024 * 1024), type: "t" }]);
+      const answer = await send(body, TestSecretScanningPartner.headers(body, keyA));
+      expect(answer).toMatchObject({ status: 413, body: { error: "BAD_REQUEST" } });
+      expect(partner.fetches).toBe(fetches);
+    });
+
     it("keeps the keys an hour, fetches for an unknown key id at most once per cool-down, and uses known keys while the partner is down", async () => {
       partner.published = [keyA];
       // Far past any fetch an earlier test made.
