@@ -70,24 +70,30 @@ export class LeakedCredentialService {
         `Send {"credentials": ["lapse_…", …]}: a list of at most ${MAX_REPORTED_CREDENTIALS.toLocaleString("en")} secrets.`,
       );
     }
-    const work = this.revoke(
-      ctx,
-      route,
-      credentials.map((secret: unknown) => ({ secret })),
-    ).then(
-      ({ revoked }) => {
-        ctx.logger.info(
-          { requestId: ctx.requestId, reported: credentials.length, revoked: revoked.size },
-          "leaked credentials reported",
-        );
-      },
-      (error: unknown) => {
-        ctx.logger.error(
-          { err: error, requestId: ctx.requestId },
-          "could not revoke reported credentials",
-        );
-      },
-    );
+    // On the next turn of the event loop, after the answer is written: not even the checksums
+    // and digests are worked out before it.
+    const work = new Promise((resolve) => setImmediate(resolve))
+      .then(() =>
+        this.revoke(
+          ctx,
+          route,
+          credentials.map((secret: unknown) => ({ secret })),
+        ),
+      )
+      .then(
+        ({ revoked }) => {
+          ctx.logger.info(
+            { requestId: ctx.requestId, reported: credentials.length, revoked: revoked.size },
+            "leaked credentials reported",
+          );
+        },
+        (error: unknown) => {
+          ctx.logger.error(
+            { err: error, requestId: ctx.requestId },
+            "could not revoke reported credentials",
+          );
+        },
+      );
     this.pending.add(work);
     void work.finally(() => this.pending.delete(work));
   }
