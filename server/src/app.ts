@@ -14,6 +14,7 @@ import type { RequestContext } from "./context";
 import { auditCsvRoutes } from "./modules/audit/audit-csv.route";
 import { oauthTokenRoute, oidcRoutes } from "./modules/oidc/oidc.routes";
 import { sessionRoutes } from "./modules/session/session.routes";
+import { revokeLeakedRoute, secretScanningRoute } from "./modules/leak/leak.routes";
 import { tokenRoutes } from "./modules/token/token.routes";
 import { tokenTrustRoutes, verifyRoute } from "./modules/trust/token-trust.routes";
 import { OPENAPI_DOCUMENT } from "./http/openapi";
@@ -98,10 +99,13 @@ export async function createApp(options: AppOptions): Promise<LapseApp> {
     options.benchAuthenticateAs ? actAs(options.benchAuthenticateAs) : authenticate(auth, logger),
     expressMiddleware(apollo, { context: async ({ req, res }) => contextFor(req, res) }),
   );
+  // Before the JSON parser: the partner's signature is over the raw body.
+  app.use(secretScanningRoute(contextFor));
   app.use("/api", express.json({ limit: "1mb" }));
   app.use(sessionRoutes(contextFor, auth));
   app.use(oauthTokenRoute(contextFor));
   app.use(verifyRoute(contextFor, auth, logger));
+  app.use(revokeLeakedRoute(contextFor));
   app.use("/api", authenticate(auth, logger, refuseAsRest));
   app.use(tokenTrustRoutes(contextFor));
   app.use(auditCsvRoutes(contextFor));
@@ -118,7 +122,15 @@ export async function createApp(options: AppOptions): Promise<LapseApp> {
   });
   if (options.webDir) app.use(consoleContentSecurityPolicy, webRoutes(options.webDir));
   app.use(jsonErrors(logger));
-  return { app, services, stop: () => apollo.stop() };
+  return {
+    app,
+    services,
+    stop: async () => {
+      // Reported leaks are revoked after their answer: finish them before the store closes.
+      await services.leaks.settled();
+      await apollo.stop();
+    },
+  };
 }
 
 /** The console loads only its own scripts, styles and data; nothing may frame it. */

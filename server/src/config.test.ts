@@ -48,4 +48,19 @@ describe("configuration", () => {
       );
     }
   });
+
+  it("fetches secret-scanning keys from GitHub unless told otherwise, and only over http(s)", () => {
+    expect(readConfig({}).secretScanningKeysUrl).toBe(
+      "https://api.github.com/meta/public_keys/secret_scanning",
+    );
+    expect(
+      readConfig({ LAPSE_SECRET_SCANNING_KEYS_URL: "http://keys.internal:8080/github" })
+        .secretScanningKeysUrl,
+    ).toBe("http://keys.internal:8080/github");
+    for (const bad of ["keys.internal", "file:///etc/keys.json", "ftp://keys.internal/k"]) {
+      expect(() => readConfig({ LAPSE_SECRET_SCANNING_KEYS_URL: bad })).toThrow(
+        /LAPSE_SECRET_SCANNING_KEYS_URL must be an http or https URL/,
+      );
+    }
+  });
 });

@@ -1,6 +1,7 @@
 import path from "node:path";
 import { DEFAULT_AUTH_THROTTLE } from "./auth/auth-throttle";
 import { DEFAULT_DB_TIMEOUT_MS } from "./db/pool-guard";
+import { GITHUB_SECRET_SCANNING_KEYS_URL } from "./modules/leak/secret-scanning-keys";
 
 /** Everything Lapse reads from the environment, parsed once at start. */
 export interface Config {
@@ -19,6 +20,8 @@ export interface Config {
   dbTimeoutMs: number;
   /** Whether OIDC issuers on loopback, private and other non-public addresses are trusted. */
   oidcAllowPrivateIssuers: boolean;
+  /** Where the secret-scanning partner's public keys are fetched (GitHub's by default). */
+  secretScanningKeysUrl: string;
 }
 
 export const DEFAULT_DATABASE_URL = "sqlite:./data/lapse.sqlite";
@@ -46,8 +49,19 @@ export function readConfig(env: NodeJS.ProcessEnv = process.env): Config {
       `LAPSE_OIDC_ALLOW_PRIVATE_ISSUERS must be true or false, not "${env.LAPSE_OIDC_ALLOW_PRIVATE_ISSUERS}".`,
     );
   }
+  const secretScanningKeysUrl =
+    env.LAPSE_SECRET_SCANNING_KEYS_URL || GITHUB_SECRET_SCANNING_KEYS_URL;
+  const keysProtocol = URL.canParse(secretScanningKeysUrl)
+    ? new URL(secretScanningKeysUrl).protocol
+    : null;
+  if (keysProtocol !== "https:" && keysProtocol !== "http:") {
+    throw new Error(
+      `LAPSE_SECRET_SCANNING_KEYS_URL must be an http or https URL, not "${env.LAPSE_SECRET_SCANNING_KEYS_URL}".`,
+    );
+  }
   return {
     authMaxFailures,
+    secretScanningKeysUrl,
     oidcAllowPrivateIssuers: allowPrivate === "true",
     dbTimeoutMs,
     trustProxy: env.LAPSE_TRUST_PROXY || "loopback",

@@ -44,6 +44,7 @@ export async function startLapse(
     services: {
       authThrottle: { ...DEFAULT_AUTH_THROTTLE, maxFailures: config.authMaxFailures },
       oidcAllowPrivateIssuers: config.oidcAllowPrivateIssuers,
+      secretScanningKeysUrl: config.secretScanningKeysUrl,
     },
   });
   const server = createServer(app);

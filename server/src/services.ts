@@ -22,6 +22,12 @@ import { TokenService } from "./modules/token/token.service";
 import { TokenTrustService } from "./modules/trust/token-trust.service";
 import { ViewerService } from "./modules/token/viewer.service";
 import { UserService } from "./modules/user/user.service";
+import { LeakedCredentialService } from "./modules/leak/leaked-credential.service";
+import { SecretScanningService } from "./modules/leak/secret-scanning.service";
+import {
+  GITHUB_SECRET_SCANNING_KEYS_URL,
+  SecretScanningKeys,
+} from "./modules/leak/secret-scanning-keys";
 
 /** Wires the services over one DataSource; tests build their own with their own store. */
 export interface ServiceOptions {
@@ -31,6 +37,8 @@ export interface ServiceOptions {
   authThrottle?: AuthThrottleOptions;
   /** Whether OIDC issuers on loopback, private and other non-public addresses are trusted (default no). */
   oidcAllowPrivateIssuers?: boolean;
+  /** Where the secret-scanning partner's public keys are fetched (default: GitHub's). */
+  secretScanningKeysUrl?: string;
 }
 
 export function createServices(
@@ -50,6 +58,7 @@ export function createServices(
     allowPrivateIssuers,
   });
   const authThrottle = new AuthThrottleService(dataSource, options.authThrottle);
+  const leaks = new LeakedCredentialService(dataSource, audit, authThrottle);
   return {
     audit,
     users,
@@ -81,6 +90,12 @@ export function createServices(
     ),
     viewer: new ViewerService(dataSource),
     bootstrap: new BootstrapService(dataSource, organizations, tokens, users),
+    leaks,
+    secretScanning: new SecretScanningService(
+      new SecretScanningKeys(options.secretScanningKeysUrl ?? GITHUB_SECRET_SCANNING_KEYS_URL),
+      leaks,
+      authThrottle,
+    ),
   };
 }
 

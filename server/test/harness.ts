@@ -109,6 +109,8 @@ export class TestServer {
         authThrottle: { ...DEFAULT_AUTH_THROTTLE, maxFailures: 1_000_000 },
         // The test issuers listen on 127.0.0.1; the tests of the refusal turn this off.
         oidcAllowPrivateIssuers: true,
+        // Never GitHub's keys from a test: port 9 (discard) on loopback refuses at once.
+        secretScanningKeysUrl: "http://127.0.0.1:9/no-keys-in-tests",
         ...this.services,
       },
     });

@@ -152,6 +152,8 @@ const NEEDS: Record<string, string[]> = {
   "POST /api/oauth/introspect": ["tokens:introspect"],
   "POST /api/oauth/revoke": [],
   "GET /api/auth/verify": [],
+  "POST /api/credentials/revoke": [],
+  "POST /api/credentials/github-secret-scanning": [],
 };
 
 const each = (actors: Actor[], outcome: Outcome) =>
@@ -468,6 +470,17 @@ describeEachStore("who may do what", (server) => {
     admin: "ok" as const,
     ...each(["auditor", "orgAdminToken", "mintedPersonal", "mintedOrgAdmin"], "FORBIDDEN"),
   };
+
+  /** A live team token's secret, for the leaked-credential routes. */
+  const leakedSecret = async () =>
+    (
+      await mustCreate(
+        server,
+        CREATE_TEAM_TOKEN,
+        { organization: org.name, team, name: uniqueName("leaked") },
+        org.admin.secret,
+      )
+    ).secret;
 
   const rows: Row[] = [
     {
@@ -1139,6 +1152,32 @@ describeEachStore("who may do what", (server) => {
       expected: {},
       otherwise: "ok",
     },
+    {
+      operation: "POST /api/credentials/github-secret-scanning",
+      subject: "an alert without GitHub's signature (the caller's own credential plays no part)",
+      prepare: async () => ({
+        method: "POST",
+        path: "/api/credentials/github-secret-scanning",
+        body: [{ token: await leakedSecret(), type: "lapse_team_token", source: "content" }],
+      }),
+      expected: {},
+      otherwise: "UNAUTHENTICATED",
+    },
+    {
+      operation: "POST /api/credentials/revoke",
+      subject: "a live team token's secret (holding it is the right)",
+      prepare: async () => {
+        // The report before this one is revoked after its answer: let it finish first.
+        await server.lapse.services.leaks.settled();
+        return {
+          method: "POST",
+          path: "/api/credentials/revoke",
+          body: { credentials: [await leakedSecret()] },
+        };
+      },
+      expected: {},
+      otherwise: "ok",
+    },
   ];
 
   it("has a row for every query, mutation and REST route", async () => {
@@ -1202,6 +1241,8 @@ const PUBLIC = new Set([
   "POST /api/oauth/token",
   "DELETE /api/session",
   "GET /api/openapi.json",
+  "POST /api/credentials/revoke",
+  "POST /api/credentials/github-secret-scanning",
 ]);
 function isPublic(row: Row): boolean {
   return PUBLIC.has(row.operation);

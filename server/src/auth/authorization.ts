@@ -51,6 +51,8 @@ export enum Action {
   RevokeItself = "token:revoke-itself",
   IntrospectTokens = "tokens:introspect",
   VerifyToken = "token:verify",
+  ReportLeakedCredentials = "credentials:report-leaked",
+  ReceiveSecretScanningAlert = "credentials:secret-scanning",
 }
 
 /** What the rules may ask of a caller, relative to the subject of the request. */
@@ -396,6 +398,16 @@ export const RULES: Record<Action, Rule> = {
   [Action.VerifyToken]: {
     who: "any token, about itself (a gateway passes the client's on)",
     enable: ["authenticated"],
+    refusal: () => "",
+  },
+  [Action.ReportLeakedCredentials]: {
+    who: "anyone holding the secrets (the live ones are revoked; the answer never says which)",
+    enable: ["anyone"],
+    refusal: () => "",
+  },
+  [Action.ReceiveSecretScanningAlert]: {
+    who: "GitHub secret scanning (requests signed with a key it publishes)",
+    enable: ["anyone"],
     refusal: () => "",
   },
 };

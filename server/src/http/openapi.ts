@@ -293,6 +293,54 @@ export const OPENAPI_DOCUMENT = {
           error_description: { type: "string" },
         },
       },
+      LeakReport: {
+        type: "object",
+        required: ["credentials"],
+        properties: {
+          credentials: {
+            type: "array",
+            maxItems: 1000,
+            items: { type: "string" },
+            description:
+              "Lapse secrets found where they should not be; entries that are not Lapse secrets are skipped",
+          },
+        },
+      },
+      LeakReportAccepted: {
+        type: "object",
+        required: ["message"],
+        additionalProperties: false,
+        properties: { message: { type: "string" } },
+      },
+      SecretScanningAlert: {
+        type: "array",
+        items: {
+          type: "object",
+          required: ["token", "type"],
+          properties: {
+            token: { type: "string" },
+            type: { type: "string" },
+            url: { type: "string", description: "Where it was found (may be empty)" },
+            source: { type: "string", description: "content, commit, issue_comment, npm, …" },
+          },
+        },
+      },
+      SecretScanningFeedback: {
+        type: "array",
+        items: {
+          type: "object",
+          required: ["token_raw", "token_type", "label"],
+          additionalProperties: false,
+          properties: {
+            token_raw: { type: "string" },
+            token_type: { type: "string" },
+            label: {
+              enum: ["true_positive", "false_positive"],
+              description: "true_positive: a secret Lapse issued (live or not)",
+            },
+          },
+        },
+      },
     },
   },
   security: [{ token: [] }],
@@ -515,6 +563,55 @@ export const OPENAPI_DOCUMENT = {
               'Lacks the scope or does not act in org (error="insufficient_scope"), or refused where it is used',
             ...json(ref("OAuthError")),
           },
+        },
+      },
+    },
+    "/api/credentials/revoke": {
+      post: {
+        summary:
+          "Report leaked Lapse secrets (no authentication): the live ones are revoked; the answer is the same whatever they were",
+        security: [],
+        requestBody: { required: true, ...json(ref("LeakReport")) },
+        responses: {
+          "202": { description: "Accepted", ...json(ref("LeakReportAccepted")) },
+          "400": error("Not a list of at most 1,000 credentials; nothing changed."),
+          "413": error("The request body is larger than 1 MB."),
+          "415": error("An unknown charset or content encoding."),
+          "429": error("Too many reports from this address; see Retry-After."),
+          "503": error("The database is unavailable."),
+        },
+      },
+    },
+    "/api/credentials/github-secret-scanning": {
+      post: {
+        summary:
+          "GitHub secret-scanning partner alerts: revokes the live secrets among the matches and labels each",
+        security: [],
+        parameters: [
+          {
+            name: "Github-Public-Key-Identifier",
+            in: "header",
+            required: true,
+            description: "The key_identifier of the key that signed the body",
+            schema: { type: "string" },
+          },
+          {
+            name: "Github-Public-Key-Signature",
+            in: "header",
+            required: true,
+            description: "Base64 of the DER ECDSA P-256 SHA-256 signature of the raw body",
+            schema: { type: "string" },
+          },
+        ],
+        requestBody: { required: true, ...json(ref("SecretScanningAlert")) },
+        responses: {
+          "200": { description: "Feedback per match", ...json(ref("SecretScanningFeedback")) },
+          "400": error("Signed, but not a JSON list; nothing changed."),
+          "401": error("Not signed, or not by a key the partner publishes; nothing changed."),
+          "413": error("The request body is larger than 4 MB."),
+          "415": error("An unknown content encoding."),
+          "429": error("Too many badly signed alerts from this address; see Retry-After."),
+          "503": error("The partner's public keys, or the database, are unavailable."),
         },
       },
     },

@@ -10,6 +10,8 @@ import {
   rest,
 } from "../../test/rest-client";
 import { seedOrg, type Person, type SeededOrg } from "../../test/seed";
+import { generateSecret } from "../auth/token-secret";
+import { TokenKind } from "../modules/token/token.types";
 import { OPENAPI_DOCUMENT } from "./openapi";
 
 describeEachStore("the Pulumi-shaped REST API", (server) => {
@@ -543,6 +545,26 @@ describeEachStore("the Pulumi-shaped REST API", (server) => {
     expect(answered.filter((op) => !documented.has(op) && op !== "GET /api/openapi.json")).toEqual(
       [],
     );
+  });
+
+  // Their behaviour is tested in modules/leak/; here they answer as documented.
+  it("takes reports of leaked credentials, and refuses secret-scanning alerts without a signature", async () => {
+    const reported = await rest(
+      server,
+      "post",
+      "/api/credentials/revoke",
+      {},
+      { body: { credentials: [generateSecret(TokenKind.TEAM)] } },
+    );
+    expect(reported.status).toBe(202);
+    const alert = await rest(
+      server,
+      "post",
+      "/api/credentials/github-secret-scanning",
+      {},
+      { body: [] },
+    );
+    expect(alert).toMatchObject({ status: 401, body: { error: "UNAUTHENTICATED" } });
   });
 
   it("serves its OpenAPI document, and every documented route was exercised above", async () => {
