@@ -1,5 +1,6 @@
 import path from "node:path";
 import { DEFAULT_AUTH_THROTTLE } from "./auth/auth-throttle";
+import type { SyncWaitSetting } from "./db/galera";
 import { DEFAULT_DB_TIMEOUT_MS } from "./db/pool-guard";
 
 /** Everything Lapse reads from the environment, parsed once at start. */
@@ -17,6 +18,8 @@ export interface Config {
   trustProxy: string;
   /** MySQL: how long a statement, or a wait for a connection, may take before a 503 (0: no limit). */
   dbTimeoutMs: number;
+  /** MySQL: `wsrep_sync_wait` for every session; "auto" sets 1 on a Galera node, nothing elsewhere. */
+  dbSyncWait: SyncWaitSetting;
   /** Whether OIDC issuers on loopback, private and other non-public addresses are trusted. */
   oidcAllowPrivateIssuers: boolean;
 }
@@ -40,6 +43,12 @@ export function readConfig(env: NodeJS.ProcessEnv = process.env): Config {
       `LAPSE_DB_TIMEOUT_MS must be a whole number of milliseconds (0 for no limit), not "${env.LAPSE_DB_TIMEOUT_MS}".`,
     );
   }
+  const syncWait = env.LAPSE_DB_SYNC_WAIT || "auto";
+  if (syncWait !== "auto" && !/^(?:[0-9]|1[0-5])$/.test(syncWait)) {
+    throw new Error(
+      `LAPSE_DB_SYNC_WAIT must be auto or a whole number from 0 to 15 (Galera's wsrep_sync_wait), not "${env.LAPSE_DB_SYNC_WAIT}".`,
+    );
+  }
   const allowPrivate = env.LAPSE_OIDC_ALLOW_PRIVATE_ISSUERS || "false";
   if (allowPrivate !== "true" && allowPrivate !== "false") {
     throw new Error(
@@ -50,6 +59,7 @@ export function readConfig(env: NodeJS.ProcessEnv = process.env): Config {
     authMaxFailures,
     oidcAllowPrivateIssuers: allowPrivate === "true",
     dbTimeoutMs,
+    dbSyncWait: syncWait === "auto" ? "auto" : Number(syncWait),
     trustProxy: env.LAPSE_TRUST_PROXY || "loopback",
     databaseUrl: env.DATABASE_URL || DEFAULT_DATABASE_URL,
     port,
