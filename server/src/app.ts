@@ -21,6 +21,7 @@ import { requestContextFactory } from "./http/request-context";
 import { declareActions, refuseAsRest } from "./http/rest";
 import { Action } from "./auth/authorization";
 import { formatError } from "./errors/format-error";
+import { RETRY_AFTER_SECONDS } from "./errors/error-middleware";
 import { unexpectedErrorsPlugin } from "./errors/unexpected-errors.plugin";
 import { accessLog } from "./http/access-log";
 import { operationLogPlugin } from "./http/operation-log.plugin";
@@ -148,7 +149,7 @@ function jsonErrors(logger: Logger): ErrorRequestHandler {
     const status = unavailable ? 503 : (error.status ?? error.statusCode ?? 500);
     if (unavailable) {
       logger.warn({ err: error, requestId }, "database unavailable");
-      res.setHeader("Retry-After", "5");
+      res.setHeader("Retry-After", RETRY_AFTER_SECONDS);
     } else if (status >= 500) logger.error({ err: error, requestId }, "unexpected error");
     const message = unavailable
       ? DATABASE_UNAVAILABLE

@@ -1,6 +1,7 @@
 import { Router } from "express";
 import type { DataSource } from "typeorm";
 import { galeraNotReady, topologyOf } from "../db/galera";
+import { RETRY_AFTER_SECONDS } from "../errors/error-middleware";
 import type { Logger } from "../logger";
 
 /**
@@ -19,7 +20,7 @@ export function healthRoutes(dataSource: DataSource, logger: Logger): Router {
         const notReady = await galeraNotReady(dataSource);
         if (notReady) {
           logger.warn({ state: notReady }, "readiness check: Galera node not Synced");
-          res.setHeader("Retry-After", "5");
+          res.setHeader("Retry-After", RETRY_AFTER_SECONDS);
           res.status(503).json({
             status: "unavailable",
             message: "The database node is not Synced with its Galera cluster.",
@@ -32,7 +33,7 @@ export function healthRoutes(dataSource: DataSource, logger: Logger): Router {
       res.json({ status: "ready" });
     } catch (error) {
       logger.warn({ err: error }, "readiness check failed");
-      res.setHeader("Retry-After", "5");
+      res.setHeader("Retry-After", RETRY_AFTER_SECONDS);
       res.status(503).json({ status: "unavailable", message: "The database is not reachable." });
     }
   });
