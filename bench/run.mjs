@@ -7,6 +7,7 @@ import { measureAuthCost } from "./auth-cost.mjs";
 import { measureBundle } from "./bundle-size.mjs";
 import { measureConsole } from "./console.mjs";
 import { measureScale } from "./scale.mjs";
+import { measureSyncWait } from "./sync-wait.mjs";
 
 const version = (command) => {
   try {
@@ -29,6 +30,8 @@ const results = {
 };
 console.error("auth cost …");
 results.authCost = await measureAuthCost();
+console.error("wsrep_sync_wait on a three-node Galera cluster …");
+results.galeraSyncWait = await measureSyncWait();
 console.error("console with many tokens …");
 results.console = await measureConsole();
 console.error("scale of data …");
