@@ -9,7 +9,7 @@ import { seedOrg, uniqueName, type SeededOrg } from "./seed";
 /** The database time each request may take (LAPSE_DB_TIMEOUT_MS). */
 const TIMEOUT_MS = 3_000;
 /** No answer, from a frozen node's instance either, may take longer than this. */
-const BOUND_MS = TIMEOUT_MS + 1_000;
+const BOUND_MS = TIMEOUT_MS + 1_500;
 const TRIALS = 500;
 
 interface Answer {
