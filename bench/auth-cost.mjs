@@ -27,7 +27,7 @@ const LAST_CORE = String(availableParallelism() - 1);
 
 /** CPU time (µs) a process has used, or null where /proc cannot tell (not Linux, not ours). */
 const CLOCK_TICK_US = 1e6 / Number(tryRun("getconf CLK_TCK") ?? 100);
-function cpuMicros(pid) {
+export function cpuMicros(pid) {
   try {
     const fields = readFileSync(`/proc/${pid}/stat`, "utf8").split(") ")[1].split(" ");
     return (Number(fields[11]) + Number(fields[12])) * CLOCK_TICK_US; // utime + stime
@@ -72,7 +72,7 @@ async function start(mode) {
   return { child, ...JSON.parse(line) };
 }
 
-function load(target, connections, seconds) {
+export function load(target, connections, seconds) {
   return autocannon({
     url: `http://127.0.0.1:${target.port}/graphql`,
     method: "POST",

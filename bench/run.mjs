@@ -8,6 +8,7 @@ import { measureBundle } from "./bundle-size.mjs";
 import { measureConsole } from "./console.mjs";
 import { measureScale } from "./scale.mjs";
 import { measureVerifyCost } from "./verify-cost.mjs";
+import { measureSyncWait } from "./sync-wait.mjs";
 
 const version = (command) => {
   try {
@@ -32,6 +33,8 @@ console.error("auth cost …");
 results.authCost = await measureAuthCost();
 console.error("gateway verification cost …");
 results.verifyCost = await measureVerifyCost();
+console.error("wsrep_sync_wait on a three-node Galera cluster …");
+results.galeraSyncWait = await measureSyncWait();
 console.error("console with many tokens …");
 results.console = await measureConsole();
 console.error("scale of data …");

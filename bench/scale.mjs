@@ -4,6 +4,7 @@
 import "reflect-metadata";
 import { createRequire } from "node:module";
 import mysql from "mysql2/promise";
+import { bootstrapThroughLapse } from "./bootstrap.mjs";
 import { seedScale } from "./scale-seed.mjs";
 
 const require = createRequire(import.meta.url);
@@ -77,13 +78,7 @@ export async function measureScale(log = console.error) {
         tokens: TOKENS,
         events: EVENTS,
         log,
-        bootstrap: async (organization, login) => {
-          const ctx = systemContext(
-            { clock: systemClock, logger, services, loaders: createLoaders(dataSource) },
-            "lapse-bench",
-          );
-          return (await services.bootstrap.bootstrap(ctx, { organization, admin: login })).secret;
-        },
+        bootstrap: bootstrapThroughLapse(dataSource, services, logger),
       });
   const seedSeconds = (Date.now() - seedStarted) / 1000;
   log(

@@ -36,7 +36,9 @@ if (mode === "bare") {
   const { AccessToken } = dist("modules/token/access-token.entity.js");
   const { digestSecret } = dist("auth/token-secret.js");
 
-  const dataSource = await openDatabase(databaseUrl);
+  const { readConfig } = dist("config.js");
+  // LAPSE_DB_SYNC_WAIT as Lapse reads it: bench/sync-wait.mjs compares 1 with 0 on Galera.
+  const dataSource = await openDatabase(databaseUrl, { syncWait: readConfig().dbSyncWait });
   const logger = createLogger({ level: "warn" });
   const options = { dataSource, clock: systemClock, logger, production: true };
   const { app, services } = await createApp(options);

@@ -4,7 +4,8 @@ import { expressMiddleware } from "@as-integrations/express5";
 import express, { type ErrorRequestHandler, type Express, type RequestHandler } from "express";
 import helmet from "helmet";
 import type { DataSource } from "typeorm";
-import { DATABASE_UNAVAILABLE, isDatabaseUnavailable } from "./db/errors";
+import { DATABASE_UNAVAILABLE, isTransientDatabaseError } from "./db/errors";
+import { boundDatabaseTime } from "./db/pool-guard";
 import { authenticate } from "./auth/authenticate.middleware";
 import { AuthenticationService } from "./auth/authentication.service";
 import { principalFor } from "./auth/principal";
@@ -22,6 +23,7 @@ import { requestContextFactory } from "./http/request-context";
 import { declareActions, refuseAsRest } from "./http/rest";
 import { Action } from "./auth/authorization";
 import { formatError } from "./errors/format-error";
+import { RETRY_AFTER_SECONDS } from "./errors/error-middleware";
 import { unexpectedErrorsPlugin } from "./errors/unexpected-errors.plugin";
 import { accessLog } from "./http/access-log";
 import { operationLogPlugin } from "./http/operation-log.plugin";
@@ -89,6 +91,8 @@ export async function createApp(options: AppOptions): Promise<LapseApp> {
   // The client address keys the failed-authentication limit: behind a load balancer, trust it.
   app.set("trust proxy", trustProxySetting(options.trustProxy ?? "loopback"));
   app.use(requestId);
+  // LAPSE_DB_TIMEOUT_MS bounds the request's database time as a whole, not each statement.
+  app.use(boundDatabaseTime);
   // Security headers everywhere; the strict Content-Security-Policy is the console's (below).
   app.use(helmet({ contentSecurityPolicy: false }));
   app.use(accessLog(logger));
@@ -159,12 +163,13 @@ function jsonErrors(logger: Logger): ErrorRequestHandler {
     _next,
   ) => {
     const requestId = res.locals.requestId as string;
-    // Authentication reads the database before any resolver runs; an outage there is a 503 too.
-    const unavailable = isDatabaseUnavailable(error);
+    // Authentication reads the database before any resolver runs; an outage there is a 503 too,
+    // and so is a lock given up (on Galera, a read that waited for a partitioned cluster).
+    const unavailable = isTransientDatabaseError(error);
     const status = unavailable ? 503 : (error.status ?? error.statusCode ?? 500);
     if (unavailable) {
       logger.warn({ err: error, requestId }, "database unavailable");
-      res.setHeader("Retry-After", "5");
+      res.setHeader("Retry-After", RETRY_AFTER_SECONDS);
     } else if (status >= 500) logger.error({ err: error, requestId }, "unexpected error");
     const message = unavailable
       ? DATABASE_UNAVAILABLE

@@ -26,6 +26,18 @@ describe("configuration", () => {
     }
   });
 
+  it("reads LAPSE_DB_SYNC_WAIT as auto or Galera's 0 to 15, and refuses anything else", () => {
+    expect(readConfig({}).dbSyncWait).toBe("auto");
+    expect(readConfig({ LAPSE_DB_SYNC_WAIT: "auto" }).dbSyncWait).toBe("auto");
+    expect(readConfig({ LAPSE_DB_SYNC_WAIT: "0" }).dbSyncWait).toBe(0);
+    expect(readConfig({ LAPSE_DB_SYNC_WAIT: "15" }).dbSyncWait).toBe(15);
+    for (const bad of ["16", "-1", "1.5", "on", "01"]) {
+      expect(() => readConfig({ LAPSE_DB_SYNC_WAIT: bad })).toThrow(
+        /LAPSE_DB_SYNC_WAIT must be auto or a whole number from 0 to 15/,
+      );
+    }
+  });
+
   it("refuses a failure limit that is not a whole number of at least 1, naming the variable", () => {
     for (const bad of ["0", "-3", "2.5", "many"]) {
       expect(() => readConfig({ LAPSE_AUTH_MAX_FAILURES: bad })).toThrow(

@@ -1,5 +1,6 @@
 import path from "node:path";
 import { DEFAULT_AUTH_THROTTLE } from "./auth/auth-throttle";
+import type { SyncWaitSetting } from "./db/galera";
 import { DEFAULT_DB_TIMEOUT_MS } from "./db/pool-guard";
 import { GITHUB_SECRET_SCANNING_KEYS_URL } from "./modules/leak/secret-scanning-keys";
 
@@ -18,6 +19,8 @@ export interface Config {
   trustProxy: string;
   /** MySQL: how long a statement, or a wait for a connection, may take before a 503 (0: no limit). */
   dbTimeoutMs: number;
+  /** MySQL: `wsrep_sync_wait` for every session; "auto" sets 1 on a Galera node, nothing elsewhere. */
+  dbSyncWait: SyncWaitSetting;
   /** Whether OIDC issuers on loopback, private and other non-public addresses are trusted. */
   oidcAllowPrivateIssuers: boolean;
   /** Where the secret-scanning partner's public keys are fetched (GitHub's by default). */
@@ -43,6 +46,12 @@ export function readConfig(env: NodeJS.ProcessEnv = process.env): Config {
       `LAPSE_DB_TIMEOUT_MS must be a whole number of milliseconds (0 for no limit), not "${env.LAPSE_DB_TIMEOUT_MS}".`,
     );
   }
+  const syncWait = env.LAPSE_DB_SYNC_WAIT || "auto";
+  if (syncWait !== "auto" && !/^(?:[0-9]|1[0-5])$/.test(syncWait)) {
+    throw new Error(
+      `LAPSE_DB_SYNC_WAIT must be auto or a whole number from 0 to 15 (Galera's wsrep_sync_wait), not "${env.LAPSE_DB_SYNC_WAIT}".`,
+    );
+  }
   const allowPrivate = env.LAPSE_OIDC_ALLOW_PRIVATE_ISSUERS || "false";
   if (allowPrivate !== "true" && allowPrivate !== "false") {
     throw new Error(
@@ -64,6 +73,7 @@ export function readConfig(env: NodeJS.ProcessEnv = process.env): Config {
     secretScanningKeysUrl,
     oidcAllowPrivateIssuers: allowPrivate === "true",
     dbTimeoutMs,
+    dbSyncWait: syncWait === "auto" ? "auto" : Number(syncWait),
     trustProxy: env.LAPSE_TRUST_PROXY || "loopback",
     databaseUrl: env.DATABASE_URL || DEFAULT_DATABASE_URL,
     port,

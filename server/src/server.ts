@@ -32,6 +32,7 @@ export async function startLapse(
   const { clock, logger } = deps;
   const dataSource = await openDatabase(config.databaseUrl, {
     timeoutMs: config.dbTimeoutMs,
+    syncWait: config.dbSyncWait,
     notify: (message) => logger.warn(message),
   });
   const { app, services, stop } = await createApp({

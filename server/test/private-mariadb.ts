@@ -4,15 +4,37 @@ import net from "node:net";
 import os from "node:os";
 import path from "node:path";
 
+/** A database server process the test may kill, freeze and thaw, as crashes and hangs would. */
+export class DatabaseProcess {
+  protected child: ChildProcess | null = null;
+
+  /** Kills the server at once, as a crash or a pulled plug would: no clean shutdown. */
+  async kill(): Promise<void> {
+    await killAtOnce(this.child);
+    this.child = null;
+  }
+
+  /**
+   * Stops the server without closing anything (SIGSTOP), as a hung host or a network that drops
+   * packets would: connections stay open and statements go unanswered. `thaw` resumes it.
+   */
+  freeze(): void {
+    this.child?.kill("SIGSTOP");
+  }
+
+  thaw(): void {
+    this.child?.kill("SIGCONT");
+  }
+}
+
 /**
  * A MariaDB server of the test's own (its own data directory and port) that the test may kill and
  * restart, so an outage never touches the shared test database. Uses the machine's mariadbd, which
  * CI requires anyway.
  */
-export class PrivateMariaDb {
+export class PrivateMariaDb extends DatabaseProcess {
   port = 0;
   private dir = "";
-  private child: ChildProcess | null = null;
 
   get url(): string {
     return `mysql://root@127.0.0.1:${this.port}/lapse`;
@@ -73,28 +95,6 @@ export class PrivateMariaDb {
     }
   }
 
-  /** Kills the server at once, as a crash or a pulled plug would: no clean shutdown. */
-  async kill(): Promise<void> {
-    const child = this.child;
-    if (!child || child.exitCode !== null) return;
-    const exited = new Promise((resolve) => child.once("exit", resolve));
-    child.kill("SIGKILL");
-    await exited;
-    this.child = null;
-  }
-
-  /**
-   * Stops the server without closing anything (SIGSTOP), as a hung host or a network that drops
-   * packets would: connections stay open and statements go unanswered. `thaw` resumes it.
-   */
-  freeze(): void {
-    this.child?.kill("SIGSTOP");
-  }
-
-  thaw(): void {
-    this.child?.kill("SIGCONT");
-  }
-
   async destroy(): Promise<void> {
     this.thaw();
     await this.kill();
@@ -113,6 +113,14 @@ async function accepts(port: number): Promise<boolean> {
   } catch {
     return false;
   }
+}
+
+/** SIGKILLs `child` if it still runs, and resolves once it has exited. */
+export async function killAtOnce(child: ChildProcess | null): Promise<void> {
+  if (!child || child.exitCode !== null) return;
+  const exited = new Promise((resolve) => child.once("exit", resolve));
+  child.kill("SIGKILL");
+  await exited;
 }
 
 /** A TCP port nothing listens on at this moment, on 127.0.0.1. */

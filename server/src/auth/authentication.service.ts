@@ -11,6 +11,7 @@ import { Session } from "../modules/session/session.entity";
 import { digestSecret, parseSecret } from "./token-secret";
 import { addressKey, tokenKey, type AuthThrottleService } from "./auth-throttle";
 import { TokenLookup } from "./token-lookup";
+import { runAgainOnDeadlock } from "../db/transaction-retry";
 
 /** A session cookie's value: 32 random bytes in base64url. */
 export const SESSION_COOKIE_VALUE = /^[A-Za-z0-9_-]{43}$/;
@@ -208,16 +209,20 @@ export class AuthenticationService {
     if (token.lastUsedAt && now.getTime() - token.lastUsedAt.getTime() < LAST_USED_RESOLUTION_MS)
       return;
     const staleBefore = new Date(now.getTime() - LAST_USED_RESOLUTION_MS);
-    // Conditional so that concurrent requests, here or on other instances, write once per minute.
-    await this.dataSource.manager
-      .createQueryBuilder()
-      .update(AccessToken)
-      .set({ lastUsedAt: now })
-      .where("id = :id AND (last_used_at IS NULL OR last_used_at <= :staleBefore)", {
-        id: token.id,
-        staleBefore,
-      })
-      .execute()
+    // Conditional so that concurrent requests, here or on other instances, write once per minute;
+    // retried like every transaction when it loses a deadlock (on Galera: a certification conflict
+    // with the same write through another node), which then finds the row already written.
+    await runAgainOnDeadlock(() =>
+      this.dataSource.manager
+        .createQueryBuilder()
+        .update(AccessToken)
+        .set({ lastUsedAt: now })
+        .where("id = :id AND (last_used_at IS NULL OR last_used_at <= :staleBefore)", {
+          id: token.id,
+          staleBefore,
+        })
+        .execute(),
+    )
       .then(() => {
         token.lastUsedAt = now;
       })

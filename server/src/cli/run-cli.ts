@@ -73,7 +73,10 @@ export async function runCli(argv: string[], io: CliIO): Promise<number> {
     if (!(edition in Edition)) {
       throw badUserInput(`--edition must be one of ${Object.keys(Edition).join(", ")}.`);
     }
-    const dataSource = await openDatabase(config.databaseUrl, { notify: io.err });
+    const dataSource = await openDatabase(config.databaseUrl, {
+      notify: io.err,
+      syncWait: config.dbSyncWait,
+    });
     try {
       if (command === "migrate") {
         io.out("Migrations are up to date.");

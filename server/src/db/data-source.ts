@@ -3,11 +3,13 @@ import type { Pool } from "mysql2";
 import path from "node:path";
 import { DataSource, type DataSourceOptions } from "typeorm";
 import { ENTITIES } from "./entities";
-import { MigrationError, runPendingMigrations, type MigrationNotice } from "./migration-run";
+import { runPendingMigrations, type MigrationNotice } from "./migration-run";
 import { MIGRATIONS } from "./migrations";
 import { takeTurnsWithTransactions } from "./sqlite-turns";
 import { retryDeadlocks } from "./transaction-retry";
 import { DEFAULT_DB_TIMEOUT_MS, guardPool } from "./pool-guard";
+import { applyDatabaseTopology, type SyncWaitSetting } from "./galera";
+import { withMigrationLock, type MigrationLockOptions } from "./migration-lock";
 
 export type StoreKind = "mysql" | "sqlite";
 
@@ -73,6 +75,10 @@ export interface OpenOptions {
   timeoutMs?: number;
   /** Told of what the migration run repaired by itself (db/migration-run.ts). */
   notify?: MigrationNotice;
+  /** MySQL: `wsrep_sync_wait` for every session (`LAPSE_DB_SYNC_WAIT`; db/galera.ts). */
+  syncWait?: SyncWaitSetting;
+  /** MySQL: how long to wait for, and hold, the migration lock (tests shorten them). */
+  migrationLock?: MigrationLockOptions;
 }
 
 /**
@@ -81,7 +87,12 @@ export interface OpenOptions {
  */
 export async function openDatabase(
   databaseUrl: string,
-  { timeoutMs = DEFAULT_DB_TIMEOUT_MS, notify = () => {} }: OpenOptions = {},
+  {
+    timeoutMs = DEFAULT_DB_TIMEOUT_MS,
+    notify = () => {},
+    syncWait = "auto",
+    migrationLock = {},
+  }: OpenOptions = {},
 ): Promise<DataSource> {
   const dataSource = new DataSource(dataSourceOptions(databaseUrl));
   try {
@@ -92,7 +103,9 @@ export async function openDatabase(
     });
   }
   try {
-    await migrateUnderLock(dataSource, notify);
+    // Before the migrations, so that the lock and the migrations read what the cluster committed.
+    if (storeKind(dataSource) === "mysql") await applyDatabaseTopology(dataSource, syncWait);
+    await migrateUnderLock(dataSource, notify, migrationLock);
   } catch (error) {
     await dataSource.destroy();
     throw error;
@@ -108,37 +121,16 @@ export async function openDatabase(
   return dataSource;
 }
 
-/** How long an instance waits for another to finish migrating before it gives up. */
-const MIGRATION_LOCK_WAIT_S = 120;
-
 /**
- * Applies pending migrations while holding a named lock, so that instances started together migrate
- * once: the first takes the lock and migrates; the others wait, then find nothing pending (TypeORM
- * re-reads the migrations table after the lock is taken). MySQL's GET_LOCK is server-wide, so the
- * name carries the database's. SQLite is a single-process store: its file lock is enough.
+ * Applies pending migrations once however many instances start together: on MySQL under the
+ * migration lock, a row that holds across a Galera cluster's nodes too (db/migration-lock.ts).
+ * SQLite is a single-process store: its file lock is enough.
  */
-async function migrateUnderLock(dataSource: DataSource, notify: MigrationNotice): Promise<void> {
-  if (storeKind(dataSource) !== "mysql") {
-    await runPendingMigrations(dataSource, notify);
-    return;
-  }
-  const lockHolder = dataSource.createQueryRunner();
-  const name = "CONCAT('lapse-migrations-', SHA1(DATABASE()))";
-  try {
-    const [row] = (await lockHolder.query(
-      `SELECT GET_LOCK(${name}, ${MIGRATION_LOCK_WAIT_S}) AS locked`,
-    )) as { locked: number | string | null }[];
-    if (Number(row?.locked) !== 1) {
-      throw new MigrationError(
-        `Another instance held the migration lock for ${MIGRATION_LOCK_WAIT_S} s; is one stuck migrating?`,
-      );
-    }
-    try {
-      await runPendingMigrations(dataSource, notify);
-    } finally {
-      await lockHolder.query(`SELECT RELEASE_LOCK(${name})`);
-    }
-  } finally {
-    await lockHolder.release();
-  }
+async function migrateUnderLock(
+  dataSource: DataSource,
+  notify: MigrationNotice,
+  lock: MigrationLockOptions,
+): Promise<void> {
+  if (storeKind(dataSource) !== "mysql") return runPendingMigrations(dataSource, notify);
+  await withMigrationLock(dataSource, () => runPendingMigrations(dataSource, notify), lock);
 }

@@ -3,7 +3,13 @@ import { testStores } from "../../test/stores";
 import type { RequestContext } from "../context";
 import { toGraphQLError } from "../errors/error-middleware";
 import { createLogger } from "../logger";
-import { isDatabaseUnavailable, isDeadlock, isLockConflict, isUniqueViolation } from "./errors";
+import {
+  isDatabaseUnavailable,
+  isDeadlock,
+  isLockConflict,
+  isTransientDatabaseError,
+  isUniqueViolation,
+} from "./errors";
 
 for (const store of testStores().filter((s) => s.kind === "mysql")) {
   describe("database error classification [mysql]", () => {
@@ -43,6 +49,24 @@ for (const store of testStores().filter((s) => s.kind === "mysql")) {
 }
 
 describe("database error classification", () => {
+  it("takes a Galera node that is not ready (1047) or left the Primary Component mid-commit (1180) for unavailability", () => {
+    const notReady = Object.assign(
+      new Error("WSREP has not yet prepared node for application use"),
+      { code: "ER_UNKNOWN_COM_ERROR", errno: 1047 },
+    );
+    const commit = Object.assign(new Error("Got error 6 during COMMIT"), {
+      code: "ER_ERROR_DURING_COMMIT",
+      errno: 1180,
+    });
+    expect(isDatabaseUnavailable(notReady)).toBe(true);
+    expect(isDatabaseUnavailable({ driverError: commit })).toBe(true);
+    // Before any resolver, a lock given up is no conflict the client could resolve either.
+    const lockWait = Object.assign(new Error("Lock wait timeout exceeded"), { errno: 1205 });
+    expect(isDatabaseUnavailable(lockWait)).toBe(false);
+    expect(isTransientDatabaseError(lockWait)).toBe(true);
+    expect(isTransientDatabaseError(Object.assign(new Error("dup"), { errno: 1062 }))).toBe(false);
+  });
+
   it("does not take a bad query or a constraint violation for unavailability", () => {
     expect(isDatabaseUnavailable(Object.assign(new Error("x"), { code: "ER_PARSE_ERROR" }))).toBe(
       false,

@@ -64,6 +64,14 @@ const UNAVAILABLE_CODES = new Set([
   "SQLITE_LOCKED",
 ]);
 
+/**
+ * Server errors that mean this server cannot serve now, though another (or this one shortly) can:
+ * a Galera node that is not ready for applications (1047: joining, desynced, or cut off from the
+ * Primary Component) and a commit that failed because the node left the Primary Component while it
+ * ran (1180). Neither is the request's fault.
+ */
+const UNAVAILABLE_ERRNOS = new Set([1047, 1180]);
+
 /** mysql2 raises these without a code: a full wait queue, and a connection it already closed. */
 const UNAVAILABLE_MESSAGES = [/^Queue limit reached/, /closed state/, /^Pool is closed/];
 
@@ -74,7 +82,19 @@ const UNAVAILABLE_MESSAGES = [/^Queue limit reached/, /closed state/, /^Pool is 
 export function isDatabaseUnavailable(error: unknown): boolean {
   const code = codeOf(error);
   if (code && UNAVAILABLE_CODES.has(code)) return true;
+  const errno = errnoOf(error);
+  if (errno && UNAVAILABLE_ERRNOS.has(errno)) return true;
   const message = (error as DriverErrorShape | null)?.message;
   if (typeof message !== "string") return false;
   return UNAVAILABLE_MESSAGES.some((pattern) => pattern.test(message));
+}
+
+/**
+ * What a database error means before any resolver runs (authentication, readiness): unavailable,
+ * or a lock given up (1205, 1213). There a lock timeout is no conflict the client could resolve:
+ * on Galera it is what a read that waits for the cluster (wsrep_sync_wait) gets when the cluster
+ * does not answer in time, as in a partition. Either way, retrying later is the answer (503).
+ */
+export function isTransientDatabaseError(error: unknown): boolean {
+  return isDatabaseUnavailable(error) || isLockConflict(error);
 }

@@ -2,7 +2,7 @@ import { describe, expect, it } from "vitest";
 import type { Pool, PoolConnection } from "mysql2";
 import { testStores } from "../../test/stores";
 import { isDatabaseUnavailable } from "./errors";
-import { ACQUIRE_TIMEOUT, STATEMENT_TIMEOUT, guardPool } from "./pool-guard";
+import { ACQUIRE_TIMEOUT, STATEMENT_TIMEOUT, boundDatabaseTime, guardPool } from "./pool-guard";
 
 // The guard is for mysql2's pool; SQLite is embedded and has neither a pool nor a network to hang.
 for (const store of testStores().filter((s) => s.kind === "mysql")) {
@@ -57,6 +57,33 @@ for (const store of testStores().filter((s) => s.kind === "mysql")) {
         const started = process.hrtime.bigint();
         expect(await query(pool, "SELECT 2 AS two")).toEqual([{ two: 2 }]);
         expect(Number(process.hrtime.bigint() - started) / 1e6).toBeLessThan(3_000);
+      });
+    });
+
+    it("bounds a request's statements together: each is quick, but the third runs past the request's time", async () => {
+      await withPool(async (pool) => {
+        guardPool(pool, 500);
+        const outcomes: unknown[] = [];
+        await new Promise<void>((done) =>
+          boundDatabaseTime(null, null, () => {
+            void (async () => {
+              for (let i = 0; i < 3; i++) {
+                outcomes.push(
+                  await query(pool, "SELECT SLEEP(0.2) AS slept").then(
+                    () => "answered",
+                    (error: unknown) => error,
+                  ),
+                );
+              }
+              done();
+            })();
+          }),
+        );
+        expect(outcomes.slice(0, 2)).toEqual(["answered", "answered"]);
+        expect(outcomes[2]).toMatchObject({ code: STATEMENT_TIMEOUT });
+        expect(isDatabaseUnavailable(outcomes[2])).toBe(true);
+        // Outside a request each statement has the whole limit.
+        expect(await query(pool, "SELECT SLEEP(0.2) AS slept")).toEqual([{ slept: 0 }]);
       });
     });
 

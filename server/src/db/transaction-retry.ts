@@ -14,14 +14,25 @@ export const TRANSACTION_ATTEMPTS = 3;
 export function retryDeadlocks(dataSource: DataSource, attempts = TRANSACTION_ATTEMPTS): void {
   const manager = dataSource.manager;
   const transaction = manager.transaction.bind(manager) as (...args: unknown[]) => Promise<unknown>;
-  manager.transaction = (async (...args: unknown[]) => {
-    for (let attempt = 1; ; attempt++) {
-      try {
-        return await transaction(...args);
-      } catch (error) {
-        if (!isDeadlock(error) || attempt >= attempts) throw error;
-        await new Promise((resolve) => setTimeout(resolve, attempt * (5 + Math.random() * 20)));
-      }
+  manager.transaction = ((...args: unknown[]) =>
+    runAgainOnDeadlock(() => transaction(...args), attempts)) as EntityManager["transaction"];
+}
+
+/**
+ * Runs `work` (a transaction, or one statement outside any) again when it is chosen as a deadlock's
+ * victim, up to `attempts` times in all. On Galera a certification conflict (another node committed
+ * a write to the same row first) is reported as the same deadlock, and is retried the same way.
+ */
+export async function runAgainOnDeadlock<T>(
+  work: () => Promise<T>,
+  attempts = TRANSACTION_ATTEMPTS,
+): Promise<T> {
+  for (let attempt = 1; ; attempt++) {
+    try {
+      return await work();
+    } catch (error) {
+      if (!isDeadlock(error) || attempt >= attempts) throw error;
+      await new Promise((resolve) => setTimeout(resolve, attempt * (5 + Math.random() * 20)));
     }
-  }) as EntityManager["transaction"];
+  }
 }

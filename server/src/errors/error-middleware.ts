@@ -1,3 +1,4 @@
+import { HeaderMap } from "@apollo/server";
 import { GraphQLError } from "graphql";
 import type { MiddlewareFn } from "type-graphql";
 import type { RequestContext } from "../context";
@@ -9,6 +10,9 @@ import {
 } from "../db/errors";
 import { PolicyRefusal } from "../modules/organization/token-policy";
 import { LapseError, conflict, serviceUnavailable } from "./lapse-error";
+
+/** What a 503 tells the client to wait before it retries. */
+export const RETRY_AFTER_SECONDS = "5";
 
 const HTTP_STATUS_CODES = new Set(["UNAUTHENTICATED", "SERVICE_UNAVAILABLE"]);
 
@@ -29,7 +33,15 @@ export function toGraphQLError(error: unknown, ctx: RequestContext): GraphQLErro
         requestId: ctx.requestId,
         // GraphQL answers 200 with errors, except where HTTP clients must see the refusal itself.
         ...(HTTP_STATUS_CODES.has(known.code) || known instanceof PolicyRefusal
-          ? { http: { status: known.httpStatus } }
+          ? {
+              http: {
+                status: known.httpStatus,
+                // A database that cannot serve now may shortly: say when to come back.
+                ...(known.code === "SERVICE_UNAVAILABLE"
+                  ? { headers: new HeaderMap([["retry-after", RETRY_AFTER_SECONDS]]) }
+                  : {}),
+              },
+            }
           : {}),
       },
     });

@@ -2,7 +2,7 @@ import type { Request, RequestHandler, Response } from "express";
 import type { Refuse } from "../auth/authenticate.middleware";
 import { authorizeCaller, type Action } from "../auth/authorization";
 import type { RequestContext } from "../context";
-import { toGraphQLError } from "../errors/error-middleware";
+import { RETRY_AFTER_SECONDS, toGraphQLError } from "../errors/error-middleware";
 import { ERROR_HTTP_STATUS, type ErrorCode } from "../errors/lapse-error";
 
 /**
@@ -48,6 +48,7 @@ export function restHandler(
         res.destroy();
         return;
       }
+      if (status === 503) res.setHeader("Retry-After", RETRY_AFTER_SECONDS);
       sendError(res, status, code, mapped.message);
     }
   });
