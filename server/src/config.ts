@@ -19,6 +19,10 @@ export interface Config {
   dbTimeoutMs: number;
   /** Whether OIDC issuers on loopback, private and other non-public addresses are trusted. */
   oidcAllowPrivateIssuers: boolean;
+  /** Encrypts webhook signing secrets; null: webhooks are off. */
+  webhookKey: string | null;
+  /** Whether webhooks may target http and loopback, private or link-local addresses. */
+  webhookAllowPrivate: boolean;
 }
 
 export const DEFAULT_DATABASE_URL = "sqlite:./data/lapse.sqlite";
@@ -46,8 +50,16 @@ export function readConfig(env: NodeJS.ProcessEnv = process.env): Config {
       `LAPSE_OIDC_ALLOW_PRIVATE_ISSUERS must be true or false, not "${env.LAPSE_OIDC_ALLOW_PRIVATE_ISSUERS}".`,
     );
   }
+  const webhookKey = env.LAPSE_WEBHOOK_KEY || null;
+  if (webhookKey !== null && webhookKey.length < 32) {
+    throw new Error(
+      "LAPSE_WEBHOOK_KEY must be at least 32 characters long (e.g. the output of `openssl rand -base64 32`).",
+    );
+  }
   return {
     authMaxFailures,
+    webhookKey,
+    webhookAllowPrivate: booleanSetting(env, "LAPSE_WEBHOOK_ALLOW_PRIVATE"),
     oidcAllowPrivateIssuers: allowPrivate === "true",
     dbTimeoutMs,
     trustProxy: env.LAPSE_TRUST_PROXY || "loopback",
@@ -59,4 +71,13 @@ export function readConfig(env: NodeJS.ProcessEnv = process.env): Config {
     webDir: env.LAPSE_WEB_DIR || path.resolve(__dirname, "../../web/dist"),
     production: env.NODE_ENV === "production",
   };
+}
+
+/** A true/false variable, false when unset; anything else stops the start with a sentence. */
+function booleanSetting(env: NodeJS.ProcessEnv, name: string): boolean {
+  const value = env[name] || "false";
+  if (value !== "true" && value !== "false") {
+    throw new Error(`${name} must be true or false, not "${env[name]}".`);
+  }
+  return value === "true";
 }

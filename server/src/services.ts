@@ -21,6 +21,14 @@ import { TokenListService } from "./modules/token/token-list.service";
 import { TokenService } from "./modules/token/token.service";
 import { ViewerService } from "./modules/token/viewer.service";
 import { UserService } from "./modules/user/user.service";
+import { ExpiryWarningService } from "./modules/webhook/expiry-warnings.service";
+import {
+  WebhookDeliveryWorker,
+  type DeliveryOptions,
+} from "./modules/webhook/webhook-delivery.worker";
+import { WebhookOutbox } from "./modules/webhook/webhook-outbox";
+import { SecretBox } from "./modules/webhook/webhook-secret";
+import { WebhookService } from "./modules/webhook/webhook.service";
 
 /** Wires the services over one DataSource; tests build their own with their own store. */
 export interface ServiceOptions {
@@ -30,6 +38,12 @@ export interface ServiceOptions {
   authThrottle?: AuthThrottleOptions;
   /** Whether OIDC issuers on loopback, private and other non-public addresses are trusted (default no). */
   oidcAllowPrivateIssuers?: boolean;
+  /** LAPSE_WEBHOOK_KEY: encrypts webhook signing secrets; without it webhooks are off. */
+  webhookKey?: string | null;
+  /** Whether webhooks may target http and non-public addresses (LAPSE_WEBHOOK_ALLOW_PRIVATE). */
+  webhookAllowPrivate?: boolean;
+  /** Tests' resolver and randomness for deliveries. */
+  webhookDelivery?: Pick<DeliveryOptions, "resolve" | "random" | "concurrency">;
 }
 
 export function createServices(
@@ -49,6 +63,10 @@ export function createServices(
     allowPrivateIssuers,
   });
   const authThrottle = new AuthThrottleService(dataSource, options.authThrottle);
+  const webhookBox = options.webhookKey ? new SecretBox(options.webhookKey) : null;
+  const webhookAllowPrivate = options.webhookAllowPrivate ?? false;
+  const outbox = new WebhookOutbox();
+  audit.onRecord((manager, event, record) => outbox.enqueue(manager, event, record));
   return {
     audit,
     users,
@@ -78,6 +96,15 @@ export function createServices(
       authThrottle,
     ),
     viewer: new ViewerService(dataSource),
+    outbox,
+    webhooks: new WebhookService(dataSource, audit, organizations, webhookBox, {
+      allowPrivate: webhookAllowPrivate,
+    }),
+    webhookDelivery: new WebhookDeliveryWorker(dataSource, audit, webhookBox, logger, {
+      allowPrivate: webhookAllowPrivate,
+      ...options.webhookDelivery,
+    }),
+    expiryWarnings: new ExpiryWarningService(dataSource, audit),
     bootstrap: new BootstrapService(dataSource, organizations, tokens, users),
   };
 }

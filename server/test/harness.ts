@@ -13,7 +13,7 @@ import { openDatabase, type OpenOptions } from "../src/db/data-source";
 import { createLogger, type Logger } from "../src/logger";
 import type { ServiceOptions } from "../src/services";
 import { ManualClock } from "./clock";
-import { testStores, type TestStore } from "./stores";
+import { freshDatabase, testStores, type TestStore } from "./stores";
 
 export interface GraphQLResponse<T> {
   status: number;
@@ -36,6 +36,8 @@ export class TestServer {
   private recorded: string[] | null = null;
   private recordedWithParameters: { sql: string; parameters: unknown[] }[] | null = null;
   private sqliteDir: string | null = null;
+  /** A MySQL database other than the store's (describeEachFreshStore). */
+  mysqlUrl: string | null = null;
 
   constructor(
     readonly store: TestStore,
@@ -46,7 +48,7 @@ export class TestServer {
   async start(): Promise<void> {
     let databaseUrl: string;
     if (this.store.kind === "mysql") {
-      databaseUrl = this.store.url;
+      databaseUrl = this.mysqlUrl ?? this.store.url;
     } else {
       this.sqliteDir = fs.mkdtempSync(path.join(os.tmpdir(), "lapse-test-"));
       databaseUrl = `sqlite:${path.join(this.sqliteDir, "lapse.sqlite")}`;
@@ -109,6 +111,9 @@ export class TestServer {
         authThrottle: { ...DEFAULT_AUTH_THROTTLE, maxFailures: 1_000_000 },
         // The test issuers listen on 127.0.0.1; the tests of the refusal turn this off.
         oidcAllowPrivateIssuers: true,
+        // The test receivers listen on 127.0.0.1 over plain http.
+        webhookAllowPrivate: true,
+        webhookKey: "test-webhook-key-0123456789abcdef0123456789",
         ...this.services,
       },
     });
@@ -232,6 +237,37 @@ export function describeEachStore(
       // Every test starts at the same instant, whatever the one before did to the clock.
       beforeEach(() => server.clock.reset());
       afterAll(() => server.stop());
+      suite(server);
+    });
+  }
+}
+
+/**
+ * Like describeEachStore, on an empty database of each kind made for the suite (dropped after it):
+ * for suites whose background work (the delivery worker, the sweep) acts on every row of the
+ * database, so that suites running at the same time on other clocks cannot take their rows.
+ */
+export function describeEachFreshStore(
+  name: string,
+  suite: (server: TestServer) => void,
+  services: ServiceOptions = {},
+): void {
+  for (const store of testStores()) {
+    describe(`${name} [${store.kind}]`, () => {
+      const server = new TestServer(store, services);
+      let database: Awaited<ReturnType<typeof freshDatabase>> | null = null;
+      beforeAll(async () => {
+        if (store.kind === "mysql") {
+          database = await freshDatabase(store);
+          server.mysqlUrl = database.url;
+        }
+        await server.start();
+      });
+      beforeEach(() => server.clock.reset());
+      afterAll(async () => {
+        await server.stop();
+        await database?.drop();
+      });
       suite(server);
     });
   }

@@ -47,6 +47,9 @@ export enum Action {
   RotateOrganizationToken = "token:rotate-organization",
   ReadAuditTrail = "audit:read",
   ReadOwnAuditTrail = "audit:read-own",
+  ManageWebhooks = "webhook:manage",
+  ReadWebhooks = "webhook:read",
+  SetExpiryNotifications = "notifications:set-thresholds",
 }
 
 /** What the rules may ask of a caller, relative to the subject of the request. */
@@ -344,6 +347,24 @@ export const RULES: Record<Action, Rule> = {
     ],
     refusal: () =>
       "Name an organization: only people have personal tokens whose events they can read.",
+  },
+  [Action.ManageWebhooks]: {
+    who: "ADMINs (people)",
+    enable: ["orgAdmin"],
+    prevent: [PEOPLE_ONLY, NOT_MINTED],
+    refusal: (n) => `Only ${admins(n)}, signed in as people, can manage its webhooks.`,
+  },
+  [Action.ReadWebhooks]: {
+    who: "ADMINs and AUDITORs: endpoints and their deliveries, never a signing secret",
+    enable: ["orgAdmin", "orgAuditor"],
+    refusal: (n) =>
+      `Only ADMINs and AUDITORs of ${n.organization ?? "the organization"} can read its webhooks and their deliveries.`,
+  },
+  [Action.SetExpiryNotifications]: {
+    who: "ADMINs (people)",
+    enable: ["orgAdmin"],
+    prevent: [PEOPLE_ONLY, NOT_MINTED],
+    refusal: (n) => `Only ${admins(n)}, signed in as people, can set when expiry warnings go out.`,
   },
 };
 
