@@ -334,6 +334,16 @@ describeEachFreshStore("webhook deliveries", (server) => {
     ).toHaveLength(1);
   });
 
+  it("sends each event once when several instances deliver from one outbox", async () => {
+    for (let i = 0; i < 15; i++) await teamToken();
+    const instances = [instance(), instance(), instance()];
+    await Promise.all(instances.map((i) => i.services.webhookDelivery.deliverDue(i.ctx)));
+    const ids = receiver.received.map((r) => r.headers["webhook-id"]);
+    expect(ids).toHaveLength(15);
+    expect(new Set(ids).size).toBe(15);
+    bodies();
+  });
+
   it("gives no warning to a token revoked before its 7-day warning", async () => {
     const revoked = await teamToken(10);
     const kept = await teamToken(10);
