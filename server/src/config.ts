@@ -23,6 +23,11 @@ export interface Config {
   webhookKey: string | null;
   /** Whether webhooks may target http and loopback, private or link-local addresses. */
   webhookAllowPrivate: boolean;
+  /** smtp(s)://user:pass@host:port for expiry digests; null: no email is attempted. */
+  smtpUrl: string | null;
+  emailFrom: string;
+  /** The console's public address, for links in emails. */
+  consoleUrl: string;
 }
 
 export const DEFAULT_DATABASE_URL = "sqlite:./data/lapse.sqlite";
@@ -56,9 +61,18 @@ export function readConfig(env: NodeJS.ProcessEnv = process.env): Config {
       "LAPSE_WEBHOOK_KEY must be at least 32 characters long (e.g. the output of `openssl rand -base64 32`).",
     );
   }
+  const smtpUrl = env.SMTP_URL || null;
+  if (smtpUrl !== null && !/^smtps?:\/\//.test(smtpUrl)) {
+    throw new Error(
+      `SMTP_URL must start with smtp:// or smtps://, such as smtp://mail.example.com:587.`,
+    );
+  }
   return {
     authMaxFailures,
     webhookKey,
+    smtpUrl,
+    emailFrom: env.LAPSE_EMAIL_FROM || "Lapse <lapse@localhost>",
+    consoleUrl: env.LAPSE_CONSOLE_URL || `http://localhost:${port}`,
     webhookAllowPrivate: booleanSetting(env, "LAPSE_WEBHOOK_ALLOW_PRIVATE"),
     oidcAllowPrivateIssuers: allowPrivate === "true",
     dbTimeoutMs,

@@ -1,4 +1,5 @@
 import { createServer, type Server } from "node:http";
+import { createTransport } from "nodemailer";
 import type { AddressInfo } from "node:net";
 import { createApp } from "./app";
 import { DEFAULT_AUTH_THROTTLE } from "./auth/auth-throttle";
@@ -49,6 +50,11 @@ export async function startLapse(
       oidcAllowPrivateIssuers: config.oidcAllowPrivateIssuers,
       webhookKey: config.webhookKey,
       webhookAllowPrivate: config.webhookAllowPrivate,
+      email: {
+        transport: config.smtpUrl ? createTransport(config.smtpUrl) : null,
+        from: config.emailFrom,
+        consoleUrl: config.consoleUrl,
+      },
     },
   });
   const server = createServer(app);

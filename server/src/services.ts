@@ -21,6 +21,8 @@ import { TokenListService } from "./modules/token/token-list.service";
 import { TokenService } from "./modules/token/token.service";
 import { ViewerService } from "./modules/token/viewer.service";
 import { UserService } from "./modules/user/user.service";
+import { EmailDigestService, type EmailOptions } from "./modules/email/email-digest.service";
+import { NotificationEmailService } from "./modules/email/notification-email.service";
 import { ExpiryWarningService } from "./modules/webhook/expiry-warnings.service";
 import {
   WebhookDeliveryWorker,
@@ -44,6 +46,8 @@ export interface ServiceOptions {
   webhookAllowPrivate?: boolean;
   /** Tests' resolver and randomness for deliveries. */
   webhookDelivery?: Pick<DeliveryOptions, "resolve" | "random" | "concurrency">;
+  /** Expiry digests by email (SMTP_URL); without a transport nothing is queued or sent. */
+  email?: EmailOptions;
 }
 
 export function createServices(
@@ -67,6 +71,15 @@ export function createServices(
   const webhookAllowPrivate = options.webhookAllowPrivate ?? false;
   const outbox = new WebhookOutbox();
   audit.onRecord((manager, event, record) => outbox.enqueue(manager, event, record));
+  const expiryWarnings = new ExpiryWarningService(dataSource, audit);
+  const emailDigests = new EmailDigestService(
+    dataSource,
+    logger,
+    options.email ?? { transport: null, from: "", consoleUrl: "" },
+  );
+  expiryWarnings.onWarning((manager, token, days, now) =>
+    emailDigests.queue(manager, token, days, now),
+  );
   return {
     audit,
     users,
@@ -104,7 +117,9 @@ export function createServices(
       allowPrivate: webhookAllowPrivate,
       ...options.webhookDelivery,
     }),
-    expiryWarnings: new ExpiryWarningService(dataSource, audit),
+    expiryWarnings,
+    emailDigests,
+    notificationEmail: new NotificationEmailService(dataSource, audit),
     bootstrap: new BootstrapService(dataSource, organizations, tokens, users),
   };
 }

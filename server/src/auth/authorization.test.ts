@@ -1091,6 +1091,12 @@ describeEachStore("who may do what", (server) => {
       otherwise: "FORBIDDEN",
     },
     {
+      operation: "mutation setNotificationEmail",
+      prepare: async () => gql(`mutation { setNotificationEmail(email: "someone@example.com") }`),
+      expected: each([...MACHINES, "mintedPersonal"], "FORBIDDEN"),
+      otherwise: "ok",
+    },
+    {
       operation: "mutation setExpiryNotificationThresholds",
       prepare: async () =>
         gql(

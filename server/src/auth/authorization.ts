@@ -50,6 +50,7 @@ export enum Action {
   ManageWebhooks = "webhook:manage",
   ReadWebhooks = "webhook:read",
   SetExpiryNotifications = "notifications:set-thresholds",
+  SetNotificationEmail = "notifications:set-email",
 }
 
 /** What the rules may ask of a caller, relative to the subject of the request. */
@@ -365,6 +366,13 @@ export const RULES: Record<Action, Rule> = {
     enable: ["orgAdmin"],
     prevent: [PEOPLE_ONLY, NOT_MINTED],
     refusal: (n) => `Only ${admins(n)}, signed in as people, can set when expiry warnings go out.`,
+  },
+  [Action.SetNotificationEmail]: {
+    who: "people: their own address for expiry emails",
+    enable: ["person"],
+    prevent: [NOT_MINTED],
+    refusal: () =>
+      "Only people have an address for expiry emails; team and organization tokens do not.",
   },
 };
 

@@ -4,8 +4,8 @@ import { columns, createTable, engineFor } from "./schema-builders";
 /**
  * Webhooks and their outbox (webhook_deliveries: one row per event per endpoint, written in the
  * transaction of the change), the sweep's record of expiry warnings (once per token per threshold),
- * the email digests' queue, the per-organization expiry counts /metrics reads, and each
- * organization's warning thresholds.
+ * the email digests' queue and each person's address for them, the per-organization expiry counts
+ * /metrics reads, and each organization's warning thresholds.
  */
 export class WebhooksAndNotifications1764633600000 implements MigrationInterface {
   name = "WebhooksAndNotifications1764633600000";
@@ -22,6 +22,7 @@ export class WebhooksAndNotifications1764633600000 implements MigrationInterface
       "organizations",
       new TableColumn(c.str("expiry_thresholds", 64, true)),
     );
+    await queryRunner.addColumn("users", new TableColumn(c.str("email", 254, true)));
     await createTable(
       queryRunner,
       new Table({
@@ -167,6 +168,7 @@ export class WebhooksAndNotifications1764633600000 implements MigrationInterface
     ]) {
       await queryRunner.dropTable(table);
     }
+    await queryRunner.dropColumn("users", "email");
     await queryRunner.dropColumn("organizations", "expiry_thresholds");
   }
 }

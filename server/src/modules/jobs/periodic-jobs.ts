@@ -7,7 +7,7 @@ const LEASE_MS = SWEEP_INTERVAL_MS - 1_000;
 
 /**
  * One tick of the background work: the expiry sweep (which records lapsed tokens in the trail),
- * the expiry warnings (once per token per threshold), and the pruning of spent
+ * the expiry warnings (once per token per threshold) and their daily email digests, and the pruning of spent
  * failed-authentication counters. Every instance ticks; the lease lets one of
  * them do the work each period. Returns whether this instance ran it.
  */
@@ -16,6 +16,7 @@ export async function runPeriodicJobs(services: Services, ctx: AuditContext): Pr
   if (!(await services.leases.tryAcquire("expiry-sweep", now, LEASE_MS))) return false;
   await services.expirySweep.sweep(ctx);
   await services.expiryWarnings.warn(ctx);
+  await services.emailDigests.sendDigests(ctx);
   await services.authThrottle.prune(now.getTime());
   return true;
 }

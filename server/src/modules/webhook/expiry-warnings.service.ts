@@ -17,6 +17,7 @@ export type WarningListener = (
   manager: EntityManager,
   token: AccessToken,
   thresholdDays: number,
+  now: Date,
 ) => Promise<void>;
 
 /**
@@ -108,7 +109,8 @@ export class ExpiryWarningService {
             expiresAt: token.expiresAt!.toISOString(),
           },
         });
-        for (const listener of this.listeners) await listener(manager, token, days);
+        for (const listener of this.listeners)
+          await listener(manager, token, days, ctx.clock.now());
         return true;
       });
     } catch (error) {

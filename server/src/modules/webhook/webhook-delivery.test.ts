@@ -8,12 +8,10 @@ import {
   VIEWER,
   mustCreate,
 } from "../../../test/operations";
-import { seedOrg, uniqueName, type SeededOrg } from "../../../test/seed";
+import { backgroundContext, seedOrg, uniqueName, type SeededOrg } from "../../../test/seed";
 import { WebhookReceiver, deliverAll, verify } from "../../../test/webhook-receiver";
 import { createWebhook, deliveriesOf } from "../../../test/webhooks";
 import { DAY_MS } from "../../clock";
-import { systemContext } from "../../context";
-import { createLoaders } from "../../loaders";
 import { createServices } from "../../services";
 import { runPeriodicJobs } from "../jobs/periodic-jobs";
 import { RETRY_DELAYS_MS } from "./webhook-delivery.worker";
@@ -289,16 +287,7 @@ describeEachFreshStore("webhook deliveries", (server) => {
       webhookKey: "test-webhook-key-0123456789abcdef0123456789",
       webhookAllowPrivate: true,
     });
-    const ctx = systemContext(
-      {
-        clock: server.clock,
-        logger: server.logger,
-        services,
-        loaders: createLoaders(server.dataSource),
-      },
-      "lapse-expiry-sweep",
-    );
-    return { services, ctx };
+    return { services, ctx: backgroundContext(server, services) };
   };
   const expiringOf = (tokenId: string) =>
     bodies().filter((e) => e.type === "token.expiring" && e.data.token.id === tokenId);
