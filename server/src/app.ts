@@ -30,6 +30,13 @@ import type { Logger } from "./logger";
 import { buildLapseSchema } from "./schema/build-schema";
 import { aliasAndRootFieldRule, costLimitPlugin, depthLimitRule } from "./schema/operation-limits";
 import { createServices, type ServiceOptions, type Services } from "./services";
+import { LapseMetrics } from "./modules/metrics/metrics";
+import {
+  metricsRoute,
+  operationMetricsPlugin,
+  requestTiming,
+  type MetricsOptions,
+} from "./http/metrics";
 
 export interface AppOptions {
   dataSource: DataSource;
@@ -48,18 +55,32 @@ export interface AppOptions {
    * only code that builds the app itself can set it.
    */
   benchAuthenticateAs?: { token: AccessToken; nextTurn: boolean };
+  /** GET /metrics: off unless enabled or given a token (LAPSE_METRICS, LAPSE_METRICS_TOKEN). */
+  metrics?: MetricsOptions;
 }
 
 export interface LapseApp {
   app: Express;
   services: Services;
+  metrics: LapseMetrics;
   stop(): Promise<void>;
 }
 
 /** The whole HTTP application over one store: GraphQL, health checks and the console. */
 export async function createApp(options: AppOptions): Promise<LapseApp> {
   const { dataSource, clock, logger } = options;
-  const services = createServices(dataSource, logger, options.services);
+  const metrics = new LapseMetrics(dataSource, clock);
+  const services = createServices(dataSource, logger, {
+    ...options.services,
+    webhookDelivery: {
+      ...options.services?.webhookDelivery,
+      onOutcome: (outcome) => metrics.webhookDeliveries.inc({ outcome }),
+    },
+  });
+  const observeAuthentication = (outcome: string) => {
+    metrics.authentications.inc({ outcome: outcome === "ok" ? "ok" : "refused" });
+    if (outcome !== "ok") metrics.refusals.inc({ reason: outcome });
+  };
   const auth = new AuthenticationService(
     dataSource,
     clock,
@@ -72,7 +93,12 @@ export async function createApp(options: AppOptions): Promise<LapseApp> {
   const apollo = new ApolloServer<RequestContext>({
     schema,
     validationRules: [depthLimitRule, aliasAndRootFieldRule],
-    plugins: [costLimitPlugin(), unexpectedErrorsPlugin(logger), operationLogPlugin(logger)],
+    plugins: [
+      costLimitPlugin(),
+      unexpectedErrorsPlugin(logger),
+      operationLogPlugin(logger),
+      operationMetricsPlugin(metrics),
+    ],
     formatError,
     includeStacktraceInErrorResponses: false,
     // In production the schema is not handed out: no introspection, no "Did you mean …?" hints.
@@ -87,20 +113,24 @@ export async function createApp(options: AppOptions): Promise<LapseApp> {
   // The client address keys the failed-authentication limit: behind a load balancer, trust it.
   app.set("trust proxy", trustProxySetting(options.trustProxy ?? "loopback"));
   app.use(requestId);
+  app.use(requestTiming(metrics));
   // Security headers everywhere; the strict Content-Security-Policy is the console's (below).
   app.use(helmet({ contentSecurityPolicy: false }));
   app.use(accessLog(logger));
   app.use(healthRoutes(dataSource, logger));
+  app.get("/metrics", metricsRoute(metrics, options.metrics ?? { enabled: false, token: null }));
   app.use(
     "/graphql",
     express.json({ limit: "1mb" }),
-    options.benchAuthenticateAs ? actAs(options.benchAuthenticateAs) : authenticate(auth, logger),
+    options.benchAuthenticateAs
+      ? actAs(options.benchAuthenticateAs)
+      : authenticate(auth, logger, undefined, observeAuthentication),
     expressMiddleware(apollo, { context: async ({ req, res }) => contextFor(req, res) }),
   );
   app.use("/api", express.json({ limit: "1mb" }));
   app.use(sessionRoutes(contextFor, auth));
   app.use(oauthTokenRoute(contextFor));
-  app.use("/api", authenticate(auth, logger, refuseAsRest));
+  app.use("/api", authenticate(auth, logger, refuseAsRest, observeAuthentication));
   app.use(auditCsvRoutes(contextFor));
   app.use(tokenRoutes(contextFor));
   app.use(oidcRoutes(contextFor));
@@ -115,7 +145,7 @@ export async function createApp(options: AppOptions): Promise<LapseApp> {
   });
   if (options.webDir) app.use(consoleContentSecurityPolicy, webRoutes(options.webDir));
   app.use(jsonErrors(logger));
-  return { app, services, stop: () => apollo.stop() };
+  return { app, services, metrics, stop: () => apollo.stop() };
 }
 
 /** The console loads only its own scripts, styles and data; nothing may frame it. */

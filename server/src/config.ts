@@ -28,6 +28,8 @@ export interface Config {
   emailFrom: string;
   /** The console's public address, for links in emails. */
   consoleUrl: string;
+  /** GET /metrics: on for anyone, or (with a token) for those who send it. */
+  metrics: { enabled: boolean; token: string | null };
 }
 
 export const DEFAULT_DATABASE_URL = "sqlite:./data/lapse.sqlite";
@@ -73,6 +75,10 @@ export function readConfig(env: NodeJS.ProcessEnv = process.env): Config {
     smtpUrl,
     emailFrom: env.LAPSE_EMAIL_FROM || "Lapse <lapse@localhost>",
     consoleUrl: env.LAPSE_CONSOLE_URL || `http://localhost:${port}`,
+    metrics: {
+      enabled: booleanSetting(env, "LAPSE_METRICS"),
+      token: env.LAPSE_METRICS_TOKEN || null,
+    },
     webhookAllowPrivate: booleanSetting(env, "LAPSE_WEBHOOK_ALLOW_PRIVATE"),
     oidcAllowPrivateIssuers: allowPrivate === "true",
     dbTimeoutMs,

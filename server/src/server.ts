@@ -45,6 +45,7 @@ export async function startLapse(
     webDir: config.webDir,
     production: config.production,
     trustProxy: config.trustProxy,
+    metrics: config.metrics,
     services: {
       authThrottle: { ...DEFAULT_AUTH_THROTTLE, maxFailures: config.authMaxFailures },
       oidcAllowPrivateIssuers: config.oidcAllowPrivateIssuers,

@@ -23,6 +23,7 @@ import { ViewerService } from "./modules/token/viewer.service";
 import { UserService } from "./modules/user/user.service";
 import { EmailDigestService, type EmailOptions } from "./modules/email/email-digest.service";
 import { NotificationEmailService } from "./modules/email/notification-email.service";
+import { ExpiryStatsService } from "./modules/metrics/expiry-stats.service";
 import { ExpiryWarningService } from "./modules/webhook/expiry-warnings.service";
 import {
   WebhookDeliveryWorker,
@@ -45,7 +46,7 @@ export interface ServiceOptions {
   /** Whether webhooks may target http and non-public addresses (LAPSE_WEBHOOK_ALLOW_PRIVATE). */
   webhookAllowPrivate?: boolean;
   /** Tests' resolver and randomness for deliveries. */
-  webhookDelivery?: Pick<DeliveryOptions, "resolve" | "random" | "concurrency">;
+  webhookDelivery?: Pick<DeliveryOptions, "resolve" | "random" | "concurrency" | "onOutcome">;
   /** Expiry digests by email (SMTP_URL); without a transport nothing is queued or sent. */
   email?: EmailOptions;
 }
@@ -118,6 +119,7 @@ export function createServices(
       ...options.webhookDelivery,
     }),
     expiryWarnings,
+    expiryStats: new ExpiryStatsService(dataSource),
     emailDigests,
     notificationEmail: new NotificationEmailService(dataSource, audit),
     bootstrap: new BootstrapService(dataSource, organizations, tokens, users),

@@ -7,7 +7,7 @@ import { Writable } from "node:stream";
 import type { Server } from "node:http";
 import type { DataSource, EntitySubscriberInterface } from "typeorm";
 import { afterAll, beforeAll, beforeEach, describe } from "vitest";
-import { createApp, type LapseApp } from "../src/app";
+import { createApp, type AppOptions, type LapseApp } from "../src/app";
 import { DEFAULT_AUTH_THROTTLE } from "../src/auth/auth-throttle";
 import { openDatabase, type OpenOptions } from "../src/db/data-source";
 import { createLogger, type Logger } from "../src/logger";
@@ -43,6 +43,7 @@ export class TestServer {
     readonly store: TestStore,
     private readonly services: ServiceOptions = {},
     private readonly database: OpenOptions = {},
+    private readonly app: Pick<AppOptions, "metrics"> = {},
   ) {}
 
   async start(): Promise<void> {
@@ -102,6 +103,7 @@ export class TestServer {
 
   private createInstance(): Promise<LapseApp> {
     return createApp({
+      ...this.app,
       dataSource: this.dataSource,
       clock: this.clock,
       logger: this.logger,

@@ -130,6 +130,30 @@ describeEachFreshStore("webhook deliveries", (server) => {
     ).toBe(true);
   });
 
+  it("says why a token was revoked: leaked, or a team deleted", async () => {
+    const leaked = await teamToken();
+    const revoked = await server.gql(
+      `mutation($id: ID!) { revokeToken(id: $id, reason: LEAKED) { status } }`,
+      { id: leaked.token.id },
+      org.admin.secret,
+    );
+    expect(revoked.errors).toBeUndefined();
+    const inTeam = await teamToken();
+    const deleted = await server.gql(
+      `mutation($o: String!, $t: String!) { deleteTeam(organization: $o, team: $t) { name } }`,
+      { o: org.name, t: team },
+      org.admin.secret,
+    );
+    expect(deleted.errors).toBeUndefined();
+    await deliverAll(server);
+    const reasons = Object.fromEntries(
+      bodies()
+        .filter((e) => e.type === "token.revoked")
+        .map((e) => [e.data.token.id, e.data.reason]),
+    );
+    expect(reasons).toEqual({ [leaked.token.id]: "leaked", [inTeam.token.id]: "team deleted" });
+  });
+
   it("retries about 1 min, 5 min, 30 min, 2 h, 5 h, 10 h and 24 h apart with jitter, then gives up", async () => {
     receiver.answer = () => 500;
     await teamToken();
