@@ -7,6 +7,7 @@ import { measureAuthCost } from "./auth-cost.mjs";
 import { measureBundle } from "./bundle-size.mjs";
 import { measureConsole } from "./console.mjs";
 import { measureScale } from "./scale.mjs";
+import { measureOutboxCost } from "./outbox-cost.mjs";
 
 const version = (command) => {
   try {
@@ -31,6 +32,8 @@ console.error("auth cost …");
 results.authCost = await measureAuthCost();
 console.error("console with many tokens …");
 results.console = await measureConsole();
+console.error("webhook outbox on token creation …");
+results.outboxCost = await measureOutboxCost();
 console.error("scale of data …");
 results.scale = await measureScale();
 fs.writeFileSync(
