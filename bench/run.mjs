@@ -9,6 +9,7 @@ import { measureConsole } from "./console.mjs";
 import { measureScale } from "./scale.mjs";
 import { measureVerifyCost } from "./verify-cost.mjs";
 import { measureSyncWait } from "./sync-wait.mjs";
+import { measureOutboxCost } from "./outbox-cost.mjs";
 
 const version = (command) => {
   try {
@@ -37,6 +38,8 @@ console.error("wsrep_sync_wait on a three-node Galera cluster …");
 results.galeraSyncWait = await measureSyncWait();
 console.error("console with many tokens …");
 results.console = await measureConsole();
+console.error("webhook outbox on token creation …");
+results.outboxCost = await measureOutboxCost();
 console.error("scale of data …");
 results.scale = await measureScale();
 fs.writeFileSync(

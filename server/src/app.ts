@@ -34,6 +34,13 @@ import type { Logger } from "./logger";
 import { buildLapseSchema } from "./schema/build-schema";
 import { aliasAndRootFieldRule, costLimitPlugin, depthLimitRule } from "./schema/operation-limits";
 import { createServices, type ServiceOptions, type Services } from "./services";
+import { LapseMetrics } from "./modules/metrics/metrics";
+import {
+  metricsRoute,
+  operationMetricsPlugin,
+  requestTiming,
+  type MetricsOptions,
+} from "./http/metrics";
 
 export interface AppOptions {
   dataSource: DataSource;
@@ -52,18 +59,32 @@ export interface AppOptions {
    * only code that builds the app itself can set it.
    */
   benchAuthenticateAs?: { token: AccessToken; nextTurn: boolean };
+  /** GET /metrics: off unless enabled or given a token (LAPSE_METRICS, LAPSE_METRICS_TOKEN). */
+  metrics?: MetricsOptions;
 }
 
 export interface LapseApp {
   app: Express;
   services: Services;
+  metrics: LapseMetrics;
   stop(): Promise<void>;
 }
 
 /** The whole HTTP application over one store: GraphQL, health checks and the console. */
 export async function createApp(options: AppOptions): Promise<LapseApp> {
   const { dataSource, clock, logger } = options;
-  const services = createServices(dataSource, logger, options.services);
+  const metrics = new LapseMetrics(dataSource, clock);
+  const services = createServices(dataSource, logger, {
+    ...options.services,
+    webhookDelivery: {
+      ...options.services?.webhookDelivery,
+      onOutcome: (outcome) => metrics.webhookDeliveries.inc({ outcome }),
+    },
+  });
+  const observeAuthentication = (outcome: string) => {
+    metrics.authentications.inc({ outcome: outcome === "ok" ? "ok" : "refused" });
+    if (outcome !== "ok") metrics.refusals.inc({ reason: outcome });
+  };
   const auth = new AuthenticationService(
     dataSource,
     clock,
@@ -76,7 +97,12 @@ export async function createApp(options: AppOptions): Promise<LapseApp> {
   const apollo = new ApolloServer<RequestContext>({
     schema,
     validationRules: [depthLimitRule, aliasAndRootFieldRule],
-    plugins: [costLimitPlugin(), unexpectedErrorsPlugin(logger), operationLogPlugin(logger)],
+    plugins: [
+      costLimitPlugin(),
+      unexpectedErrorsPlugin(logger),
+      operationLogPlugin(logger),
+      operationMetricsPlugin(metrics),
+    ],
     formatError,
     includeStacktraceInErrorResponses: false,
     // In production the schema is not handed out: no introspection, no "Did you mean …?" hints.
@@ -93,14 +119,18 @@ export async function createApp(options: AppOptions): Promise<LapseApp> {
   app.use(requestId);
   // LAPSE_DB_TIMEOUT_MS bounds the request's database time as a whole, not each statement.
   app.use(boundDatabaseTime);
+  app.use(requestTiming(metrics));
   // Security headers everywhere; the strict Content-Security-Policy is the console's (below).
   app.use(helmet({ contentSecurityPolicy: false }));
   app.use(accessLog(logger));
   app.use(healthRoutes(dataSource, logger));
+  app.get("/metrics", metricsRoute(metrics, options.metrics ?? { enabled: false, token: null }));
   app.use(
     "/graphql",
     express.json({ limit: "1mb" }),
-    options.benchAuthenticateAs ? actAs(options.benchAuthenticateAs) : authenticate(auth, logger),
+    options.benchAuthenticateAs
+      ? actAs(options.benchAuthenticateAs)
+      : authenticate(auth, logger, undefined, observeAuthentication),
     expressMiddleware(apollo, { context: async ({ req, res }) => contextFor(req, res) }),
   );
   // Before the JSON parser: the partner's signature is over the raw body.
@@ -110,7 +140,7 @@ export async function createApp(options: AppOptions): Promise<LapseApp> {
   app.use(oauthTokenRoute(contextFor));
   app.use(verifyRoute(contextFor, auth, logger));
   app.use(revokeLeakedRoute(contextFor));
-  app.use("/api", authenticate(auth, logger, refuseAsRest));
+  app.use("/api", authenticate(auth, logger, refuseAsRest, observeAuthentication));
   app.use(tokenTrustRoutes(contextFor));
   app.use(auditCsvRoutes(contextFor));
   app.use(tokenRoutes(contextFor));
@@ -129,6 +159,7 @@ export async function createApp(options: AppOptions): Promise<LapseApp> {
   return {
     app,
     services,
+    metrics,
     stop: async () => {
       // Reported leaks are revoked after their answer: finish them before the store closes.
       await services.leaks.settled();

@@ -25,6 +25,17 @@ export interface Config {
   oidcAllowPrivateIssuers: boolean;
   /** Where the secret-scanning partner's public keys are fetched (GitHub's by default). */
   secretScanningKeysUrl: string;
+  /** Encrypts webhook signing secrets; null: webhooks are off. */
+  webhookKey: string | null;
+  /** Whether webhooks may target http and loopback, private or link-local addresses. */
+  webhookAllowPrivate: boolean;
+  /** smtp(s)://user:pass@host:port for expiry digests; null: no email is attempted. */
+  smtpUrl: string | null;
+  emailFrom: string;
+  /** The console's public address, for links in emails. */
+  consoleUrl: string;
+  /** GET /metrics: on for anyone, or (with a token) for those who send it. */
+  metrics: { enabled: boolean; token: string | null };
 }
 
 export const DEFAULT_DATABASE_URL = "sqlite:./data/lapse.sqlite";
@@ -68,9 +79,30 @@ export function readConfig(env: NodeJS.ProcessEnv = process.env): Config {
       `LAPSE_SECRET_SCANNING_KEYS_URL must be an http or https URL, not "${env.LAPSE_SECRET_SCANNING_KEYS_URL}".`,
     );
   }
+  const webhookKey = env.LAPSE_WEBHOOK_KEY || null;
+  if (webhookKey !== null && webhookKey.length < 32) {
+    throw new Error(
+      "LAPSE_WEBHOOK_KEY must be at least 32 characters long (e.g. the output of `openssl rand -base64 32`).",
+    );
+  }
+  const smtpUrl = env.SMTP_URL || null;
+  if (smtpUrl !== null && !/^smtps?:\/\//.test(smtpUrl)) {
+    throw new Error(
+      `SMTP_URL must start with smtp:// or smtps://, such as smtp://mail.example.com:587.`,
+    );
+  }
   return {
     authMaxFailures,
     secretScanningKeysUrl,
+    webhookKey,
+    smtpUrl,
+    emailFrom: env.LAPSE_EMAIL_FROM || "Lapse <lapse@localhost>",
+    consoleUrl: env.LAPSE_CONSOLE_URL || `http://localhost:${port}`,
+    metrics: {
+      enabled: booleanSetting(env, "LAPSE_METRICS"),
+      token: env.LAPSE_METRICS_TOKEN || null,
+    },
+    webhookAllowPrivate: booleanSetting(env, "LAPSE_WEBHOOK_ALLOW_PRIVATE"),
     oidcAllowPrivateIssuers: allowPrivate === "true",
     dbTimeoutMs,
     dbSyncWait: syncWait === "auto" ? "auto" : Number(syncWait),
@@ -83,4 +115,13 @@ export function readConfig(env: NodeJS.ProcessEnv = process.env): Config {
     webDir: env.LAPSE_WEB_DIR || path.resolve(__dirname, "../../web/dist"),
     production: env.NODE_ENV === "production",
   };
+}
+
+/** A true/false variable, false when unset; anything else stops the start with a sentence. */
+function booleanSetting(env: NodeJS.ProcessEnv, name: string): boolean {
+  const value = env[name] || "false";
+  if (value !== "true" && value !== "false") {
+    throw new Error(`${name} must be true or false, not "${env[name]}".`);
+  }
+  return value === "true";
 }

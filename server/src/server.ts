@@ -1,4 +1,5 @@
 import { createServer, type Server } from "node:http";
+import { createTransport } from "nodemailer";
 import type { AddressInfo } from "node:net";
 import { createApp } from "./app";
 import { DEFAULT_AUTH_THROTTLE } from "./auth/auth-throttle";
@@ -11,6 +12,9 @@ import type { Logger } from "./logger";
 import { OPERATOR_TOKEN_DAYS } from "./modules/bootstrap/bootstrap.service";
 import { runPeriodicJobs } from "./modules/jobs/periodic-jobs";
 import { SWEEP_INTERVAL_MS } from "./modules/token/expiry-sweep.service";
+
+/** How often each instance looks for webhook deliveries that are due. */
+const WEBHOOK_POLL_MS = 1_000;
 
 /** The first-run admin token lives this long; `npm run lapse -- user-token` makes more. */
 export const BOOTSTRAP_TOKEN_DAYS = OPERATOR_TOKEN_DAYS;
@@ -42,10 +46,18 @@ export async function startLapse(
     webDir: config.webDir,
     production: config.production,
     trustProxy: config.trustProxy,
+    metrics: config.metrics,
     services: {
       authThrottle: { ...DEFAULT_AUTH_THROTTLE, maxFailures: config.authMaxFailures },
       oidcAllowPrivateIssuers: config.oidcAllowPrivateIssuers,
       secretScanningKeysUrl: config.secretScanningKeysUrl,
+      webhookKey: config.webhookKey,
+      webhookAllowPrivate: config.webhookAllowPrivate,
+      email: {
+        transport: config.smtpUrl ? createTransport(config.smtpUrl) : null,
+        from: config.emailFrom,
+        consoleUrl: config.consoleUrl,
+      },
     },
   });
   const server = createServer(app);
@@ -93,6 +105,19 @@ export async function startLapse(
   }, SWEEP_INTERVAL_MS);
   sweep.unref();
 
+  // Sends the webhook outbox; each tick claims what is due and returns without waiting for
+  // receivers, so a slow one holds only its own delivery's slot.
+  const deliveryContext = systemContext(
+    { clock, logger, services, loaders: createLoaders(dataSource) },
+    "lapse-webhooks",
+  );
+  const deliveries = setInterval(() => {
+    services.webhookDelivery
+      .deliverDue(deliveryContext)
+      .catch((error: unknown) => logger.warn({ err: error }, "webhook delivery tick failed"));
+  }, WEBHOOK_POLL_MS);
+  deliveries.unref();
+
   const port = (server.address() as AddressInfo).port;
   logger.info(
     { port, store: dataSource.options.type },
@@ -102,6 +127,7 @@ export async function startLapse(
     url: `http://127.0.0.1:${port}`,
     close: async () => {
       clearInterval(sweep);
+      clearInterval(deliveries);
       await new Promise((resolve) => server.close(resolve));
       await stop();
       await dataSource.destroy();

@@ -28,6 +28,17 @@ import {
   GITHUB_SECRET_SCANNING_KEYS_URL,
   SecretScanningKeys,
 } from "./modules/leak/secret-scanning-keys";
+import { EmailDigestService, type EmailOptions } from "./modules/email/email-digest.service";
+import { NotificationEmailService } from "./modules/email/notification-email.service";
+import { ExpiryStatsService } from "./modules/metrics/expiry-stats.service";
+import { ExpiryWarningService } from "./modules/webhook/expiry-warnings.service";
+import {
+  WebhookDeliveryWorker,
+  type DeliveryOptions,
+} from "./modules/webhook/webhook-delivery.worker";
+import { WebhookOutbox } from "./modules/webhook/webhook-outbox";
+import { SecretBox } from "./modules/webhook/webhook-secret";
+import { WebhookService } from "./modules/webhook/webhook.service";
 
 /** Wires the services over one DataSource; tests build their own with their own store. */
 export interface ServiceOptions {
@@ -39,6 +50,14 @@ export interface ServiceOptions {
   oidcAllowPrivateIssuers?: boolean;
   /** Where the secret-scanning partner's public keys are fetched (default: GitHub's). */
   secretScanningKeysUrl?: string;
+  /** LAPSE_WEBHOOK_KEY: encrypts webhook signing secrets; without it webhooks are off. */
+  webhookKey?: string | null;
+  /** Whether webhooks may target http and non-public addresses (LAPSE_WEBHOOK_ALLOW_PRIVATE). */
+  webhookAllowPrivate?: boolean;
+  /** Tests' resolver and randomness for deliveries. */
+  webhookDelivery?: Pick<DeliveryOptions, "resolve" | "random" | "concurrency" | "onOutcome">;
+  /** Expiry digests by email (SMTP_URL); without a transport nothing is queued or sent. */
+  email?: EmailOptions;
 }
 
 export function createServices(
@@ -59,6 +78,19 @@ export function createServices(
   });
   const authThrottle = new AuthThrottleService(dataSource, options.authThrottle);
   const leaks = new LeakedCredentialService(dataSource, audit, authThrottle);
+  const webhookBox = options.webhookKey ? new SecretBox(options.webhookKey) : null;
+  const webhookAllowPrivate = options.webhookAllowPrivate ?? false;
+  const outbox = new WebhookOutbox();
+  audit.onRecord((manager, event, record) => outbox.enqueue(manager, event, record));
+  const expiryWarnings = new ExpiryWarningService(dataSource, audit);
+  const emailDigests = new EmailDigestService(
+    dataSource,
+    logger,
+    options.email ?? { transport: null, from: "", consoleUrl: "" },
+  );
+  expiryWarnings.onWarning((manager, token, days, now) =>
+    emailDigests.queue(manager, token, days, now),
+  );
   return {
     audit,
     users,
@@ -89,6 +121,18 @@ export function createServices(
       authThrottle,
     ),
     viewer: new ViewerService(dataSource),
+    outbox,
+    webhooks: new WebhookService(dataSource, audit, organizations, webhookBox, {
+      allowPrivate: webhookAllowPrivate,
+    }),
+    webhookDelivery: new WebhookDeliveryWorker(dataSource, audit, webhookBox, logger, {
+      allowPrivate: webhookAllowPrivate,
+      ...options.webhookDelivery,
+    }),
+    expiryWarnings,
+    expiryStats: new ExpiryStatsService(dataSource),
+    emailDigests,
+    notificationEmail: new NotificationEmailService(dataSource, audit),
     bootstrap: new BootstrapService(dataSource, organizations, tokens, users),
     leaks,
     secretScanning: new SecretScanningService(

@@ -7,13 +7,13 @@ import { Writable } from "node:stream";
 import type { Server } from "node:http";
 import type { DataSource, EntitySubscriberInterface } from "typeorm";
 import { afterAll, beforeAll, beforeEach, describe } from "vitest";
-import { createApp, type LapseApp } from "../src/app";
+import { createApp, type AppOptions, type LapseApp } from "../src/app";
 import { DEFAULT_AUTH_THROTTLE } from "../src/auth/auth-throttle";
 import { openDatabase, type OpenOptions } from "../src/db/data-source";
 import { createLogger, type Logger } from "../src/logger";
 import type { ServiceOptions } from "../src/services";
 import { ManualClock } from "./clock";
-import { testStores, type TestStore } from "./stores";
+import { freshDatabase, testStores, type TestStore } from "./stores";
 
 export interface GraphQLResponse<T> {
   status: number;
@@ -36,17 +36,20 @@ export class TestServer {
   private recorded: string[] | null = null;
   private recordedWithParameters: { sql: string; parameters: unknown[] }[] | null = null;
   private sqliteDir: string | null = null;
+  /** A MySQL database other than the store's (describeEachFreshStore). */
+  mysqlUrl: string | null = null;
 
   constructor(
     readonly store: TestStore,
     private readonly services: ServiceOptions = {},
     private readonly database: OpenOptions = {},
+    private readonly app: Pick<AppOptions, "metrics"> = {},
   ) {}
 
   async start(): Promise<void> {
     let databaseUrl: string;
     if (this.store.kind === "mysql") {
-      databaseUrl = this.store.url;
+      databaseUrl = this.mysqlUrl ?? this.store.url;
     } else {
       this.sqliteDir = fs.mkdtempSync(path.join(os.tmpdir(), "lapse-test-"));
       databaseUrl = `sqlite:${path.join(this.sqliteDir, "lapse.sqlite")}`;
@@ -100,6 +103,7 @@ export class TestServer {
 
   private createInstance(): Promise<LapseApp> {
     return createApp({
+      ...this.app,
       dataSource: this.dataSource,
       clock: this.clock,
       logger: this.logger,
@@ -111,6 +115,9 @@ export class TestServer {
         oidcAllowPrivateIssuers: true,
         // Never GitHub's keys from a test: port 9 (discard) on loopback refuses at once.
         secretScanningKeysUrl: "http://127.0.0.1:9/no-keys-in-tests",
+        // The test receivers listen on 127.0.0.1 over plain http.
+        webhookAllowPrivate: true,
+        webhookKey: "test-webhook-key-0123456789abcdef0123456789",
         ...this.services,
       },
     });
@@ -234,6 +241,37 @@ export function describeEachStore(
       // Every test starts at the same instant, whatever the one before did to the clock.
       beforeEach(() => server.clock.reset());
       afterAll(() => server.stop());
+      suite(server);
+    });
+  }
+}
+
+/**
+ * Like describeEachStore, on an empty database of each kind made for the suite (dropped after it):
+ * for suites whose background work (the delivery worker, the sweep) acts on every row of the
+ * database, so that suites running at the same time on other clocks cannot take their rows.
+ */
+export function describeEachFreshStore(
+  name: string,
+  suite: (server: TestServer) => void,
+  services: ServiceOptions = {},
+): void {
+  for (const store of testStores()) {
+    describe(`${name} [${store.kind}]`, () => {
+      const server = new TestServer(store, services);
+      let database: Awaited<ReturnType<typeof freshDatabase>> | null = null;
+      beforeAll(async () => {
+        if (store.kind === "mysql") {
+          database = await freshDatabase(store);
+          server.mysqlUrl = database.url;
+        }
+        await server.start();
+      });
+      beforeEach(() => server.clock.reset());
+      afterAll(async () => {
+        await server.stop();
+        await database?.drop();
+      });
       suite(server);
     });
   }

@@ -16,6 +16,11 @@ export class ServerProcess {
     private readonly env: Record<string, string> = {},
   ) {}
 
+  /** Not started, or ended (by exiting or by a signal). */
+  private get exited(): boolean {
+    return !this.child || this.child.exitCode !== null || this.child.signalCode !== null;
+  }
+
   /** The first-run admin token, if this process was the one that bootstrapped the database. */
   get printedToken(): string | null {
     return /(lapse_pat_[0-9A-Za-z]{38})/.exec(this.output)?.[1] ?? null;
@@ -57,9 +62,17 @@ export class ServerProcess {
   }
 
   async stop(): Promise<void> {
-    if (!this.child || this.child.exitCode !== null) return;
+    if (this.exited) return;
     const exited = new Promise((resolve) => this.child.once("exit", resolve));
     this.child.kill("SIGTERM");
+    await exited;
+  }
+
+  /** Kills the process at once (SIGKILL): no shutdown, nothing flushed, as a crash or an OOM kill. */
+  async kill(): Promise<void> {
+    if (this.exited) return;
+    const exited = new Promise((resolve) => this.child.once("exit", resolve));
+    this.child.kill("SIGKILL");
     await exited;
   }
 

@@ -86,6 +86,19 @@ export function operatorContext(server: TestServer) {
   );
 }
 
+/** The context of an instance's background work (sweep, deliveries) on the test clock. */
+export function backgroundContext(server: TestServer, services = server.lapse.services) {
+  return systemContext(
+    {
+      clock: server.clock,
+      logger: server.logger,
+      services,
+      loaders: createLoaders(server.dataSource),
+    },
+    "lapse-expiry-sweep",
+  );
+}
+
 /** A new personal token for an existing user, minted as the CLI does. */
 export async function personalToken(
   server: TestServer,

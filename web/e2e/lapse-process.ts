@@ -24,6 +24,9 @@ export class LapseProcess {
         PORT: "0",
         DATABASE_URL: `sqlite:${path.join(this.dir, "lapse.sqlite")}`,
         LOG_LEVEL: "info",
+        // The webhooks page's tests deliver to a receiver on 127.0.0.1 over plain http.
+        LAPSE_WEBHOOK_KEY: "e2e-webhook-key-0123456789abcdef0123456789",
+        LAPSE_WEBHOOK_ALLOW_PRIVATE: "true",
       },
       stdio: ["ignore", "pipe", "pipe"],
     });

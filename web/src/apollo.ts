@@ -12,6 +12,7 @@ export function createApolloClient(): ApolloClient {
             // writes 100 new tokens rather than rewriting every token loaded so far.
             tokens: { keyArgs: ["filter", "orderBy"], merge: appendPage },
             auditEvents: { keyArgs: ["filter"], merge: appendPage },
+            webhookDeliveries: { keyArgs: ["webhookId", "filter"], merge: appendPage },
           },
         },
       },

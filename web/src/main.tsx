@@ -9,6 +9,7 @@ import { Layout } from "./pages/Layout";
 import { RootRedirect } from "./pages/RootRedirect";
 import { SignInPage } from "./pages/SignInPage";
 import { TokensPage } from "./tokens/TokensPage";
+import { WebhooksPage } from "./webhooks/WebhooksPage";
 import "./styles.css";
 
 const router = createBrowserRouter([
@@ -19,6 +20,7 @@ const router = createBrowserRouter([
       { path: "/", element: <RootRedirect /> },
       { path: "/orgs/:org/tokens", element: <TokensPage /> },
       { path: "/orgs/:org/audit", element: <AuditPage /> },
+      { path: "/orgs/:org/webhooks", element: <WebhooksPage /> },
       { path: "/orgs/:org", element: <OrganizationPage /> },
     ],
   },

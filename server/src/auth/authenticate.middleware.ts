@@ -69,6 +69,8 @@ export function authenticate(
   auth: AuthenticationService,
   logger: Logger,
   refuse: Refuse = refuseAsGraphQL,
+  /** Told "ok" or the refusal's reason for each credential presented (the /metrics counters). */
+  observe: (outcome: string) => void = () => {},
 ): RequestHandler {
   return async (req, res, next) => {
     res.locals.principal = null;
@@ -76,6 +78,7 @@ export function authenticate(
     const cookie = header === undefined ? readSessionCookie(req) : undefined;
     if (header === undefined && cookie === undefined) return next();
     const refuseWith = (reason: string, error: LapseError, tokenId?: string) => {
+      observe(reason);
       logger.info({ requestId: res.locals.requestId, reason, tokenId }, "authentication refused");
       if (error.code === "UNAUTHENTICATED")
         res.setHeader("WWW-Authenticate", 'Bearer realm="lapse"');
@@ -100,6 +103,7 @@ export function authenticate(
         return refuseWith(result.reason, error, result.token?.id);
       }
       res.locals.principal = principalFor(result.token);
+      observe("ok");
       logger.debug(
         { requestId: res.locals.requestId, tokenId: result.token.id, kind: result.token.kind },
         "authenticated",

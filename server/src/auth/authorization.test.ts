@@ -153,6 +153,16 @@ const NEEDS: Record<string, string[]> = {
   "POST /api/oauth/revoke": [],
   "GET /api/auth/verify": [],
   "POST /api/credentials/revoke": [],
+  "query webhooks": ["audit:read"],
+  "query webhookDeliveries": ["audit:read"],
+  "mutation createWebhook": ["org:admin"],
+  "mutation updateWebhook": ["org:admin"],
+  "mutation rotateWebhookSecret": ["org:admin"],
+  "mutation sendTestWebhook": ["org:admin"],
+  "mutation deleteWebhook": ["org:admin"],
+  "mutation redeliverWebhook": ["org:admin"],
+  "mutation setExpiryNotificationThresholds": ["org:admin"],
+  "mutation setNotificationEmail": ["tokens:write"],
   "POST /api/credentials/github-secret-scanning": [],
 };
 
@@ -450,6 +460,34 @@ describeEachStore("who may do what", (server) => {
     ...each([...MACHINES, "mintedPersonal"], "FORBIDDEN"),
     ...each(STRANGERS, "NOT_FOUND"),
   } as const;
+  /** Managing a webhook named by id: people ADMINs; other people who cannot read it do not see it. */
+  const webhookManagers = {
+    ...peopleAdminsOnly,
+    ...each(
+      NON_READING_MEMBERS.filter((a) => !MACHINES.includes(a)),
+      "NOT_FOUND",
+    ),
+  } as const;
+  const newWebhook = async () => {
+    const created = await server.gql<{ createWebhook: { webhook: { id: string } } }>(
+      `mutation($o: String!) { createWebhook(organization: $o, url: "http://127.0.0.1:9/hook", events: [TOKEN_EXPIRING]) { webhook { id } } }`,
+      { o: org.name },
+      org.admin.secret,
+    );
+    return created.data!.createWebhook.webhook.id;
+  };
+  let webhookId: string | undefined;
+  const sharedWebhook = async () => (webhookId ??= await newWebhook());
+  let deliveryId: string | undefined;
+  const sharedDelivery = async () => {
+    if (deliveryId) return deliveryId;
+    const sent = await server.gql<{ sendTestWebhook: { id: string } }>(
+      `mutation($id: ID!) { sendTestWebhook(id: $id) { id } }`,
+      { id: await sharedWebhook() },
+      org.admin.secret,
+    );
+    return (deliveryId = sent.data!.sendTestWebhook.id);
+  };
   /** ADMIN work any ADMIN may do inside the organization: teams. */
   const orgAdmins = {
     ...each(["admin", "orgAdminToken", "mintedPersonal", "mintedOrgAdmin"], "ok"),
@@ -1177,6 +1215,79 @@ describeEachStore("who may do what", (server) => {
       },
       expected: {},
       otherwise: "ok",
+    },
+    {
+      operation: "query webhooks",
+      prepare: async () =>
+        gql(`query($o: String!) { webhooks(organization: $o) { id } }`, { o: org.name }),
+      expected: readersOnly,
+      otherwise: "ok",
+    },
+    {
+      operation: "query webhookDeliveries",
+      prepare: async () =>
+        gql(`query($id: ID!) { webhookDeliveries(webhookId: $id) { totalCount } }`, {
+          id: await sharedWebhook(),
+        }),
+      expected: {
+        ...each(READERS, "ok"),
+        ...each([...NON_READING_MEMBERS, ...STRANGERS], "NOT_FOUND"),
+      },
+      otherwise: "ok",
+    },
+    {
+      operation: "mutation createWebhook",
+      prepare: async () =>
+        gql(
+          `mutation($o: String!) { createWebhook(organization: $o, url: "http://127.0.0.1:9/hook", events: [TOKEN_EXPIRING]) { secret } }`,
+          { o: org.name },
+        ),
+      expected: peopleAdminsOnly,
+      otherwise: "FORBIDDEN",
+    },
+    ...(
+      [
+        ["updateWebhook", `updateWebhook(id: $id, description: "changed") { id }`],
+        ["rotateWebhookSecret", `rotateWebhookSecret(id: $id) { secret }`],
+        ["sendTestWebhook", `sendTestWebhook(id: $id) { id }`],
+      ] as const
+    ).map(([name, field]) => ({
+      operation: `mutation ${name}`,
+      prepare: async () => gql(`mutation($id: ID!) { ${field} }`, { id: await sharedWebhook() }),
+      expected: webhookManagers,
+      otherwise: "FORBIDDEN" as const,
+    })),
+    {
+      operation: "mutation deleteWebhook",
+      prepare: async () =>
+        gql(`mutation($id: ID!) { deleteWebhook(id: $id) { id } }`, { id: await newWebhook() }),
+      expected: webhookManagers,
+      otherwise: "FORBIDDEN",
+    },
+    {
+      operation: "mutation redeliverWebhook",
+      prepare: async () =>
+        gql(`mutation($id: ID!) { redeliverWebhook(deliveryId: $id) { id } }`, {
+          id: await sharedDelivery(),
+        }),
+      expected: webhookManagers,
+      otherwise: "FORBIDDEN",
+    },
+    {
+      operation: "mutation setNotificationEmail",
+      prepare: async () => gql(`mutation { setNotificationEmail(email: "someone@example.com") }`),
+      expected: each([...MACHINES, "mintedPersonal"], "FORBIDDEN"),
+      otherwise: "ok",
+    },
+    {
+      operation: "mutation setExpiryNotificationThresholds",
+      prepare: async () =>
+        gql(
+          `mutation($o: String!) { setExpiryNotificationThresholds(organization: $o, days: [30, 7, 1]) { name } }`,
+          { o: org.name },
+        ),
+      expected: peopleAdminsOnly,
+      otherwise: "FORBIDDEN",
     },
   ];
 

@@ -53,6 +53,10 @@ export enum Action {
   VerifyToken = "token:verify",
   ReportLeakedCredentials = "credentials:report-leaked",
   ReceiveSecretScanningAlert = "credentials:secret-scanning",
+  ManageWebhooks = "webhook:manage",
+  ReadWebhooks = "webhook:read",
+  SetExpiryNotifications = "notifications:set-thresholds",
+  SetNotificationEmail = "notifications:set-email",
 }
 
 /** What the rules may ask of a caller, relative to the subject of the request. */
@@ -409,6 +413,35 @@ export const RULES: Record<Action, Rule> = {
     who: "GitHub secret scanning (requests signed with a key it publishes)",
     enable: ["anyone"],
     refusal: () => "",
+  },
+  [Action.ManageWebhooks]: {
+    who: "ADMINs (people)",
+    scopes: [LapseScope.OrgAdmin],
+    enable: ["orgAdmin"],
+    prevent: [PEOPLE_ONLY, NOT_MINTED],
+    refusal: (n) => `Only ${admins(n)}, signed in as people, can manage its webhooks.`,
+  },
+  [Action.ReadWebhooks]: {
+    who: "ADMINs and AUDITORs: endpoints and their deliveries, never a signing secret",
+    scopes: [LapseScope.AuditRead],
+    enable: ["orgAdmin", "orgAuditor"],
+    refusal: (n) =>
+      `Only ADMINs and AUDITORs of ${n.organization ?? "the organization"} can read its webhooks and their deliveries.`,
+  },
+  [Action.SetExpiryNotifications]: {
+    who: "ADMINs (people)",
+    scopes: [LapseScope.OrgAdmin],
+    enable: ["orgAdmin"],
+    prevent: [PEOPLE_ONLY, NOT_MINTED],
+    refusal: (n) => `Only ${admins(n)}, signed in as people, can set when expiry warnings go out.`,
+  },
+  [Action.SetNotificationEmail]: {
+    who: "people: their own address for expiry emails",
+    scopes: [LapseScope.TokensWrite],
+    enable: ["person"],
+    prevent: [NOT_MINTED],
+    refusal: () =>
+      "Only people have an address for expiry emails; team and organization tokens do not.",
   },
 };
 

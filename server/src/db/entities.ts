@@ -11,6 +11,11 @@ import { TeamMembership } from "../modules/team/team-membership.entity";
 import { Team } from "../modules/team/team.entity";
 import { AccessToken } from "../modules/token/access-token.entity";
 import { User } from "../modules/user/user.entity";
+import { Webhook } from "../modules/webhook/webhook.entity";
+import { WebhookDelivery } from "../modules/webhook/webhook-delivery.entity";
+import { ExpiryNotice } from "../modules/webhook/expiry-notice.entity";
+import { EmailDigest, EmailNotice } from "../modules/email/email-notice.entity";
+import { TokenExpiryStat } from "../modules/metrics/token-expiry-stat.entity";
 
 export const ENTITIES = [
   Organization,
@@ -26,4 +31,10 @@ export const ENTITIES = [
   Session,
   AuthThrottle,
   JobLease,
+  Webhook,
+  WebhookDelivery,
+  ExpiryNotice,
+  EmailNotice,
+  EmailDigest,
+  TokenExpiryStat,
 ];

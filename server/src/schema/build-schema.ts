@@ -11,6 +11,8 @@ import { OrganizationResolver } from "../modules/organization/organization.resol
 import { TeamResolver } from "../modules/team/team.resolver";
 import { TokenResolver } from "../modules/token/token.resolver";
 import { ViewerResolver } from "../modules/token/viewer.resolver";
+import { ExpiryThresholdsResolver, WebhookResolver } from "../modules/webhook/webhook.resolver";
+import { NotificationEmailResolver } from "../modules/email/email.resolver";
 import { DateTimeScalar } from "./date-time.scalar";
 
 /** The GraphQL schema, built from the resolver classes (schema.graphql is printed from it). */
@@ -24,6 +26,9 @@ export function buildLapseSchema(): Promise<GraphQLSchema> {
       InvitationResolver,
       AuditResolver,
       OidcResolver,
+      WebhookResolver,
+      ExpiryThresholdsResolver,
+      NotificationEmailResolver,
     ],
     scalarsMap: [{ type: Date, scalar: DateTimeScalar }],
     // Services validate their own input (assertValid), so GraphQL, REST and the CLI share one set of rules.

@@ -21,6 +21,7 @@ export function Layout() {
             <span className="muted">{org}</span>
             <NavLink to={`/orgs/${org}/tokens`}>Tokens</NavLink>
             <NavLink to={`/orgs/${org}/audit`}>Audit</NavLink>
+            <NavLink to={`/orgs/${org}/webhooks`}>Webhooks</NavLink>
             <NavLink to={`/orgs/${org}`} end>
               Organization
             </NavLink>

@@ -3,6 +3,7 @@ import { ThrottleAndLeases1764201600000 } from "./1764201600000-throttle-and-lea
 import { CoveringTokenIndexes1764288000000 } from "./1764288000000-covering-token-indexes";
 import { ExplicitCharset1764374400000 } from "./1764374400000-explicit-charset";
 import { AuditSubjectAndClientId1764460800000 } from "./1764460800000-audit-subject-and-client-id";
+import { WebhooksAndNotifications1764633600000 } from "./1764633600000-webhooks-and-notifications";
 import { TokenScopesAndNetworks1764806400000 } from "./1764806400000-token-scopes-and-networks";
 
 /**
@@ -23,5 +24,6 @@ export const MIGRATIONS = [
   CoveringTokenIndexes1764288000000,
   ExplicitCharset1764374400000,
   AuditSubjectAndClientId1764460800000,
+  WebhooksAndNotifications1764633600000,
   TokenScopesAndNetworks1764806400000,
 ];

@@ -27,7 +27,21 @@ export type AuditContext = Pick<
   "clock" | "principal" | "ip" | "userAgent" | "requestId" | "clientRequestId"
 >;
 
+/** Work that must commit with every audit event (the webhook outbox), run in its transaction. */
+export type AuditListener = (
+  manager: EntityManager,
+  event: AuditEvent,
+  record: AuditRecord,
+) => Promise<void>;
+
 export class AuditService {
+  private readonly listeners: AuditListener[] = [];
+
+  /** Runs `listener` for every event, through the recording transaction's manager. */
+  onRecord(listener: AuditListener): void {
+    this.listeners.push(listener);
+  }
+
   /**
    * Appends an event through `manager`, which must be the transaction of the change it records, so
    * that the change and its event commit or fail together.
@@ -65,6 +79,8 @@ export class AuditService {
       subjectUserId: record.subjectUserId ?? null,
       payload: record.payload ? JSON.stringify(record.payload) : null,
     });
-    return manager.save(event);
+    const saved = await manager.save(event);
+    for (const listener of this.listeners) await listener(manager, saved, record);
+    return saved;
   }
 }

@@ -101,8 +101,15 @@ export async function resolvePublic(
   return addresses;
 }
 
+/** What fetchChecked sends: a GET by default; webhook deliveries POST a signed body. */
+export interface CheckedRequest {
+  method?: "GET" | "POST";
+  headers?: Record<string, string>;
+  body?: string;
+}
+
 /**
- * GETs `url` and returns its status and body, connecting only to an address that was checked:
+ * GETs (or POSTs) `url` and returns its status and body, connecting only to an address that was checked:
  * the check and the connection share one resolution (the socket's `lookup` answers with the
  * checked addresses), so a DNS answer that changes in between (rebinding) cannot redirect it.
  * Follows no redirect, reads at most 512 KiB, gives up after `timeoutMs`. Throws FetchFailed.
@@ -111,6 +118,7 @@ export async function fetchChecked(
   url: URL,
   policy: FetchPolicy,
   signal?: AbortSignal,
+  request: CheckedRequest = {},
 ): Promise<{ status: number; body: string }> {
   if (url.protocol !== "https:" && url.protocol !== "http:") {
     throw new FetchFailed(`${url.protocol} is not fetched`);
@@ -129,15 +137,18 @@ export async function fetchChecked(
   const client = url.protocol === "https:" ? https : http;
   return new Promise((resolve, reject) => {
     const fail = (reason: string) => reject(new FetchFailed(`${url.origin}: ${reason}`));
-    const request = client.request(
+    const outgoing = client.request(
       url,
       {
-        method: "GET",
+        method: request.method ?? "GET",
         // A connection of its own each time: a pooled socket would outlive the check it was made under.
         agent: false,
         lookup: lookup as unknown as typeof dns.lookup,
         signal: abort,
-        headers: { accept: "application/json, application/jwk-set+json", "user-agent": "lapse" },
+        headers: request.headers ?? {
+          accept: "application/json, application/jwk-set+json",
+          "user-agent": "lapse",
+        },
       },
       (response) => {
         const chunks: Buffer[] = [];
@@ -158,10 +169,10 @@ export async function fetchChecked(
         );
       },
     );
-    request.on("error", (error) =>
+    outgoing.on("error", (error) =>
       fail(abort.aborted ? `no answer within ${policy.timeoutMs} ms` : error.message),
     );
-    request.end();
+    outgoing.end(request.body);
   });
 }
 

@@ -25,6 +25,10 @@ export class Organization {
   @Column({ name: "max_token_lifetime_days", type: "int", nullable: true })
   maxTokenLifetimeDays: number | null;
 
+  /** Days before expiry that warnings go out, e.g. "30,7,1"; null: the default (webhook module). */
+  @Column({ name: "expiry_thresholds", type: "varchar", length: 64, nullable: true })
+  expiryThresholds: string | null;
+
   @Field(() => Date)
   @CreatedAtColumn()
   createdAt: Date;

@@ -24,7 +24,7 @@ import {
   TokensArgs,
 } from "./token.inputs";
 import { CreatedToken, TokenConnection, TokenStats } from "./token.objects";
-import { TokenStatus } from "./token.types";
+import { RevocationReason, TokenStatus } from "./token.types";
 
 @Resolver(() => AccessToken)
 export class TokenResolver {
@@ -83,8 +83,13 @@ export class TokenResolver {
   revokeToken(
     @Ctx() ctx: RequestContext,
     @Args(() => TokenIdArgs) { id }: TokenIdArgs,
+    @Arg("reason", () => RevocationReason, {
+      nullable: true,
+      description: "Recorded in the audit trail and sent with token.revoked; USER by default.",
+    })
+    reason: RevocationReason | null,
   ): Promise<AccessToken> {
-    return ctx.services.tokens.revoke(ctx, id);
+    return ctx.services.tokens.revoke(ctx, id, undefined, reason ?? RevocationReason.USER);
   }
 
   @Authorized(Action.RotatePersonalToken, Action.RotateTeamToken, Action.RotateOrganizationToken)

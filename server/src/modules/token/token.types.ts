@@ -21,6 +21,20 @@ export enum TokenSource {
   ROTATION = "ROTATION",
 }
 
+/** Why a token was revoked, as its TOKEN_REVOKED event and token.revoked webhook say. */
+export enum RevocationReason {
+  USER = "USER",
+  LEAKED = "LEAKED",
+}
+
+registerEnumType(RevocationReason, {
+  name: "RevocationReason",
+  valuesConfig: {
+    USER: { description: "Revoked because it is no longer wanted (the default)." },
+    LEAKED: { description: "Revoked because its secret was exposed." },
+  },
+});
+
 registerEnumType(TokenKind, {
   name: "TokenKind",
   valuesConfig: {

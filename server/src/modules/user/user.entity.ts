@@ -19,6 +19,10 @@ export class User {
   @Column({ name: "site_admin", type: "boolean", default: false })
   siteAdmin: boolean;
 
+  /** Where expiry digests go (set by the person); never a GraphQL field of User. */
+  @Column({ type: "varchar", length: 254, nullable: true })
+  email: string | null;
+
   @Field(() => Date)
   @CreatedAtColumn()
   createdAt: Date;
