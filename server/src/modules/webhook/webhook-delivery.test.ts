@@ -231,6 +231,19 @@ describeEachFreshStore("webhook deliveries", (server) => {
     await sending;
   });
 
+  it("counts a receiver that has not answered within 10 seconds as failed, and retries", async () => {
+    receiver.answer = () => "hang";
+    await teamToken();
+    const started = performance.now();
+    await deliverAll(server);
+    const waited = performance.now() - started;
+    expect(waited).toBeGreaterThanOrEqual(9_900);
+    expect(waited).toBeLessThan(14_000);
+    const [delivery] = await deliveriesOf(server, org.admin.secret, hook.id);
+    expect(delivery).toMatchObject({ status: "RETRYING", attempts: 1, responseCode: null });
+    expect(delivery!.lastError).toMatch(/no answer within 10000 ms/);
+  }, 30_000);
+
   it("signs with the old secret beside the new one for 24 hours after a rotation", async () => {
     const rotated = await server.gql<{ rotateWebhookSecret: { secret: string } }>(
       `mutation($id: ID!) { rotateWebhookSecret(id: $id) { secret } }`,
