@@ -227,6 +227,15 @@ describeEachFreshStore("webhook deliveries", (server) => {
     const started = performance.now();
     for (let i = 0; i < 5; i++) await teamToken();
     expect(performance.now() - started).toBeLessThan(2_000);
+    // What is being sent cannot be sent again meanwhile.
+    const [inFlight] = await deliveriesOf(server, org.admin.secret, hook.id, ["PENDING"]);
+    const refused = await server.gql(
+      `mutation($id: ID!) { redeliverWebhook(deliveryId: $id) { id } }`,
+      { id: receiver.received[0]!.headers["webhook-id"] },
+      org.admin.secret,
+    );
+    expect(refused.errors?.[0]?.extensions?.code).toBe("CONFLICT");
+    expect(inFlight).toBeDefined();
     await receiver.stop();
     await sending;
   });
