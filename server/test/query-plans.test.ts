@@ -129,6 +129,18 @@ for (const store of testStores().filter((s) => s.kind === "mysql")) {
       tokens(filter: $filter, first: 50, after: $after) { edges { node { id name expiresAt } } pageInfo { endCursor } }
     }`;
 
+    it("finds the tokens that crossed an expiry warning threshold through an index", async () => {
+      const ctx = operatorContext(server);
+      await expectIndexedReads(
+        "expiry warnings",
+        () => server.lapse.services.expiryWarnings.warn(ctx),
+        {
+          key: (sql) =>
+            /expiry_notices/.test(sql) ? ["ix_access_tokens_expiry_sweep"] : ["PRIMARY"],
+        },
+      );
+    });
+
     it("pages tokens expiring within 7 days through an index", async () => {
       await expectIndexedReads("expiring within 7 days", () =>
         gql(TOKENS_PAGE, { filter: { organization: seeded.organization, expiringWithinDays: 7 } }),

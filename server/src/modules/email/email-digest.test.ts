@@ -83,6 +83,8 @@ async function withEmail(server: TestServer, person: Person, email: string): Pro
 async function sweepFor(server: TestServer, days: number): Promise<void> {
   const services = server.lapse.services;
   const ctx = backgroundContext(server);
+  // The clock restarts with each test, and the last test's lease runs to its later instant.
+  await server.dataSource.query("DELETE FROM job_leases");
   for (let passed = 0; passed < days * DAY_MS; passed += DAY_MS / 2) {
     server.clock.advance(DAY_MS / 2);
     await runPeriodicJobs(services, ctx);
@@ -163,6 +165,36 @@ describeEachFreshStore(
         for (const secret of [team1.secret, team2.secret, personal.secret])
           expect(message.text).not.toContain(secret);
       }
+    });
+
+    it("holds a token that crosses after today's digest went until tomorrow's", async () => {
+      const other = await seedOrg(server);
+      const address = `${uniqueName("o")}@example.com`;
+      await withEmail(server, other.admin, address);
+      const at = (days: number) =>
+        new Date(server.clock.now().getTime() + days * DAY_MS).toISOString();
+      // Crosses 7 days left at 3.2 days (picked up by the 00:00 sweep), and at 3.7 (the 12:00
+      // sweep of the same UTC day).
+      await mustCreate(
+        server,
+        CREATE_PERSONAL_TOKEN,
+        { name: "early", expiresAt: at(10.2) },
+        other.admin.secret,
+      );
+      await mustCreate(
+        server,
+        CREATE_PERSONAL_TOKEN,
+        { name: "late", expiresAt: at(10.7) },
+        other.admin.secret,
+      );
+      await sweepFor(server, 10.5);
+      const mine = inbox.filter((m) => m.to === address);
+      expect(mine.map((m) => [m.day, m.subject])).toEqual([
+        ["2026-11-30", "Lapse: early expires within 7 days"],
+        ["2026-12-01", "Lapse: late expires within 7 days"],
+        ["2026-12-06", "Lapse: early expires within 1 days"],
+        ["2026-12-07", "Lapse: late expires within 1 days"],
+      ]);
     });
 
     it("refuses an address that is not one", async () => {

@@ -11,6 +11,12 @@ import { thresholdsOf } from "./expiry-thresholds";
 import { DEFAULT_THRESHOLD_DAYS } from "./webhook.types";
 
 const BATCH = 500;
+/**
+ * How far back a sweep looks for tokens that crossed a threshold: tokens cross it as time passes,
+ * so each sweep reads only the band just crossed (not every token inside the threshold), and this
+ * much of it, so that sweeps missed for up to two days (an outage) still warn.
+ */
+export const CATCH_UP_MS = 2 * DAY_MS;
 
 /** Told of each warning, in its transaction (the email digests queue theirs here). */
 export type WarningListener = (
@@ -27,7 +33,8 @@ export type WarningListener = (
  * once even if two sweeps overlap or a restart repeats one. A token revoked or rotated before it
  * reaches a threshold is never warned. A threshold the token was made inside of (created with 5 days
  * to live: 30 and 7) passes silently, and when the sweep finds a token past several at once (it
- * did not run for a while), only the tightest warns.
+ * did not run for a while), only the tightest warns. A threshold crossed while no sweep ran for
+ * more than two days (CATCH_UP_MS) is not warned late; the next one is.
  */
 export class ExpiryWarningService {
   private readonly listeners: WarningListener[] = [];

@@ -227,9 +227,31 @@ describeEachFreshStore("webhook deliveries", (server) => {
     const started = performance.now();
     for (let i = 0; i < 5; i++) await teamToken();
     expect(performance.now() - started).toBeLessThan(2_000);
+    // What is being sent cannot be sent again meanwhile.
+    const [inFlight] = await deliveriesOf(server, org.admin.secret, hook.id, ["PENDING"]);
+    const refused = await server.gql(
+      `mutation($id: ID!) { redeliverWebhook(deliveryId: $id) { id } }`,
+      { id: receiver.received[0]!.headers["webhook-id"] },
+      org.admin.secret,
+    );
+    expect(refused.errors?.[0]?.extensions?.code).toBe("CONFLICT");
+    expect(inFlight).toBeDefined();
     await receiver.stop();
     await sending;
   });
+
+  it("counts a receiver that has not answered within 10 seconds as failed, and retries", async () => {
+    receiver.answer = () => "hang";
+    await teamToken();
+    const started = performance.now();
+    await deliverAll(server);
+    const waited = performance.now() - started;
+    expect(waited).toBeGreaterThanOrEqual(9_900);
+    expect(waited).toBeLessThan(14_000);
+    const [delivery] = await deliveriesOf(server, org.admin.secret, hook.id);
+    expect(delivery).toMatchObject({ status: "RETRYING", attempts: 1, responseCode: null });
+    expect(delivery!.lastError).toMatch(/no answer within 10000 ms/);
+  }, 30_000);
 
   it("signs with the old secret beside the new one for 24 hours after a rotation", async () => {
     const rotated = await server.gql<{ rotateWebhookSecret: { secret: string } }>(

@@ -5,7 +5,7 @@ import type { OrganizationAccess } from "../../auth/organization-access";
 import type { RequestContext } from "../../context";
 import { DAY_MS } from "../../clock";
 import { encodeCursor, pageSize, readCursor } from "../../db/pagination";
-import { badUserInput, notFound, serviceUnavailable } from "../../errors/lapse-error";
+import { badUserInput, conflict, notFound, serviceUnavailable } from "../../errors/lapse-error";
 import { assertValid } from "../../errors/validation";
 import type { AuditService } from "../audit/audit.service";
 import { AuditEventType } from "../audit/audit.types";
@@ -60,11 +60,13 @@ export class WebhookService {
 
   /**
    * Registers an endpoint and returns its signing secret, once. Throws NOT_FOUND, FORBIDDEN,
-   * BAD_USER_INPUT, CONFLICT (too many), SERVICE_UNAVAILABLE (no LAPSE_WEBHOOK_KEY).
+   * BAD_USER_INPUT (also past 20 webhooks), SERVICE_UNAVAILABLE (no LAPSE_WEBHOOK_KEY).
    */
   async create(ctx: RequestContext, input: CreateWebhookArgs): Promise<WebhookWithSecret> {
     const args = await assertValid(CreateWebhookArgs, input);
     const box = this.requireBox();
+    // Who may, before the URL's name is looked up: a caller who may not learns nothing from DNS.
+    this.assertManager(ctx, await this.organizations.access(ctx, args.organization));
     if (!args.url) throw badUserInput("url is required.");
     if (!args.events?.length) throw badUserInput("Choose at least one event in events.");
     await this.assertUrl(args.url);
@@ -109,7 +111,10 @@ export class WebhookService {
   /** Changes an endpoint's url, events, description or enabled. Throws NOT_FOUND, FORBIDDEN, BAD_USER_INPUT. */
   async update(ctx: RequestContext, input: UpdateWebhookArgs): Promise<Webhook> {
     const args = await assertValid(UpdateWebhookArgs, input);
-    if (args.url != null) await this.assertUrl(args.url);
+    if (args.url != null) {
+      await this.writable(ctx, this.dataSource.manager, args.id);
+      await this.assertUrl(args.url);
+    }
     return this.dataSource.transaction(async (manager) => {
       const { webhook, access } = await this.writable(ctx, manager, args.id);
       const before = summary(webhook);
@@ -211,6 +216,11 @@ export class WebhookService {
       const found = delivery && (await this.writable(ctx, manager, delivery.webhookId, deliveryId));
       if (!delivery || !found) throw this.noDelivery(deliveryId);
       const now = ctx.clock.now();
+      if (delivery.leaseUntil && delivery.leaseUntil > now) {
+        throw conflict(
+          "This delivery is being sent right now; look at its status again in a few seconds.",
+        );
+      }
       Object.assign(delivery, {
         status: WebhookDeliveryStatus.PENDING,
         attempts: 0,
