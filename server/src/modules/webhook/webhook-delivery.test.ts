@@ -98,7 +98,7 @@ describeEachFreshStore("webhook deliveries", (server) => {
       id: created.token.id,
       name: created.token.name,
       kind: "TEAM",
-      scopes: [],
+      scopes: ["audit:read", "tokens:introspect", "tokens:read", "tokens:write"],
       expiresAt: created.token.expiresAt,
       organization: org.name,
       team,

@@ -9,7 +9,7 @@ export interface TokenSummary {
   id: string;
   name: string;
   kind: string;
-  /** Lapse tokens carry no scopes yet: always empty, kept so receivers need not change later. */
+  /** What the token may do: Lapse's scopes and the organization's own. */
   scopes: string[];
   expiresAt: string | null;
   organization: string | null;
@@ -38,7 +38,7 @@ export async function summarizeToken(
     id: token.id,
     name: token.name,
     kind: token.kind,
-    scopes: [],
+    scopes: token.grantedScopes,
     expiresAt: token.expiresAt?.toISOString() ?? null,
     organization: token.org?.name ?? null,
     team: token.teamRow?.name ?? null,
