@@ -342,7 +342,8 @@ describeEachStore("schema-driven fuzz", (server) => {
     expect(failures).toEqual([]);
     // The generator must reach past validation often, or it tests only the parser.
     expect(statuses.get(200) ?? 0).toBeGreaterThan(OPERATIONS / 4);
-  });
+    // About 20 s alone on two cores; the suite runs beside it (the Galera cluster test among them).
+  }, 120_000);
 
   it("answers hand-picked transport nasties with a 4xx, no leak and no change", async () => {
     const org = await seedOrg(server);
