@@ -67,12 +67,15 @@ describe.skipIf(!canRun)("a three-node MariaDB Galera cluster, one Lapse on each
     i: number,
     query: string,
     variables: Record<string, unknown>,
-    secret: string,
-  ): Promise<{ status: number; code?: string; data?: T }> {
+    secret: string | null,
+  ): Promise<{ status: number; code?: string; retryAfter: string | null; data?: T }> {
     const at = Date.now();
     const response = await fetch(`${servers[i]!.url}/graphql`, {
       method: "POST",
-      headers: { "content-type": "application/json", authorization: `Bearer ${secret}` },
+      headers: {
+        "content-type": "application/json",
+        ...(secret ? { authorization: `Bearer ${secret}` } : {}),
+      },
       body: JSON.stringify({ query, variables }),
     });
     const body = await response.text();
@@ -88,7 +91,7 @@ describe.skipIf(!canRun)("a three-node MariaDB Galera cluster, one Lapse on each
       retryAfter,
       body,
     });
-    return { status: response.status, code, data: parsed.data };
+    return { status: response.status, code, retryAfter, data: parsed.data };
   }
 
   async function ready(i: number): Promise<{ status: number; ms: number }> {
@@ -258,6 +261,16 @@ describe.skipIf(!canRun)("a three-node MariaDB Galera cluster, one Lapse on each
   }, 180_000);
 
   it("answers 503 on a node cut off from the cluster (not Primary), /readyz included, while the others serve; recovers when it is back", async () => {
+    // An invitation to redeem there: no authentication, so the resolver itself meets the node.
+    const invited = await call<{ inviteMember: { code: string } }>(
+      0,
+      `mutation($organization: String!, $login: String!) {
+        inviteMember(organization: $organization, login: $login, role: MEMBER) { code }
+      }`,
+      { organization: org.name, login: uniqueName("cut-off") },
+      org.admin.secret,
+    );
+    const code = invited.data!.inviteMember.code;
     const isolate = (on: boolean) =>
       node(2).admin(`SET GLOBAL wsrep_provider_options = 'gmcast.isolate=${on ? 1 : 0}'`);
     await isolate(true);
@@ -268,7 +281,14 @@ describe.skipIf(!canRun)("a three-node MariaDB Galera cluster, one Lapse on each
       // A cut-off node still answers SELECT 1; it must not be called ready.
       expect((await ready(2)).status).toBe(503);
       const refused = await call(2, VIEWER, {}, org.admin.secret);
-      expect(refused).toMatchObject({ status: 503, code: "SERVICE_UNAVAILABLE" });
+      expect(refused).toMatchObject({ status: 503, code: "SERVICE_UNAVAILABLE", retryAfter: "5" });
+      const redeemed = await call(
+        2,
+        `mutation($code: String!) { redeemInvitation(code: $code, tokenName: "t") { secret } }`,
+        { code },
+        null,
+      );
+      expect(redeemed).toMatchObject({ status: 503, code: "SERVICE_UNAVAILABLE", retryAfter: "5" });
       expect((await call(0, VIEWER, {}, org.admin.secret)).status).toBe(200);
     } finally {
       // Whatever failed above, the tests after this one need the node back.
