@@ -3,7 +3,7 @@ import { MIGRATIONS } from "../src/db/migrations";
 import { MIGRATION_LOCK_TABLE } from "../src/db/migration-lock";
 import { TestServer } from "./harness";
 import { CREATE_PERSONAL_TOKEN, CREATE_TEAM_TOKEN, REVOKE_TOKEN, VIEWER } from "./operations";
-import { galeraAvailable, PrivateGalera, type GaleraNode } from "./private-galera";
+import { galeraAvailable, PrivateGalera, until, type GaleraNode } from "./private-galera";
 import { seedOrg, uniqueName, type SeededOrg } from "./seed";
 
 /** The database time each request may take (LAPSE_DB_TIMEOUT_MS). */
@@ -67,12 +67,15 @@ describe.skipIf(!canRun)("a three-node MariaDB Galera cluster, one Lapse on each
     i: number,
     query: string,
     variables: Record<string, unknown>,
-    secret: string,
-  ): Promise<{ status: number; code?: string; data?: T }> {
+    secret: string | null,
+  ): Promise<{ status: number; code?: string; retryAfter: string | null; data?: T }> {
     const at = Date.now();
     const response = await fetch(`${servers[i]!.url}/graphql`, {
       method: "POST",
-      headers: { "content-type": "application/json", authorization: `Bearer ${secret}` },
+      headers: {
+        "content-type": "application/json",
+        ...(secret ? { authorization: `Bearer ${secret}` } : {}),
+      },
       body: JSON.stringify({ query, variables }),
     });
     const body = await response.text();
@@ -88,7 +91,7 @@ describe.skipIf(!canRun)("a three-node MariaDB Galera cluster, one Lapse on each
       retryAfter,
       body,
     });
-    return { status: response.status, code, data: parsed.data };
+    return { status: response.status, code, retryAfter, data: parsed.data };
   }
 
   async function ready(i: number): Promise<{ status: number; ms: number }> {
@@ -221,20 +224,26 @@ describe.skipIf(!canRun)("a three-node MariaDB Galera cluster, one Lapse on each
     await pause(500);
     const frozenAt = Date.now();
     node(2).freeze();
-    // The others evict the silent node after a few seconds (evs.suspect_timeout); until then their
-    // writes wait for it.
-    await cluster.waitForSize(2, [node(0), node(1)], 60_000);
-    const evictedAt = Date.now();
-    await pause(1_500);
-    const readiness = await ready(2);
-    const thawedAt = Date.now();
-    node(2).thaw();
+    let evictedAt = 0;
+    let readiness: { status: number; ms: number } | undefined;
+    let thawedAt = 0;
+    try {
+      // The others evict the silent node after a few seconds (evs.suspect_timeout); until then
+      // their writes wait for it.
+      await cluster.waitForSize(2, [node(0), node(1)], 60_000);
+      evictedAt = Date.now();
+      await pause(1_500);
+      readiness = await ready(2);
+    } finally {
+      thawedAt = Date.now();
+      node(2).thaw();
+    }
     await cluster.waitForSize(3, cluster.nodes, 90_000);
     expect(await recovers(2)).toBe(true);
     await traffic.stop();
 
-    expect(readiness.status).toBe(503);
-    expect(readiness.ms).toBeLessThan(BOUND_MS);
+    expect(readiness!.status).toBe(503);
+    expect(readiness!.ms).toBeLessThan(BOUND_MS);
     const seen = traffic.answers();
     const frozen = seen.filter(
       (a) => a.instance === 2 && a.at > frozenAt + 50 && a.at + a.ms < thawedAt,
@@ -252,16 +261,39 @@ describe.skipIf(!canRun)("a three-node MariaDB Galera cluster, one Lapse on each
   }, 180_000);
 
   it("answers 503 on a node cut off from the cluster (not Primary), /readyz included, while the others serve; recovers when it is back", async () => {
-    await node(2).admin("SET GLOBAL wsrep_provider_options = 'gmcast.isolate=1'");
-    await cluster.waitForSize(2, [node(0), node(1)], 60_000);
-    const state = await node(2).state();
-    expect(state.status).not.toBe("Primary");
-    // A cut-off node still answers SELECT 1; it must not be called ready.
-    expect((await ready(2)).status).toBe(503);
-    const refused = await call(2, VIEWER, {}, org.admin.secret);
-    expect(refused).toMatchObject({ status: 503, code: "SERVICE_UNAVAILABLE" });
-    expect((await call(0, VIEWER, {}, org.admin.secret)).status).toBe(200);
-    await node(2).admin("SET GLOBAL wsrep_provider_options = 'gmcast.isolate=0'");
+    // An invitation to redeem there: no authentication, so the resolver itself meets the node.
+    const invited = await call<{ inviteMember: { code: string } }>(
+      0,
+      `mutation($organization: String!, $login: String!) {
+        inviteMember(organization: $organization, login: $login, role: MEMBER) { code }
+      }`,
+      { organization: org.name, login: uniqueName("cut-off") },
+      org.admin.secret,
+    );
+    const code = invited.data!.inviteMember.code;
+    const isolate = (on: boolean) =>
+      node(2).admin(`SET GLOBAL wsrep_provider_options = 'gmcast.isolate=${on ? 1 : 0}'`);
+    await isolate(true);
+    try {
+      await cluster.waitForSize(2, [node(0), node(1)], 60_000);
+      // The cut-off node notices on its own schedule; until then it still thinks it is Primary.
+      await until(async () => (await node(2).state()).status !== "Primary", 60_000);
+      // A cut-off node still answers SELECT 1; it must not be called ready.
+      expect((await ready(2)).status).toBe(503);
+      const refused = await call(2, VIEWER, {}, org.admin.secret);
+      expect(refused).toMatchObject({ status: 503, code: "SERVICE_UNAVAILABLE", retryAfter: "5" });
+      const redeemed = await call(
+        2,
+        `mutation($code: String!) { redeemInvitation(code: $code, tokenName: "t") { secret } }`,
+        { code },
+        null,
+      );
+      expect(redeemed).toMatchObject({ status: 503, code: "SERVICE_UNAVAILABLE", retryAfter: "5" });
+      expect((await call(0, VIEWER, {}, org.admin.secret)).status).toBe(200);
+    } finally {
+      // Whatever failed above, the tests after this one need the node back.
+      await isolate(false);
+    }
     await cluster.waitForSize(3, cluster.nodes, 90_000);
     expect(await recovers(2)).toBe(true);
     expect((await ready(2)).status).toBe(200);

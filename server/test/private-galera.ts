@@ -77,19 +77,17 @@ export class PrivateGalera {
 
   /** Resolves once every running node sees a Primary cluster of `size` nodes and is Synced. */
   async waitForSize(size: number, among = this.nodes, timeoutMs = 90_000): Promise<void> {
-    const deadline = Date.now() + timeoutMs;
-    for (;;) {
-      const states = await Promise.all(among.map((n) => n.state().catch(() => null)));
-      if (
-        states.every((s) => s && s.size === size && s.status === "Primary" && s.state === "Synced")
-      )
-        return;
-      if (Date.now() > deadline)
-        throw new Error(
-          `the cluster did not reach ${size} Synced nodes in ${timeoutMs} ms: ${JSON.stringify(states)}`,
+    let states: (NodeState | null)[] = [];
+    await until(
+      async () => {
+        states = await Promise.all(among.map((n) => n.state().catch(() => null)));
+        return states.every(
+          (s) => s && s.size === size && s.status === "Primary" && s.state === "Synced",
         );
-      await pause(200);
-    }
+      },
+      timeoutMs,
+      () => `the cluster did not reach ${size} Synced nodes: ${JSON.stringify(states)}`,
+    );
   }
 
   async destroy(): Promise<void> {
@@ -270,6 +268,19 @@ export class GaleraNode extends DatabaseProcess {
     } finally {
       connection.destroy();
     }
+  }
+}
+
+/** Polls `check` every 200 ms until it holds; throws `what()` (or a plain sentence) past `timeoutMs`. */
+export async function until(
+  check: () => Promise<boolean>,
+  timeoutMs: number,
+  what: () => string = () => "the condition",
+): Promise<void> {
+  const deadline = Date.now() + timeoutMs;
+  while (!(await check().catch(() => false))) {
+    if (Date.now() > deadline) throw new Error(`${what()} (waited ${timeoutMs} ms)`);
+    await pause(200);
   }
 }
 
