@@ -1,53 +1,20 @@
-import fs from "node:fs";
 import { createServer } from "node:http";
 import type { AddressInfo } from "node:net";
 import path from "node:path";
-import AxeBuilder from "@axe-core/playwright";
-import { chromium, type Browser, type Page } from "playwright-core";
+import type { Browser, Page } from "playwright-core";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { artifacts, browserTestsRun, launchChromium, noSeriousViolations } from "./browser";
 import { LapseProcess } from "./lapse-process";
 
-const CHROMIUM = "/usr/bin/chromium";
-const required = process.env.CI === "true" || process.env.LAPSE_REQUIRE_BROWSER === "1";
-const available = fs.existsSync(CHROMIUM);
-if (!available && !required) {
-  console.warn(
-    `\n  ${CHROMIUM} is missing: browser tests are skipped (apt-get install chromium to run them).\n`,
-  );
-}
-const artifacts = path.resolve(import.meta.dirname, "../e2e-artifacts");
-
-async function noSeriousViolations(page: Page, name: string) {
-  const results = await new AxeBuilder({ page }).analyze();
-  const serious = results.violations.filter(
-    (v) => v.impact === "serious" || v.impact === "critical",
-  );
-  expect(serious.map((v) => `${name}: ${v.id} ${v.help}`)).toEqual([]);
-}
-
-describe.runIf(available || required)("the console in Chromium", () => {
+describe.runIf(browserTestsRun)("the console in Chromium", () => {
   const lapse = new LapseProcess();
   let browser: Browser;
   let page: Page;
   const cspViolations: string[] = [];
 
   beforeAll(async () => {
-    if (!available)
-      throw new Error(`CI requires Chromium at ${CHROMIUM}: apt-get install chromium.`);
-    fs.mkdirSync(artifacts, { recursive: true });
     await lapse.start();
-    browser = await chromium.launch({
-      executablePath: CHROMIUM,
-      args: [
-        "--no-sandbox",
-        "--disable-gpu",
-        "--disable-quic",
-        "--no-first-run",
-        "--disable-background-networking",
-        "--disable-component-update",
-        "--disable-sync",
-      ],
-    });
+    browser = await launchChromium();
     const context = await browser.newContext({ viewport: { width: 1280, height: 800 } });
     page = await context.newPage();
     page.on("console", (message) => {

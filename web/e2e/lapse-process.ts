@@ -12,6 +12,9 @@ export class LapseProcess {
   private child!: ChildProcess;
   private dir = "";
 
+  /** `env` is added to the process's environment (SSO settings, for example). */
+  constructor(private readonly env: Record<string, string> = {}) {}
+
   async start(): Promise<void> {
     const main = path.join(repo, "server/dist/main.js");
     if (!fs.existsSync(main) || !fs.existsSync(path.join(repo, "web/dist/index.html"))) {
@@ -27,6 +30,7 @@ export class LapseProcess {
         // The webhooks page's tests deliver to a receiver on 127.0.0.1 over plain http.
         LAPSE_WEBHOOK_KEY: "e2e-webhook-key-0123456789abcdef0123456789",
         LAPSE_WEBHOOK_ALLOW_PRIVATE: "true",
+        ...this.env,
       },
       stdio: ["ignore", "pipe", "pipe"],
     });
