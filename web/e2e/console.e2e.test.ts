@@ -279,6 +279,39 @@ describe.runIf(browserTestsRun)("the console in Chromium", () => {
     expect(cspViolations).toEqual([]);
   });
 
+  it("opens the token an expiry email links to, whatever its tab, and rotates it from there", async () => {
+    await lapse.gql(`mutation { createTeam(organization: "acme", name: "nightly-jobs") { name } }`);
+    const created = await lapse.gql<{ createTeamToken: { token: { id: string } } }>(
+      `mutation($e: DateTime) { createTeamToken(organization: "acme", team: "nightly-jobs", name: "nightly", expiresAt: $e) { token { id } } }`,
+      { e: new Date(Date.now() + 3 * 86_400_000).toISOString() },
+    );
+    const id = created.createTeamToken.token.id;
+    // The link as the digest writes it (email-digest.test.ts): LAPSE_CONSOLE_URL/orgs/<org>/tokens?token=<id>.
+    await page.goto(`${lapse.url}/orgs/acme/tokens?token=${id}`);
+    const spotlight = page.locator("section.spotlight");
+    await expect.poll(() => spotlight.getByRole("heading").textContent()).toBe("nightly");
+    expect(await spotlight.locator("[data-state]").getAttribute("data-state")).toBe("week");
+    await noSeriousViolations(page, "token spotlight");
+    await page.screenshot({ path: path.join(artifacts, "token-spotlight.png") });
+
+    await spotlight.getByRole("button", { name: "Rotate" }).click();
+    await page.getByRole("alertdialog").getByRole("button", { name: "Rotate" }).click();
+    expect(await page.getByTestId("secret").textContent()).toMatch(/^lapse_tat_/);
+    // The link now follows the successor: the old token is revoked, the new one is the one to watch.
+    await page.waitForURL((url) => !!url.searchParams.get("token") && !url.href.includes(id));
+    await expect.poll(() => spotlight.getByRole("heading").textContent()).toBe("nightly");
+    expect(await spotlight.getByRole("button", { name: "Rotate" }).count()).toBe(1);
+    await page.getByRole("button", { name: "Done" }).click();
+
+    await page.goto(`${lapse.url}/orgs/acme/tokens?token=${id}`);
+    await expect
+      .poll(() => spotlight.locator("[data-state]").getAttribute("data-state"))
+      .toBe("revoked");
+    expect(await spotlight.getByRole("button", { name: "Rotate" }).count()).toBe(0);
+    await page.goto(`${lapse.url}/orgs/acme/tokens?token=0190a000-0000-7000-8000-000000000000`);
+    await expect.poll(() => spotlight.getByRole("heading").textContent()).toBe("Token not found");
+  }, 30_000);
+
   it("shows how many tokens there are, loads past the first hundred, and keeps a long table light", async () => {
     for (let i = 0; i < 220; i++) {
       await lapse.gql(

@@ -11,6 +11,7 @@ import { SecretOnce } from "../components/SecretOnce";
 import { ErrorView } from "../errors/ErrorView";
 import { useRevokeTokenMutation, useRotateTokenMutation } from "../hooks/useTokenMutations";
 import { CreateTokenForm } from "./CreateTokenForm";
+import { TokenSpotlight } from "./TokenSpotlight";
 import { TokensTable } from "./TokensTable";
 
 const TABS: { kind: TokenKind; label: string }[] = [
@@ -25,7 +26,8 @@ type Pending = { action: "revoke" | "rotate"; token: TokensTable_TokenFragment }
 /** Personal, team and organization tokens of one organization, with live expiry. */
 export function TokensPage() {
   const { org = "" } = useParams();
-  const [params] = useSearchParams();
+  const [params, setParams] = useSearchParams();
+  const spotlight = params.get("token");
   const kind = (TABS.find((t) => t.kind === params.get("kind"))?.kind ?? "PERSONAL") as TokenKind;
   const { data, error, loading, fetchMore } = useQuery(TokensPageQueryDocument, {
     variables: { organization: kind === "PERSONAL" ? null : org, kinds: [kind] },
@@ -54,6 +56,8 @@ export function TokensPage() {
       const result = await rotate({ variables: { id: token.id } });
       const rotated = result.data?.rotateToken;
       if (rotated) setSecret({ name: rotated.token.name, secret: rotated.secret });
+      // A link to the old token now leads to its successor, the one to watch from here on.
+      if (rotated && spotlight === token.id) setParams({ kind, token: rotated.token.id });
     }
   }
 
@@ -80,6 +84,14 @@ export function TokensPage() {
       </nav>
       {secret && (
         <SecretOnce name={secret.name} secret={secret.secret} onDone={() => setSecret(null)} />
+      )}
+      {spotlight && (
+        <TokenSpotlight
+          id={spotlight}
+          closeTo={`?kind=${kind}`}
+          onRotate={(token) => setPending({ action: "rotate", token })}
+          onRevoke={(token) => setPending({ action: "revoke", token })}
+        />
       )}
       {gated ? (
         <p className="notice">
