@@ -9,11 +9,11 @@ import { badUserInput } from "../../errors/lapse-error";
 import type { AuditService } from "../audit/audit.service";
 import { AuditEventType } from "../audit/audit.types";
 import { AccessToken } from "../token/access-token.entity";
-import { TokenKind, TokenStatus } from "../token/token.types";
+import { REVOCATION_REASONS, TokenKind, TokenStatus } from "../token/token.types";
 import { LeakReportsThrottled } from "./leak.errors";
 
 /** The reason a TOKEN_REVOKED event gives for a token revoked because its secret was reported. */
-export const LEAKED = "LEAKED";
+export const LEAKED = REVOCATION_REASONS.LEAKED;
 
 /** Secrets one report to `POST /api/credentials/revoke` may carry. */
 export const MAX_REPORTED_CREDENTIALS = 1000;

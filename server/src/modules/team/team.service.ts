@@ -17,6 +17,7 @@ import {
   RemoveTeamMemberArgs,
 } from "../organization/organization.inputs";
 import { AccessToken } from "../token/access-token.entity";
+import { REVOCATION_REASONS } from "../token/token.types";
 import type { OrganizationService } from "../organization/organization.service";
 import { User } from "../user/user.entity";
 import { TeamMembership } from "./team-membership.entity";
@@ -197,7 +198,7 @@ export class TeamService {
           tokenId: token.id,
           tokenName: token.name,
           teamId: team.id,
-          payload: { kind: token.kind, reason: "team deleted" },
+          payload: { kind: token.kind, reason: REVOCATION_REASONS.TEAM_DELETED },
         });
       }
       await manager.delete(TeamMembership, { teamId: team.id });

@@ -21,7 +21,30 @@ export enum TokenSource {
   ROTATION = "ROTATION",
 }
 
-/** Why a token was revoked, as its TOKEN_REVOKED event and token.revoked webhook say. */
+/**
+ * Why a token was revoked, as its TOKEN_REVOKED event says (`payload.reason`). A caller of
+ * revokeToken names USER or LEAKED; Lapse itself records the others.
+ */
+export const REVOCATION_REASONS = {
+  USER: "USER",
+  LEAKED: "LEAKED",
+  /** Its holder revoked it with its own secret (RFC 7009). */
+  HOLDER: "HOLDER",
+  /** Its team was deleted. */
+  TEAM_DELETED: "TEAM_DELETED",
+} as const;
+export type RecordedRevocationReason = keyof typeof REVOCATION_REASONS;
+
+/**
+ * The word a token.revoked webhook gives for a recorded reason: "user", "leaked", "holder",
+ * "team deleted" (and "rotation", which the webhook takes from the rotation's own event). Events
+ * recorded before the reasons were one vocabulary said "user", "holder" or "team deleted" already.
+ */
+export function revocationWord(reason: unknown): string {
+  return typeof reason === "string" ? reason.toLowerCase().replace(/_/g, " ") : "user";
+}
+
+/** The reasons a caller may give revokeToken. */
 export enum RevocationReason {
   USER = "USER",
   LEAKED = "LEAKED",

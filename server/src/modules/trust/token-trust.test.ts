@@ -255,7 +255,7 @@ describeEachStore("tokens other services can trust", (server) => {
       types: ["TOKEN_REVOKED"],
       tokenId: custom.token.id,
     });
-    expect(event).toMatchObject({ actorTokenId: custom.token.id, payload: { reason: "holder" } });
+    expect(event).toMatchObject({ actorTokenId: custom.token.id, payload: { reason: "HOLDER" } });
 
     // A member may not revoke the team's token: 200 all the same, and the token still works.
     const refused = await post(

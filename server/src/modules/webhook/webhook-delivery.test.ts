@@ -130,7 +130,7 @@ describeEachFreshStore("webhook deliveries", (server) => {
     ).toBe(true);
   });
 
-  it("says why a token was revoked: leaked, or a team deleted", async () => {
+  it("says why a token was revoked, in one vocabulary: leaked (told or reported), its holder, or a team deleted", async () => {
     const leaked = await teamToken();
     const revoked = await server.gql(
       `mutation($id: ID!) { revokeToken(id: $id, reason: LEAKED) { status } }`,
@@ -138,6 +138,22 @@ describeEachFreshStore("webhook deliveries", (server) => {
       org.admin.secret,
     );
     expect(revoked.errors).toBeUndefined();
+    // A leak report records LEAKED, as revokeToken(reason: LEAKED) does; the webhook says "leaked" for both.
+    const reported = await teamToken();
+    const report = await fetch(`${server.url}/api/credentials/revoke`, {
+      method: "POST",
+      headers: { "content-type": "application/json" },
+      body: JSON.stringify({ credentials: [reported.secret] }),
+    });
+    expect(report.status).toBe(202);
+    await server.lapse.services.leaks.settled();
+    const held = await teamToken();
+    const byHolder = await fetch(`${server.url}/api/oauth/revoke`, {
+      method: "POST",
+      headers: { "content-type": "application/x-www-form-urlencoded" },
+      body: new URLSearchParams({ token: held.secret }),
+    });
+    expect(byHolder.status).toBe(200);
     const inTeam = await teamToken();
     const deleted = await server.gql(
       `mutation($o: String!, $t: String!) { deleteTeam(organization: $o, team: $t) { name } }`,
@@ -151,7 +167,29 @@ describeEachFreshStore("webhook deliveries", (server) => {
         .filter((e) => e.type === "token.revoked")
         .map((e) => [e.data.token.id, e.data.reason]),
     );
-    expect(reasons).toEqual({ [leaked.token.id]: "leaked", [inTeam.token.id]: "team deleted" });
+    expect(reasons).toEqual({
+      [leaked.token.id]: "leaked",
+      [reported.token.id]: "leaked",
+      [held.token.id]: "holder",
+      [inTeam.token.id]: "team deleted",
+    });
+    const recorded = await server.dataSource.query(
+      `SELECT token_id, payload FROM audit_events WHERE type = 'TOKEN_REVOKED' AND token_id IN (?, ?, ?, ?)`,
+      [leaked.token.id, reported.token.id, held.token.id, inTeam.token.id],
+    );
+    expect(
+      Object.fromEntries(
+        recorded.map((r: { token_id: string; payload: string | object }) => [
+          r.token_id,
+          (typeof r.payload === "string" ? JSON.parse(r.payload) : r.payload).reason,
+        ]),
+      ),
+    ).toEqual({
+      [leaked.token.id]: "LEAKED",
+      [reported.token.id]: "LEAKED",
+      [held.token.id]: "HOLDER",
+      [inTeam.token.id]: "TEAM_DELETED",
+    });
   });
 
   it("retries about 1 min, 5 min, 30 min, 2 h, 5 h, 10 h and 24 h apart with jitter, then gives up", async () => {

@@ -7,6 +7,7 @@ import { Organization } from "../organization/organization.entity";
 import { WebhookDelivery } from "./webhook-delivery.entity";
 import { Webhook } from "./webhook.entity";
 import { eventBody, summarizeToken } from "./webhook-payload";
+import { revocationWord } from "../token/token.types";
 import { thresholdsOf } from "./expiry-thresholds";
 import { EVENT_NAMES, WebhookDeliveryStatus, WebhookEventType } from "./webhook.types";
 
@@ -112,7 +113,11 @@ export class WebhookOutbox {
       case WebhookEventType.TOKEN_REVOKED:
         return event.type === AuditEventType.TOKEN_ROTATED
           ? { token, reason: "rotation", revokedAt: payload.oldTokenRevokedAt ?? null }
-          : { token, reason: payload.reason ?? "user", revokedAt: event.createdAt.toISOString() };
+          : {
+              token,
+              reason: revocationWord(payload.reason),
+              revokedAt: event.createdAt.toISOString(),
+            };
       case WebhookEventType.TOKEN_ROTATED:
         return {
           token,
