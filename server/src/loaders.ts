@@ -3,6 +3,8 @@ import { In, IsNull, type DataSource, type EntityTarget, type ObjectLiteral } fr
 import { Membership } from "./modules/organization/membership.entity";
 import { Organization } from "./modules/organization/organization.entity";
 import type { OrganizationMember } from "./modules/organization/organization.objects";
+import { TeamMembership } from "./modules/team/team-membership.entity";
+import type { TeamMember } from "./modules/team/team.objects";
 import { Team } from "./modules/team/team.entity";
 import { User } from "./modules/user/user.entity";
 
@@ -70,6 +72,20 @@ export function createLoaders(dataSource: DataSource) {
       });
       return rows.map((team) => ({ organizationId: team.organizationId, row: team }));
     }),
+    /** A team's members with their roles, by login; not cached, as `members` is not. */
+    teamMembers: new DataLoader<string, TeamMember[]>(
+      async (ids) => {
+        const rows = await dataSource.manager.find(TeamMembership, {
+          where: { teamId: In([...new Set(ids)]) },
+          relations: { user: true },
+        });
+        rows.sort((a, b) => compare(a.user!.login, b.user!.login));
+        return ids.map((id) =>
+          rows.filter((m) => m.teamId === id).map((m) => ({ user: m.user!, role: m.role })),
+        );
+      },
+      { cache: false },
+    ),
   };
 }
 

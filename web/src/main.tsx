@@ -5,9 +5,12 @@ import { RouterProvider, createBrowserRouter } from "react-router";
 import { createApolloClient } from "./apollo";
 import { AuditPage } from "./audit/AuditPage";
 import { OrganizationPage } from "./organization/OrganizationPage";
+import { MembersPage } from "./members/MembersPage";
 import { Layout } from "./pages/Layout";
 import { RootRedirect } from "./pages/RootRedirect";
 import { SignInPage } from "./pages/SignInPage";
+import { TeamPage } from "./teams/TeamPage";
+import { TeamsPage } from "./teams/TeamsPage";
 import { TokensPage } from "./tokens/TokensPage";
 import { WebhooksPage } from "./webhooks/WebhooksPage";
 import "./styles.css";
@@ -21,6 +24,9 @@ const router = createBrowserRouter([
       { path: "/orgs/:org/tokens", element: <TokensPage /> },
       { path: "/orgs/:org/audit", element: <AuditPage /> },
       { path: "/orgs/:org/webhooks", element: <WebhooksPage /> },
+      { path: "/orgs/:org/members", element: <MembersPage /> },
+      { path: "/orgs/:org/teams", element: <TeamsPage /> },
+      { path: "/orgs/:org/teams/:team", element: <TeamPage /> },
       { path: "/orgs/:org", element: <OrganizationPage /> },
     ],
   },

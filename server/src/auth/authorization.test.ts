@@ -114,12 +114,15 @@ const NEEDS: Record<string, string[]> = {
   "mutation setOrganizationEdition": ["org:admin"],
   "mutation addOrganizationMember": ["org:admin"],
   "mutation inviteMember": ["org:admin"],
+  "query invitations": ["org:admin"],
+  "mutation cancelInvitation": ["org:admin"],
   "mutation changeOrganizationRole": ["org:admin"],
   "mutation removeOrganizationMember": ["org:admin"],
   "mutation createTeam": ["tokens:write"],
   "mutation deleteTeam": ["tokens:write"],
   "mutation addTeamMember": ["tokens:write"],
   "mutation removeTeamMember": ["tokens:write"],
+  "mutation changeTeamRole": ["tokens:write"],
   "mutation setTokenExpiryPolicy": ["org:admin"],
   "mutation registerOidcIssuer": ["org:admin"],
   "mutation updateOidcIssuer": ["org:admin"],
@@ -696,6 +699,28 @@ describeEachStore("who may do what", (server) => {
       otherwise: "FORBIDDEN",
     },
     {
+      operation: "query invitations",
+      prepare: async () =>
+        gql(`query($o: String!) { invitations(organization: $o) { id login } }`, { o: org.name }),
+      expected: peopleAdminsOnly,
+      otherwise: "FORBIDDEN",
+    },
+    {
+      operation: "mutation cancelInvitation",
+      prepare: async () => {
+        const invited = await server.gql<{ inviteMember: { invitation: { id: string } } }>(
+          `mutation($o: String!, $l: String!) { inviteMember(organization: $o, login: $l, role: MEMBER) { invitation { id } } }`,
+          { o: org.name, l: uniqueName("cancel") },
+          org.admin.secret,
+        );
+        return gql(`mutation($id: ID!) { cancelInvitation(id: $id) { id } }`, {
+          id: invited.data!.inviteMember.invitation.id,
+        });
+      },
+      expected: peopleAdminsOnly,
+      otherwise: "FORBIDDEN",
+    },
+    {
       operation: "mutation changeOrganizationRole",
       prepare: async () =>
         gql(
@@ -773,6 +798,19 @@ describeEachStore("who may do what", (server) => {
             t: team,
             l: person.login,
           },
+        );
+      },
+      expected: teamManagers,
+      otherwise: "FORBIDDEN",
+    },
+    {
+      operation: "mutation changeTeamRole",
+      prepare: async () => {
+        const person = await org.member();
+        await org.addToTeam(team, person);
+        return gql(
+          `mutation($o: String!, $t: String!, $l: String!) { changeTeamRole(organization: $o, team: $t, login: $l, role: MAINTAINER) { name } }`,
+          { o: org.name, t: team, l: person.login },
         );
       },
       expected: teamManagers,

@@ -25,6 +25,8 @@ export enum Action {
   SetEdition = "organization:set-edition",
   AddMember = "member:add",
   InviteMember = "member:invite",
+  ListInvitations = "invitation:list",
+  CancelInvitation = "invitation:cancel",
   ChangeRole = "member:change-role",
   RemoveMember = "member:remove",
   CreateTeam = "team:create",
@@ -216,6 +218,22 @@ export const RULES: Record<Action, Rule> = {
     enable: ["orgAdmin"],
     prevent: [PEOPLE_ONLY, NOT_MINTED],
     refusal: (n) => `Only ${admins(n)} can invite members.`,
+  },
+  // Pending invitations are the inviting ADMINs' business, so reading and cancelling them follow
+  // inviteMember's rule exactly.
+  [Action.ListInvitations]: {
+    who: "ADMINs (people): pending invitations, never their codes",
+    scopes: [LapseScope.OrgAdmin],
+    enable: ["orgAdmin"],
+    prevent: [PEOPLE_ONLY, NOT_MINTED],
+    refusal: (n) => `Only ${admins(n)} can see its pending invitations.`,
+  },
+  [Action.CancelInvitation]: {
+    who: "ADMINs (people)",
+    scopes: [LapseScope.OrgAdmin],
+    enable: ["orgAdmin"],
+    prevent: [PEOPLE_ONLY, NOT_MINTED],
+    refusal: (n) => `Only ${admins(n)} can cancel invitations.`,
   },
   [Action.ChangeRole]: {
     who: "ADMINs (people)",

@@ -1,6 +1,6 @@
 import { useLazyQuery, useMutation, useQuery } from "@apollo/client/react";
 import { useState } from "react";
-import { useParams } from "react-router";
+import { Link, useParams } from "react-router";
 import {
   OrganizationPageQueryDocument,
   PolicyPreviewQueryDocument,
@@ -92,6 +92,7 @@ export function OrganizationPage() {
         </div>
       )}
       <h2>Members</h2>
+      <Link to={`/orgs/${org}/members`}>Members and invitations</Link>
       <table className="tokens">
         <thead>
           <tr>
@@ -109,6 +110,7 @@ export function OrganizationPage() {
         </tbody>
       </table>
       <h2>Teams</h2>
+      <Link to={`/orgs/${org}/teams`}>Teams and their members</Link>
       {organization.teams.length === 0 ? (
         <p className="empty">No teams yet.</p>
       ) : (

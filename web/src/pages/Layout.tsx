@@ -22,6 +22,8 @@ export function Layout() {
             <NavLink to={`/orgs/${org}/tokens`}>Tokens</NavLink>
             <NavLink to={`/orgs/${org}/audit`}>Audit</NavLink>
             <NavLink to={`/orgs/${org}/webhooks`}>Webhooks</NavLink>
+            <NavLink to={`/orgs/${org}/members`}>Members</NavLink>
+            <NavLink to={`/orgs/${org}/teams`}>Teams</NavLink>
             <NavLink to={`/orgs/${org}`} end>
               Organization
             </NavLink>

@@ -1,5 +1,5 @@
 import { Matches } from "class-validator";
-import { ArgsType, Field } from "type-graphql";
+import { ArgsType, Field, ID } from "type-graphql";
 import { LOGIN, LOGIN_RULE } from "../organization/organization.inputs";
 import { OrganizationRole } from "../organization/organization.types";
 
@@ -35,4 +35,16 @@ export class RedeemInvitationArgs {
     description: "The first token's expiry; default: never, or the organization's policy cap.",
   })
   expiresAt?: Date | null;
+}
+
+@ArgsType()
+export class InvitationsArgs {
+  @Field(() => String)
+  organization: string;
+}
+
+@ArgsType()
+export class CancelInvitationArgs {
+  @Field(() => ID)
+  id: string;
 }

@@ -1,7 +1,8 @@
 import { v7 as uuidv7 } from "uuid";
 import { Action, authorize } from "../../auth/authorization";
+import { organizationAccess } from "../../auth/organization-access";
 import { DAY_MS } from "../../clock";
-import type { DataSource } from "typeorm";
+import { IsNull, MoreThan, type DataSource } from "typeorm";
 import {
   INVITATION_PREFIX,
   digestSecret,
@@ -23,7 +24,12 @@ import { TokenKind, TokenSource } from "../token/token.types";
 import { User } from "../user/user.entity";
 import type { UserService } from "../user/user.service";
 import { Invitation } from "./invitation.entity";
-import { InviteMemberArgs, RedeemInvitationArgs } from "./invitation.inputs";
+import {
+  CancelInvitationArgs,
+  InvitationsArgs,
+  InviteMemberArgs,
+  RedeemInvitationArgs,
+} from "./invitation.inputs";
 import type { CreatedInvitation } from "./invitation.objects";
 
 const DEFAULT_DAYS = 7;
@@ -98,16 +104,88 @@ export class InvitationService {
   }
 
   /**
+   * The organization's pending invitations: neither redeemed nor expired, soonest to expire first.
+   * The entity carries no code and exposes no digest. ADMINs (people) only. Throws NOT_FOUND, FORBIDDEN.
+   */
+  async pending(ctx: RequestContext, input: InvitationsArgs): Promise<Invitation[]> {
+    const args = await assertValid(InvitationsArgs, input);
+    const access = await this.organizations.access(ctx, args.organization);
+    authorize(ctx, Action.ListInvitations, {
+      access,
+      names: { organization: args.organization },
+    });
+    return this.dataSource.manager.find(Invitation, {
+      where: {
+        organizationId: access.organization.id,
+        redeemedAt: IsNull(),
+        expiresAt: MoreThan(ctx.clock.now()),
+      },
+      order: { expiresAt: "ASC", id: "ASC" },
+    });
+  }
+
+  /**
+   * Cancels an invitation that has not been redeemed: the row goes, so its code no longer works,
+   * and an INVITATION_CANCELLED event keeps its history. ADMINs (people) only.
+   * Throws NOT_FOUND (unknown, or in an organization the caller is not in), FORBIDDEN, CONFLICT (used).
+   */
+  async cancel(ctx: RequestContext, input: CancelInvitationArgs): Promise<Invitation> {
+    const args = await assertValid(CancelInvitationArgs, input);
+    const unknown = () =>
+      notFound(`No invitation with id ${args.id} exists in an organization you are a member of.`);
+    return this.dataSource.transaction(async (manager) => {
+      const invitation = await manager.findOneBy(Invitation, { id: args.id });
+      if (!invitation) throw unknown();
+      const organization = await manager.findOneByOrFail(Organization, {
+        id: invitation.organizationId,
+      });
+      const access = await organizationAccess(ctx, manager, organization);
+      // Outsiders learn nothing of another organization's invitations, not even that one exists.
+      if (!access.isMember) throw unknown();
+      authorize(ctx, Action.CancelInvitation, {
+        access,
+        names: { organization: organization.name },
+      });
+      const used = () =>
+        conflict(
+          `${invitation.login} already redeemed this invitation; remove them from ${organization.name} instead.`,
+        );
+      if (invitation.redeemedAt) throw used();
+      // Conditional, so that a code redeemed at this very moment is either used or cancelled, not both.
+      const deleted = await manager
+        .createQueryBuilder()
+        .delete()
+        .from(Invitation)
+        .where("id = :id AND redeemed_at IS NULL", { id: invitation.id })
+        .execute();
+      if (!deleted.affected) throw used();
+      await this.audit.record(ctx, manager, {
+        type: AuditEventType.INVITATION_CANCELLED,
+        organizationId: organization.id,
+        payload: { invitationId: invitation.id, login: invitation.login, role: invitation.role },
+      });
+      return invitation;
+    });
+  }
+
+  /** Who made the invitation, batched per request; null when made by a machine or by first run. */
+  async creator(ctx: RequestContext, invitation: Invitation): Promise<User | null> {
+    return invitation.createdById ? ctx.loaders.user.load(invitation.createdById) : null;
+  }
+
+  /**
    * Redeems a code: joins its organization and returns a personal token for the invited login. A new
    * login needs no authentication; an existing one must be signed in as that user. A malformed code
    * is refused without a database query; refused redemptions change nothing. Throws NOT_FOUND
-   * (unknown code), FORBIDDEN (existing account, not signed in as it), CONFLICT (used, or already a
-   * member), BAD_USER_INPUT (expired, token name or expiry), POLICY_VIOLATION.
+   * (unknown or cancelled code), FORBIDDEN (existing account, not signed in as it), CONFLICT (used,
+   * or already a member), BAD_USER_INPUT (expired, token name or expiry), POLICY_VIOLATION.
    */
   async redeem(ctx: RequestContext, input: RedeemInvitationArgs): Promise<CreatedToken> {
     const args = await assertValid(RedeemInvitationArgs, input);
     const unknown = () =>
-      notFound("This invitation code is not valid; check that it was copied whole.");
+      notFound(
+        "This invitation code is not valid; check that it was copied whole, or ask an ADMIN for a new one if it was cancelled.",
+      );
     if (!isWellFormed(args.code, INVITATION_PREFIX)) throw unknown();
     return this.dataSource.transaction(async (manager) => {
       const invitation = await manager.findOneBy(Invitation, {

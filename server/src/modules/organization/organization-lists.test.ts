@@ -1,6 +1,7 @@
 import { expect, it } from "vitest";
 import { describeEachStore } from "../../../test/harness";
 import { SeededOrg, operatorContext, seedOrg, uniqueName } from "../../../test/seed";
+import { TeamRole } from "../team/team.types";
 import { Edition, OrganizationRole } from "./organization.types";
 
 const VIEWER_LISTS = `{ viewer { organizations { organization {
@@ -75,5 +76,38 @@ describeEachStore("organization members and teams", (server) => {
     expect(data.a.organization.teams).toHaveLength(1);
     expect(data.b.organization.teams.map((t) => t.name)).toContain(name);
     expect(data.b.organization.teams).toHaveLength(2);
+  });
+
+  it("lists each team's members with their roles, one query for every team on the page", async () => {
+    const org = await seedOrg(server);
+    const [platform, web] = [await org.team(), await org.team()];
+    const maintainer = await org.member();
+    const member = await org.member();
+    await org.addToTeam(platform, maintainer, TeamRole.MAINTAINER);
+    await org.addToTeam(platform, member);
+    await org.addToTeam(web, member, TeamRole.MAINTAINER);
+    type Teams = {
+      organization: {
+        teams: { name: string; members: { role: string; user: { login: string } }[] }[];
+      };
+    };
+    let response: Awaited<ReturnType<typeof server.gql<Teams>>> | undefined;
+    const statements = await server.queriesDuring(async () => {
+      response = await server.gql<Teams>(
+        `query($o: String!) { organization(name: $o) { teams { name members { role user { login } } } } }`,
+        { o: org.name },
+        member.secret,
+      );
+    });
+    expect(response!.errors).toBeUndefined();
+    const byName = new Map(response!.data!.organization.teams.map((t) => [t.name, t.members]));
+    expect(byName.get(platform)).toEqual(
+      [
+        { role: "MAINTAINER", user: { login: maintainer.login } },
+        { role: "MEMBER", user: { login: member.login } },
+      ].sort((a, b) => (a.user.login < b.user.login ? -1 : 1)),
+    );
+    expect(byName.get(web)).toEqual([{ role: "MAINTAINER", user: { login: member.login } }]);
+    expect(statements.filter((sql) => /\bFROM [`"]?team_memberships\b/.test(sql))).toHaveLength(2);
   });
 });

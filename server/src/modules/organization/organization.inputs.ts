@@ -80,6 +80,12 @@ export class RemoveTeamMemberArgs {
 }
 
 @ArgsType()
+export class ChangeTeamRoleArgs extends RemoveTeamMemberArgs {
+  @Field(() => TeamRole)
+  role: TeamRole;
+}
+
+@ArgsType()
 export class DeleteTeamArgs {
   @Field(() => String)
   organization: string;

@@ -3,6 +3,7 @@ import { Action } from "../../auth/authorization";
 import type { RequestContext } from "../../context";
 import {
   AddTeamMemberArgs,
+  ChangeTeamRoleArgs,
   CreateTeamArgs,
   DeleteTeamArgs,
   RemoveTeamMemberArgs,
@@ -10,6 +11,7 @@ import {
 import { Organization } from "../organization/organization.entity";
 import { User } from "../user/user.entity";
 import { Team } from "./team.entity";
+import { TeamMember } from "./team.objects";
 
 @Resolver(() => Team)
 export class TeamResolver {
@@ -37,10 +39,29 @@ export class TeamResolver {
     return ctx.services.teams.removeMember(ctx, args);
   }
 
+  @Authorized(Action.ManageTeamMembers)
+  @Mutation(() => Team, {
+    description:
+      "Makes a team member MAINTAINER or MEMBER. Organization ADMINs and the team's MAINTAINERs only.",
+  })
+  changeTeamRole(
+    @Ctx() ctx: RequestContext,
+    @Args(() => ChangeTeamRoleArgs) args: ChangeTeamRoleArgs,
+  ) {
+    return ctx.services.teams.changeRole(ctx, args);
+  }
+
   @Authorized(Action.DeleteTeam)
   @Mutation(() => Team, { description: "Organization ADMINs only. Revokes the team's tokens." })
   deleteTeam(@Ctx() ctx: RequestContext, @Args(() => DeleteTeamArgs) args: DeleteTeamArgs) {
     return ctx.services.teams.delete(ctx, args);
+  }
+
+  @FieldResolver(() => [TeamMember], {
+    description: "Its members by login; a deleted team has none.",
+  })
+  members(@Root() team: Team, @Ctx() ctx: RequestContext) {
+    return ctx.services.teams.members(ctx, team);
   }
 
   @FieldResolver(() => Organization)

@@ -12,6 +12,7 @@ import { Membership } from "../organization/membership.entity";
 import type { Organization } from "../organization/organization.entity";
 import {
   AddTeamMemberArgs,
+  ChangeTeamRoleArgs,
   CreateTeamArgs,
   DeleteTeamArgs,
   RemoveTeamMemberArgs,
@@ -22,6 +23,7 @@ import type { OrganizationService } from "../organization/organization.service";
 import { User } from "../user/user.entity";
 import { TeamMembership } from "./team-membership.entity";
 import { Team } from "./team.entity";
+import type { TeamMember } from "./team.objects";
 
 export class TeamService {
   constructor(
@@ -94,13 +96,7 @@ export class TeamService {
   async addMember(ctx: RequestContext, input: AddTeamMemberArgs): Promise<User> {
     const args = await assertValid(AddTeamMemberArgs, input);
     return this.dataSource.transaction(async (manager) => {
-      const access = await this.organizations.access(ctx, args.organization, manager);
-      const team = await this.find(manager, access, args.team);
-      authorize(ctx, Action.ManageTeamMembers, {
-        access,
-        teamId: team.id,
-        names: { organization: args.organization, team: args.team },
-      });
+      const { access, team } = await this.teamToManage(ctx, manager, args);
       const user = await manager.findOneBy(User, { login: args.login });
       const member =
         user &&
@@ -142,17 +138,7 @@ export class TeamService {
   async removeMember(ctx: RequestContext, input: RemoveTeamMemberArgs): Promise<Team> {
     const args = await assertValid(RemoveTeamMemberArgs, input);
     return this.dataSource.transaction(async (manager) => {
-      const access = await this.organizations.access(ctx, args.organization, manager);
-      const team = await this.find(manager, access, args.team);
-      authorize(ctx, Action.ManageTeamMembers, {
-        access,
-        teamId: team.id,
-        names: { organization: args.organization, team: args.team },
-      });
-      const user = await manager.findOneBy(User, { login: args.login });
-      const membership =
-        user && (await manager.findOneBy(TeamMembership, { teamId: team.id, userId: user.id }));
-      if (!user || !membership) throw notFound(`${args.login} is not a member of ${args.team}.`);
+      const { access, team, user, membership } = await this.teamMemberToManage(ctx, manager, args);
       await manager.delete(TeamMembership, { id: membership.id });
       await this.audit.record(ctx, manager, {
         type: AuditEventType.TEAM_MEMBER_REMOVED,
@@ -162,6 +148,57 @@ export class TeamService {
       });
       return team;
     });
+  }
+
+  /**
+   * Makes a team member MAINTAINER or MEMBER in place, so they never drop out of the team between a
+   * removal and an addition. Organization ADMINs and the team's MAINTAINERs only.
+   * Throws NOT_FOUND (organization, team, or not a team member), FORBIDDEN.
+   */
+  async changeRole(ctx: RequestContext, input: ChangeTeamRoleArgs): Promise<Team> {
+    const args = await assertValid(ChangeTeamRoleArgs, input);
+    return this.dataSource.transaction(async (manager) => {
+      const { access, team, user, membership } = await this.teamMemberToManage(ctx, manager, args);
+      if (membership.role === args.role) return team;
+      await manager.update(TeamMembership, { id: membership.id }, { role: args.role });
+      await this.audit.record(ctx, manager, {
+        type: AuditEventType.TEAM_ROLE_CHANGED,
+        organizationId: access.organization.id,
+        teamId: team.id,
+        payload: { login: user.login, from: membership.role, to: args.role },
+      });
+      return team;
+    });
+  }
+
+  /** The team named by `args`, once the caller may manage its members. */
+  private async teamToManage(
+    ctx: RequestContext,
+    manager: EntityManager,
+    args: { organization: string; team: string },
+  ) {
+    const access = await this.organizations.access(ctx, args.organization, manager);
+    const team = await this.find(manager, access, args.team);
+    authorize(ctx, Action.ManageTeamMembers, {
+      access,
+      teamId: team.id,
+      names: { organization: args.organization, team: args.team },
+    });
+    return { access, team };
+  }
+
+  /** The team membership named by `args`, once the caller may manage the team's members. */
+  private async teamMemberToManage(
+    ctx: RequestContext,
+    manager: EntityManager,
+    args: RemoveTeamMemberArgs,
+  ) {
+    const { access, team } = await this.teamToManage(ctx, manager, args);
+    const user = await manager.findOneBy(User, { login: args.login });
+    const membership =
+      user && (await manager.findOneBy(TeamMembership, { teamId: team.id, userId: user.id }));
+    if (!user || !membership) throw notFound(`${args.login} is not a member of ${args.team}.`);
+    return { access, team, user, membership };
   }
 
   /**
@@ -218,6 +255,11 @@ export class TeamService {
   /** The organization's teams by name, batched per request. Any member may list them. */
   list(ctx: RequestContext, organization: Organization): Promise<Team[]> {
     return ctx.loaders.teams.load(organization.id);
+  }
+
+  /** The team's members with their roles, by login, batched per request. Any member may read them. */
+  members(ctx: RequestContext, team: Team): Promise<TeamMember[]> {
+    return ctx.loaders.teamMembers.load(team.id);
   }
 
   /** The team's organization, batched per request. */
