@@ -1,7 +1,8 @@
-import { spawn, type ChildProcess } from "node:child_process";
+import type { ChildProcess } from "node:child_process";
 import fs from "node:fs";
 import net from "node:net";
 import path from "node:path";
+import { spawnTied } from "./tied-process";
 
 const main = path.resolve(__dirname, "../dist/main.js");
 
@@ -29,7 +30,7 @@ export class ServerProcess {
   async start(): Promise<void> {
     if (!fs.existsSync(main))
       throw new Error("Build the server first (npm run build); npm test does.");
-    this.child = spawn(process.execPath, [main], {
+    this.child = spawnTied(process.execPath, [main], {
       env: {
         ...process.env,
         PORT: "0",

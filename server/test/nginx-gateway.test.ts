@@ -1,9 +1,10 @@
-import { spawn, spawnSync, type ChildProcess } from "node:child_process";
+import { spawnSync, type ChildProcess } from "node:child_process";
 import fs from "node:fs";
 import { createServer, type Server } from "node:http";
 import type { AddressInfo } from "node:net";
 import os from "node:os";
 import path from "node:path";
+import { spawnTied } from "./tied-process";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import {
   CREATE_PERSONAL_TOKEN_WITH_SCOPES,
@@ -87,7 +88,7 @@ http {
       );
       const checked = spawnSync(NGINX, ["-t", "-p", dir, "-c", `${dir}/nginx.conf`]);
       expect(checked.status, checked.stderr.toString()).toBe(0);
-      nginx = spawn(NGINX, ["-p", dir, "-c", `${dir}/nginx.conf`], { stdio: "ignore" });
+      nginx = spawnTied(NGINX, ["-p", dir, "-c", `${dir}/nginx.conf`], { stdio: "ignore" });
       gateway = `http://127.0.0.1:${port}`;
       for (let i = 0; i < 100; i++) {
         const up = await fetch(gateway).then(

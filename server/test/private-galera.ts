@@ -1,8 +1,9 @@
-import { spawn, spawnSync } from "node:child_process";
+import { spawnSync } from "node:child_process";
 import fs from "node:fs";
 import os from "node:os";
 import path from "node:path";
 import { DatabaseProcess, freePort } from "./private-mariadb";
+import { spawnTied } from "./tied-process";
 
 export const GALERA_PROVIDER = "/usr/lib/galera/libgalera_smm.so";
 
@@ -200,9 +201,8 @@ export class GaleraNode extends DatabaseProcess {
     if (bootstrap) extra.push("--wsrep-new-cluster");
     const position = this.recoverPosition();
     if (position) extra.push(`--wsrep-start-position=${position}`);
-    this.child = spawn("mariadbd", this.args(extra), { stdio: "ignore" });
+    this.child = spawnTied("mariadbd", this.args(extra), { stdio: "ignore" });
     const child = this.child;
-    process.once("exit", () => child.kill("SIGKILL"));
     const deadline = Date.now() + 90_000;
     for (;;) {
       const state = await this.state().catch(() => null);

@@ -1,8 +1,9 @@
-import { spawn, spawnSync, type ChildProcess } from "node:child_process";
+import { spawnSync, type ChildProcess } from "node:child_process";
 import fs from "node:fs";
 import net from "node:net";
 import os from "node:os";
 import path from "node:path";
+import { spawnTied } from "./tied-process";
 
 /** A database server process the test may kill, freeze and thaw, as crashes and hangs would. */
 export class DatabaseProcess {
@@ -69,7 +70,7 @@ export class PrivateMariaDb extends DatabaseProcess {
 
   /** Starts (or restarts) the server on the same data and port; resolves once it answers. */
   async start(): Promise<void> {
-    this.child = spawn(
+    this.child = spawnTied(
       "mariadbd",
       [
         "--no-defaults",
@@ -84,9 +85,6 @@ export class PrivateMariaDb extends DatabaseProcess {
       ],
       { stdio: "ignore" },
     );
-    // Whatever happens to the test (a timeout, a crash), the server does not outlive it.
-    const child = this.child;
-    process.once("exit", () => child.kill("SIGKILL"));
     const deadline = Date.now() + 20_000;
     while (!(await accepts(this.port))) {
       if (Date.now() > deadline) throw new Error("the private MariaDB did not start in 20 s");
