@@ -5,6 +5,8 @@ import { RouterProvider, createBrowserRouter } from "react-router";
 import { createApolloClient } from "./apollo";
 import { AuditPage } from "./audit/AuditPage";
 import { OrganizationPage } from "./organization/OrganizationPage";
+import { OidcIssuerPage } from "./oidc/OidcIssuerPage";
+import { OidcIssuersPage } from "./oidc/OidcIssuersPage";
 import { Layout } from "./pages/Layout";
 import { RootRedirect } from "./pages/RootRedirect";
 import { SignInPage } from "./pages/SignInPage";
@@ -21,6 +23,8 @@ const router = createBrowserRouter([
       { path: "/orgs/:org/tokens", element: <TokensPage /> },
       { path: "/orgs/:org/audit", element: <AuditPage /> },
       { path: "/orgs/:org/webhooks", element: <WebhooksPage /> },
+      { path: "/orgs/:org/oidc", element: <OidcIssuersPage /> },
+      { path: "/orgs/:org/oidc/:issuerId", element: <OidcIssuerPage /> },
       { path: "/orgs/:org", element: <OrganizationPage /> },
     ],
   },

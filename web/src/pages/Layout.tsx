@@ -1,5 +1,6 @@
 import { useApolloClient } from "@apollo/client/react";
 import { Link, NavLink, Outlet, useNavigate, useParams } from "react-router";
+import { OidcNavLink } from "../oidc/OidcNavLink";
 import { signOut } from "../session";
 
 /** The console's frame: where you are, and the way out. */
@@ -22,6 +23,7 @@ export function Layout() {
             <NavLink to={`/orgs/${org}/tokens`}>Tokens</NavLink>
             <NavLink to={`/orgs/${org}/audit`}>Audit</NavLink>
             <NavLink to={`/orgs/${org}/webhooks`}>Webhooks</NavLink>
+            <OidcNavLink org={org} />
             <NavLink to={`/orgs/${org}`} end>
               Organization
             </NavLink>
