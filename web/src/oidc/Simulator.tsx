@@ -69,17 +69,17 @@ export function Simulator({
         {drafts ? ", with your unsaved policies," : ""} and mints nothing, records nothing.
       </p>
       <form className="create" onSubmit={simulate}>
-        <label>
-          JWT
-          <textarea
-            required
-            rows={4}
-            spellCheck={false}
-            autoComplete="off"
-            value={jwt}
-            onChange={(e) => setJwt(e.target.value)}
-          />
-        </label>
+        {/* Labelled by id, not by nesting: a nested textarea's value would join its name. */}
+        <label htmlFor="simulator-jwt">JWT</label>
+        <textarea
+          id="simulator-jwt"
+          required
+          rows={4}
+          spellCheck={false}
+          autoComplete="off"
+          value={jwt}
+          onChange={(e) => setJwt(e.target.value)}
+        />
         <div className="filters">
           <label>
             Token asked for
