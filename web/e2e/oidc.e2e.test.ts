@@ -50,7 +50,7 @@ describe.runIf(browserTestsRun)("OIDC issuers in the console", () => {
     await page.locator("#token").fill(lapse.adminToken);
     await page.keyboard.press("Enter");
     await page.waitForURL(/\/orgs\/acme\/tokens/);
-  }, 30_000);
+  }, 60_000);
 
   afterAll(async () => {
     await browser?.close();
