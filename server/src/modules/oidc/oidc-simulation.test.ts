@@ -1,7 +1,7 @@
 import { afterAll, beforeAll, expect, it } from "vitest";
 import { describeEachStore } from "../../../test/harness";
 import { TestOidcIssuer } from "../../../test/oidc-issuer";
-import { REGISTER_ISSUER, SET_POLICIES } from "../../../test/oidc-setup";
+import { REGISTER_ISSUER, SET_POLICIES, exchange, tokenType } from "../../../test/oidc-setup";
 import { seedOrg, type SeededOrg } from "../../../test/seed";
 import { OrganizationRole } from "../organization/organization.types";
 
@@ -216,6 +216,7 @@ describeEachStore("simulating an OIDC exchange", (server) => {
   });
 
   it("judges unsaved policies, checked as saving checks them, and saves nothing", async () => {
+    const before = await written();
     const token = await jwt({ sub: "repo:acme/web:ref:refs/heads/main" });
     const proposed = [
       {
@@ -245,6 +246,7 @@ describeEachStore("simulating an OIDC exchange", (server) => {
     );
     // The stored policies are unchanged: without proposed ones, the same JWT matches nothing.
     expect((await simulation(token)).decision).toBe("NO_MATCH");
+    expect(await written()).toEqual(before);
   });
 
   it("answers a malformed JWT with a result saying why, and a bad request with a sentence", async () => {
@@ -278,5 +280,71 @@ describeEachStore("simulating an OIDC exchange", (server) => {
     const auditor = await org.member(OrganizationRole.AUDITOR);
     const refused = await simulate(await jwt(), {}, auditor.secret);
     expect(refused.errors?.[0]?.extensions?.code).toBe("FORBIDDEN");
+  });
+
+  it("agrees with the exchange on every JWT, and one it allowed is a replay once exchanged", async () => {
+    const stranger = await TestOidcIssuer.newKey(issuer.currentKey.kid);
+    const now = Math.floor(server.clock.now().getTime() / 1000);
+    const cases: [string, string][] = [
+      ["wrong aud", await jwt({ aud: "urn:lapse:org:someone-else" })],
+      [
+        "bad signature",
+        await issuer.sign(issuer.githubClaims(audience(), server.clock.now()), { key: stranger }),
+      ],
+      ["expired", await jwt({ iat: now - 600, nbf: now - 600, exp: now - 30 })],
+      ["denied", await jwt({ ref: "refs/pull/1/merge" })],
+      ["no policy", await jwt({ sub: "repo:acme/web:ref:refs/heads/main" })],
+      ["good", await jwt()],
+    ];
+    for (const [label, token] of cases) {
+      const simulated = await simulation(token);
+      const answer = await exchange(server, {
+        audience: audience(),
+        subject_token: token,
+        requested_token_type: tokenType("team"),
+        scope: `team:${team}`,
+      });
+      if (simulated.allowed) {
+        expect(answer.status, label).toBe(200);
+        expect(answer.body.expires_in, label).toBe(simulated.token!.expiresIn);
+        // Now exchanged, the same JWT is a replay, and the simulator says so.
+        expect(await simulation(token), label).toMatchObject({
+          replayed: true,
+          allowed: false,
+          refusalCode: "invalid_grant",
+        });
+      } else {
+        expect
+          .soft(answer.body, label)
+          .toEqual({ error: simulated.refusalCode, error_description: simulated.refusal });
+      }
+    }
+  });
+
+  it("answers keys it cannot fetch with the exchange's one sentence, and no more", async () => {
+    const registered = await server.gql<{ registerOidcIssuer: { id: string } }>(
+      REGISTER_ISSUER,
+      // Port 9 (discard) on loopback refuses at once.
+      { o: org.name, n: "unreachable", u: "http://127.0.0.1:9" },
+      org.admin.secret,
+    );
+    const id = registered.data!.registerOidcIssuer.id;
+    const result = await simulation(
+      await issuer.sign({
+        ...issuer.githubClaims(audience(), server.clock.now()),
+        iss: "http://127.0.0.1:9",
+      }),
+      { id, p: null },
+    );
+    expect(result).toMatchObject({
+      signatureValid: false,
+      signatureReason: "The issuer's signing keys could not be fetched.",
+      allowed: false,
+      refusalCode: "temporarily_unavailable",
+    });
+    expect(result.refusal).toMatch(
+      /^The issuer's signing keys could not be fetched; try again later/,
+    );
+    expect(JSON.stringify(result)).not.toMatch(/ECONNREFUSED|discovery/);
   });
 });
