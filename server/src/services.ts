@@ -5,7 +5,9 @@ import { JobLeaseService } from "./modules/jobs/job-lease.service";
 import type { Logger } from "./logger";
 import { InvitationService } from "./modules/invitation/invitation.service";
 import { SessionService } from "./modules/session/session.service";
+import { OidcAssessor } from "./modules/oidc/oidc-assessment";
 import { OidcExchangeService } from "./modules/oidc/oidc-exchange.service";
+import { OidcSimulationService } from "./modules/oidc/oidc-simulation.service";
 import { OidcIssuerService } from "./modules/oidc/oidc-issuer.service";
 import { OidcKeyResolver } from "./modules/oidc/oidc-keys";
 import { ExpiryPolicyService } from "./modules/organization/expiry-policy.service";
@@ -76,6 +78,13 @@ export function createServices(
   const oidcIssuers = new OidcIssuerService(dataSource, audit, organizations, {
     allowPrivateIssuers,
   });
+  const oidcAssessor = new OidcAssessor(
+    dataSource,
+    new OidcKeyResolver({
+      cooldownMs: options.oidcKeyCooldownMs,
+      allowPrivate: allowPrivateIssuers,
+    }),
+  );
   const authThrottle = new AuthThrottleService(dataSource, options.authThrottle);
   const leaks = new LeakedCredentialService(dataSource, audit, authThrottle);
   const webhookBox = options.webhookKey ? new SecretBox(options.webhookKey) : null;
@@ -114,12 +123,10 @@ export function createServices(
       audit,
       oidcIssuers,
       tokens,
-      new OidcKeyResolver({
-        cooldownMs: options.oidcKeyCooldownMs,
-        allowPrivate: allowPrivateIssuers,
-      }),
+      oidcAssessor,
       authThrottle,
     ),
+    oidcSimulation: new OidcSimulationService(dataSource, oidcIssuers, oidcAssessor),
     viewer: new ViewerService(dataSource),
     outbox,
     webhooks: new WebhookService(dataSource, audit, organizations, webhookBox, {

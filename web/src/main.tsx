@@ -6,6 +6,8 @@ import { createApolloClient } from "./apollo";
 import { AuditPage } from "./audit/AuditPage";
 import { OrganizationPage } from "./organization/OrganizationPage";
 import { MembersPage } from "./members/MembersPage";
+import { OidcIssuerPage } from "./oidc/OidcIssuerPage";
+import { OidcIssuersPage } from "./oidc/OidcIssuersPage";
 import { Layout } from "./pages/Layout";
 import { RootRedirect } from "./pages/RootRedirect";
 import { SignInPage } from "./pages/SignInPage";
@@ -27,6 +29,8 @@ const router = createBrowserRouter([
       { path: "/orgs/:org/members", element: <MembersPage /> },
       { path: "/orgs/:org/teams", element: <TeamsPage /> },
       { path: "/orgs/:org/teams/:team", element: <TeamPage /> },
+      { path: "/orgs/:org/oidc", element: <OidcIssuersPage /> },
+      { path: "/orgs/:org/oidc/:issuerId", element: <OidcIssuerPage /> },
       { path: "/orgs/:org", element: <OrganizationPage /> },
     ],
   },

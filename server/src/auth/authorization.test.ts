@@ -107,6 +107,7 @@ const NEEDS: Record<string, string[]> = {
   "query previewTokenExpiryPolicy": ["tokens:read"],
   "query oidcIssuers": ["audit:read"],
   "query oidcIssuer": ["audit:read"],
+  "query simulateOidcExchange": ["org:admin"],
   "mutation createPersonalToken": ["tokens:write"],
   "mutation createTeamToken": ["tokens:write"],
   "mutation createOrganizationToken": ["tokens:write", "org:admin"],
@@ -463,8 +464,11 @@ describeEachStore("who may do what", (server) => {
     ...each([...MACHINES, "mintedPersonal"], "FORBIDDEN"),
     ...each(STRANGERS, "NOT_FOUND"),
   } as const;
-  /** Managing a webhook named by id: people ADMINs; other people who cannot read it do not see it. */
-  const webhookManagers = {
+  /**
+   * Managing a webhook or an OIDC issuer named by id: people ADMINs; other people who cannot read
+   * it do not see it.
+   */
+  const managersById = {
     ...peopleAdminsOnly,
     ...each(
       NON_READING_MEMBERS.filter((a) => !MACHINES.includes(a)),
@@ -850,13 +854,7 @@ describeEachStore("who may do what", (server) => {
           id: await staticIssuer(),
           n: uniqueName("renamed"),
         }),
-      expected: {
-        ...peopleAdminsOnly,
-        ...each(
-          NON_READING_MEMBERS.filter((a) => !MACHINES.includes(a)),
-          "NOT_FOUND",
-        ),
-      },
+      expected: managersById,
       otherwise: "FORBIDDEN",
     },
     {
@@ -865,13 +863,7 @@ describeEachStore("who may do what", (server) => {
         gql(`mutation($id: ID!) { deleteOidcIssuer(id: $id) { id } }`, {
           id: await staticIssuer(),
         }),
-      expected: {
-        ...peopleAdminsOnly,
-        ...each(
-          NON_READING_MEMBERS.filter((a) => !MACHINES.includes(a)),
-          "NOT_FOUND",
-        ),
-      },
+      expected: managersById,
       otherwise: "FORBIDDEN",
     },
     {
@@ -884,13 +876,24 @@ describeEachStore("who may do what", (server) => {
             p: [{ decision: "ALLOW", tokenType: "TEAM", team, rules: [ISSUER_POLICY_RULE] }],
           },
         ),
-      expected: {
-        ...peopleAdminsOnly,
-        ...each(
-          NON_READING_MEMBERS.filter((a) => !MACHINES.includes(a)),
-          "NOT_FOUND",
-        ),
+      expected: managersById,
+      otherwise: "FORBIDDEN",
+    },
+    {
+      operation: "query simulateOidcExchange",
+      subject: "a JWT the issuer's policies allow (nothing is minted)",
+      prepare: async () => {
+        const audience = `urn:lapse:org:${org.name}`;
+        return gql(
+          `query($id: ID!, $t: String!, $s: String) { simulateOidcExchange(issuerId: $id, jwt: $t, tokenType: TEAM, scope: $s) { allowed } }`,
+          {
+            id: issuerId,
+            t: await issuer.sign(issuer.githubClaims(audience, server.clock.now())),
+            s: `team:${team}`,
+          },
+        );
       },
+      expected: managersById,
       otherwise: "FORBIDDEN",
     },
     {
@@ -1292,14 +1295,14 @@ describeEachStore("who may do what", (server) => {
     ).map(([name, field]) => ({
       operation: `mutation ${name}`,
       prepare: async () => gql(`mutation($id: ID!) { ${field} }`, { id: await sharedWebhook() }),
-      expected: webhookManagers,
+      expected: managersById,
       otherwise: "FORBIDDEN" as const,
     })),
     {
       operation: "mutation deleteWebhook",
       prepare: async () =>
         gql(`mutation($id: ID!) { deleteWebhook(id: $id) { id } }`, { id: await newWebhook() }),
-      expected: webhookManagers,
+      expected: managersById,
       otherwise: "FORBIDDEN",
     },
     {
@@ -1308,7 +1311,7 @@ describeEachStore("who may do what", (server) => {
         gql(`mutation($id: ID!) { redeliverWebhook(deliveryId: $id) { id } }`, {
           id: await sharedDelivery(),
         }),
-      expected: webhookManagers,
+      expected: managersById,
       otherwise: "FORBIDDEN",
     },
     {

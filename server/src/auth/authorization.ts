@@ -36,6 +36,7 @@ export enum Action {
   PreviewExpiryPolicy = "policy:preview",
   ReadOidcIssuers = "oidc:read",
   ManageOidcIssuers = "oidc:manage",
+  SimulateOidcExchange = "oidc:simulate",
   ListTokens = "tokens:list",
   ReadTokenStats = "tokens:stats",
   ReadToken = "token:read",
@@ -292,6 +293,15 @@ export const RULES: Record<Action, Rule> = {
     enable: ["orgAdmin"],
     prevent: [PEOPLE_ONLY, NOT_MINTED],
     refusal: (n) => `Only ${admins(n)}, signed in as people, can manage OIDC issuers.`,
+  },
+  // Those who decide what JWTs may get are those who may try one: the pasted JWT is a CI job's
+  // credential, and the answer shows its claims and what it would mint.
+  [Action.SimulateOidcExchange]: {
+    who: "ADMINs (people): what a pasted JWT would get, minting nothing",
+    scopes: [LapseScope.OrgAdmin],
+    enable: ["orgAdmin"],
+    prevent: [PEOPLE_ONLY, NOT_MINTED],
+    refusal: (n) => `Only ${admins(n)}, signed in as people, can simulate OIDC exchanges.`,
   },
   [Action.ListTokens]: {
     who: "any token: each sees only the tokens it may read",

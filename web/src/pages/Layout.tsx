@@ -1,5 +1,6 @@
 import { useApolloClient } from "@apollo/client/react";
 import { Link, NavLink, Outlet, useNavigate, useParams } from "react-router";
+import { OidcNavLink } from "../oidc/OidcNavLink";
 import { signOut } from "../session";
 
 /** The console's frame: where you are, and the way out. */
@@ -24,6 +25,7 @@ export function Layout() {
             <NavLink to={`/orgs/${org}/webhooks`}>Webhooks</NavLink>
             <NavLink to={`/orgs/${org}/members`}>Members</NavLink>
             <NavLink to={`/orgs/${org}/teams`}>Teams</NavLink>
+            <OidcNavLink org={org} />
             <NavLink to={`/orgs/${org}`} end>
               Organization
             </NavLink>

@@ -1,5 +1,5 @@
-import { createHash, randomBytes } from "node:crypto";
-import { decodeJwt, errors as joseErrors, jwtVerify, type JWTPayload } from "jose";
+import { randomBytes } from "node:crypto";
+import { decodeJwt, type JWTPayload } from "jose";
 import { v7 as uuidv7 } from "uuid";
 import type { DataSource } from "typeorm";
 import { retryAfterSeconds } from "../../auth/authenticate.middleware";
@@ -9,43 +9,21 @@ import { isEnumValue } from "../../http/enum-value";
 import { isUniqueViolation } from "../../db/errors";
 import type { AuditService } from "../audit/audit.service";
 import { AuditEventType } from "../audit/audit.types";
-import { Membership } from "../organization/membership.entity";
 import { Organization } from "../organization/organization.entity";
-import { MACHINE_TOKEN_EDITIONS } from "../organization/organization.types";
-import { Team } from "../team/team.entity";
 import type { TokenService } from "../token/token.service";
 import { TokenKind, TokenSource } from "../token/token.types";
-import { User } from "../user/user.entity";
+import { AUDIENCE_PREFIX, type AssessmentInput, type OidcAssessor } from "./oidc-assessment";
 import { OidcIssuer } from "./oidc-issuer.entity";
 import type { OidcIssuerService } from "./oidc-issuer.service";
 import { claimTypeProblem } from "./oidc-claims";
 import { OidcJti } from "./oidc-jti.entity";
-import { KeysUnavailable, type OidcKeyResolver } from "./oidc-keys";
-import { pinsOwner } from "./oidc-pinning";
-import { ExchangeThrottled, KEYS_UNAVAILABLE, OAuthError } from "./oidc.errors";
-import { decide, type ExchangeRequestScope } from "./oidc-policy";
+import { ExchangeThrottled, OAuthError } from "./oidc.errors";
+import type { ExchangeRequestScope } from "./oidc-policy";
 import { DEFAULT_MAX_EXPIRATION_SECONDS } from "./oidc.types";
 
 export const GRANT_TYPE = "urn:ietf:params:oauth:grant-type:token-exchange";
 export const ID_TOKEN_TYPE = "urn:ietf:params:oauth:token-type:id_token";
-const TOKEN_TYPE_PREFIX = "urn:lapse:token-type:access_token:";
-const AUDIENCE_PREFIX = "urn:lapse:org:";
-/** Asymmetric algorithms only: never `none`, never HMAC (an issuer's public key is no shared secret). */
-const ALGORITHMS = [
-  "RS256",
-  "RS384",
-  "RS512",
-  "PS256",
-  "PS384",
-  "PS512",
-  "ES256",
-  "ES384",
-  "ES512",
-  "EdDSA",
-];
-const CLOCK_TOLERANCE_S = 30;
-/** A JWT older than this (by iat) is refused whatever its exp says. */
-export const MAX_JWT_AGE_S = 3600;
+export const TOKEN_TYPE_PREFIX = "urn:lapse:token-type:access_token:";
 
 export interface ExchangeInput {
   /** REST sends the form's grant_type ("" when absent: refused); GraphQL has none (undefined). */
@@ -74,7 +52,7 @@ export class OidcExchangeService {
     private readonly audit: AuditService,
     private readonly issuers: OidcIssuerService,
     private readonly tokens: TokenService,
-    private readonly keys: OidcKeyResolver,
+    private readonly assessor: OidcAssessor,
     private readonly throttle: AuthThrottleService,
   ) {}
 
@@ -136,37 +114,23 @@ export class OidcExchangeService {
         "invalid_grant",
         `The JWT's issuer is not trusted by ${organization.name}.`,
       );
-    const policies = this.issuers.policiesOf(issuer);
-    wrongType(claimTypeProblem(unverified, policies));
-
-    const claims = await this.verify(
-      ctx,
-      request.subjectToken,
+    const assessment: AssessmentInput = {
+      organization,
       issuer,
-      `${AUDIENCE_PREFIX}${organization.name}`,
-    );
-    const decision = decide(policies, claims, request.scope, (p) => pinsOwner(p, issuer.url));
-    if (decision === "unpinned") {
+      policies: this.issuers.policiesOf(issuer),
+      jwt: request.subjectToken,
+      scope: request.scope,
+      seconds: request.expiration ?? DEFAULT_MAX_EXPIRATION_SECONDS,
+    };
+    const { verdict, plan, refusal } = await this.assessor.assess(ctx, assessment);
+    if (verdict?.decision === "unpinned") {
       ctx.logger.warn(
         { requestId: ctx.requestId, issuerId: issuer.id },
         "an OIDC ALLOW policy that pins no repository or owner matched, and granted nothing",
       );
     }
-    if (decision !== "allow") {
-      throw new OAuthError(
-        "unauthorized_client",
-        decision === "deny"
-          ? `A DENY policy of issuer "${issuer.name}" matches this JWT.`
-          : decision === "unpinned"
-            ? `The ALLOW policy of issuer "${issuer.name}" that matches this JWT pins no repository or owner, so it grants nothing; an ADMIN of ${organization.name} must set the issuer's policies again.`
-            : `No ALLOW policy of issuer "${issuer.name}" grants this JWT a ${request.scope.kind.toLowerCase()} token${request.scope.team ? ` for team ${request.scope.team}` : ""}${request.scope.login ? ` for ${request.scope.login}` : ""}${request.scope.admin ? " with admin" : ""}.`,
-      );
-    }
-    const seconds = Math.min(
-      request.expiration ?? DEFAULT_MAX_EXPIRATION_SECONDS,
-      issuer.maxExpirationSeconds,
-    );
-    return this.mint(ctx, organization, issuer, claims, request.scope, seconds);
+    if (refusal || !plan) throw refusal ?? new Error("an assessment with neither plan nor refusal");
+    return this.mint(ctx, assessment);
   }
 
   private parseRequest(input: ExchangeInput) {
@@ -186,20 +150,7 @@ export class OidcExchangeService {
     if (!isEnumValue(TokenKind, kindName)) {
       throw bad(`requested_token_type must be ${TOKEN_TYPE_PREFIX}organization, team or personal.`);
     }
-    const kind = kindName as TokenKind;
-    const scope = (input.scope ?? "").trim();
-    const request: ExchangeRequestScope = { kind, admin: false };
-    if (kind === TokenKind.TEAM) {
-      if (!/^team:[^\s]+$/.test(scope)) throw bad("A team token needs scope team:<name>.");
-      request.team = scope.slice(5);
-    } else if (kind === TokenKind.PERSONAL) {
-      if (!/^user:[^\s]+$/.test(scope)) throw bad("A personal token needs scope user:<login>.");
-      request.login = scope.slice(5);
-    } else if (scope === "admin") {
-      request.admin = true;
-    } else if (scope !== "") {
-      throw bad("An organization token takes scope admin, or none.");
-    }
+    const scope = requestScope(kindName as TokenKind, input.scope);
     let expiration: number | undefined;
     if (input.expiration !== undefined && input.expiration !== "") {
       expiration = Number(input.expiration);
@@ -209,119 +160,34 @@ export class OidcExchangeService {
     return {
       organization: input.audience.slice(AUDIENCE_PREFIX.length),
       subjectToken: input.subjectToken,
-      scope: request,
+      scope,
       expiration,
     };
   }
 
-  private async verify(ctx: RequestContext, jwt: string, issuer: OidcIssuer, audience: string) {
-    // Every failure to fetch keys answers one sentence: how a fetch failed (refused, timed out,
-    // not found) would make the exchange a probe of whatever the URL points at.
-    const unavailable = (error: KeysUnavailable) => {
-      ctx.logger.warn(
-        { requestId: ctx.requestId, issuerId: issuer.id, reason: error.message },
-        "OIDC issuer keys unavailable",
-      );
-      return new OAuthError("temporarily_unavailable", KEYS_UNAVAILABLE);
-    };
-    try {
-      const keys = await this.keys.keysFor(issuer);
-      const { payload } = await jwtVerify(jwt, keys, {
-        issuer: issuer.url,
-        audience,
-        algorithms: ALGORITHMS,
-        clockTolerance: CLOCK_TOLERANCE_S,
-        maxTokenAge: MAX_JWT_AGE_S,
-        currentDate: ctx.clock.now(),
-        requiredClaims: ["exp", "iat", "sub", "jti"],
-      });
-      if (Array.isArray(payload.aud) && payload.aud.length !== 1) {
-        throw new OAuthError("invalid_grant", "The JWT must name exactly one audience.");
-      }
-      // claimTypeProblem has checked these types.
-      return payload as JWTPayload & { sub: string; jti: string; exp: number };
-    } catch (error) {
-      if (error instanceof OAuthError) throw error;
-      if (error instanceof KeysUnavailable) throw unavailable(error);
-      if (error instanceof joseErrors.JOSEError) {
-        throw new OAuthError("invalid_grant", `The JWT was refused: ${this.reason(error)}.`);
-      }
-      throw error;
-    }
-  }
-
-  /** A short reason from jose's error, never the JWT's content. */
-  private reason(error: InstanceType<typeof joseErrors.JOSEError>): string {
-    if (error instanceof joseErrors.JWTExpired) return "it has expired";
-    if (error instanceof joseErrors.JWTClaimValidationFailed)
-      return `claim ${error.claim} failed (${error.reason})`;
-    if (error instanceof joseErrors.JOSEAlgNotAllowed) return "its algorithm is not allowed";
-    if (error instanceof joseErrors.JWKSNoMatchingKey)
-      return "no key of the issuer matches its kid";
-    if (error instanceof joseErrors.JWSSignatureVerificationFailed)
-      return "its signature does not verify";
-    return error.code;
-  }
-
-  private async mint(
-    ctx: RequestContext,
-    organization: Organization,
-    issuer: OidcIssuer,
-    claims: JWTPayload & { sub: string; jti: string; exp: number },
-    scope: ExchangeRequestScope,
-    seconds: number,
-  ): Promise<ExchangeResult> {
-    const target = (message: string) => new OAuthError("invalid_target", message);
-    if (
-      scope.kind !== TokenKind.PERSONAL &&
-      !MACHINE_TOKEN_EDITIONS.includes(organization.edition)
-    ) {
-      throw target(
-        `Team and organization tokens need the ENTERPRISE or BUSINESS_CRITICAL edition; ${organization.name} has ${organization.edition}.`,
-      );
-    }
+  private async mint(ctx: RequestContext, input: AssessmentInput): Promise<ExchangeResult> {
+    const { organization, issuer } = input;
     try {
       return await this.dataSource.transaction(async (manager) => {
-        let teamId: string | null = null;
-        let ownerId: string | null = null;
-        if (scope.kind === TokenKind.TEAM) {
-          const team = await manager.findOneBy(Team, {
-            organizationId: organization.id,
-            activeName: scope.team!,
-          });
-          if (!team) throw target(`No team named "${scope.team}" exists in ${organization.name}.`);
-          teamId = team.id;
-        }
-        if (scope.kind === TokenKind.PERSONAL) {
-          const user = await manager.findOneBy(User, { login: scope.login! });
-          const member =
-            user &&
-            (await manager.existsBy(Membership, {
-              organizationId: organization.id,
-              userId: user.id,
-            }));
-          if (!user || !member)
-            throw target(`${scope.login} is not a member of ${organization.name}.`);
-          ownerId = user.id;
-        }
+        // Asked again inside the transaction: a team removed since the assessment mints nothing.
+        const plan = await this.assessor.plan(manager, input, claimsOf(input.jwt), ctx.clock.now());
         // The jti is claimed in the same transaction: a replay fails on the unique index on any instance.
         await manager.insert(OidcJti, {
           id: uuidv7(),
           issuerId: issuer.id,
-          jtiDigest: createHash("sha256").update(claims.jti).digest("hex"),
-          expiresAt: new Date(claims.exp * 1000),
+          jtiDigest: plan.jtiDigest,
+          expiresAt: plan.jtiExpiresAt,
         });
-        const now = ctx.clock.now();
-        const name = `oidc-${issuer.name}`.slice(0, 30) + `-${randomBytes(4).toString("hex")}`;
         const created = await this.tokens.issue(ctx, manager, {
-          kind: scope.kind,
-          name,
-          description: `Exchanged for ${claims.sub}`.slice(0, 1024),
-          expiresAt: new Date(now.getTime() + seconds * 1000),
-          admin: scope.admin,
-          organizationId: scope.kind === TokenKind.PERSONAL ? null : organization.id,
-          teamId,
-          ownerId,
+          kind: plan.kind,
+          name: `${plan.namePrefix}-${randomBytes(4).toString("hex")}`,
+          description: `Exchanged for ${plan.subject}`.slice(0, 1024),
+          expiresAt: plan.expiresAt,
+          admin: plan.admin,
+          organizationId: plan.kind === TokenKind.PERSONAL ? null : organization.id,
+          teamId: plan.teamId,
+          ownerId: plan.ownerId,
+          scopes: plan.scopes,
           source: TokenSource.OIDC,
           // The JWT is the credential, bounded by the issuer's maximum; a header sent along is not.
           boundedByCaller: false,
@@ -329,27 +195,27 @@ export class OidcExchangeService {
           // organization's business: its ADMINs and AUDITORs read it there.
           auditOrganizationId: organization.id,
           oidcIssuerId: issuer.id,
-          oidcSubject: claims.sub.slice(0, 255),
+          oidcSubject: plan.subject.slice(0, 255),
         });
         await this.audit.record(ctx, manager, {
           type: AuditEventType.TOKEN_EXCHANGED,
           organizationId: organization.id,
           tokenId: created.token.id,
           tokenName: created.token.name,
-          teamId,
+          teamId: plan.teamId,
           payload: {
             issuer: issuer.name,
             issuerUrl: issuer.url,
-            subject: claims.sub,
-            kind: scope.kind,
-            expiresIn: seconds,
+            subject: plan.subject,
+            kind: plan.kind,
+            expiresIn: plan.seconds,
           },
         });
         return {
           accessToken: created.secret,
-          issuedTokenType: `${TOKEN_TYPE_PREFIX}${scope.kind.toLowerCase()}`,
+          issuedTokenType: `${TOKEN_TYPE_PREFIX}${plan.kind.toLowerCase()}`,
           tokenType: "token" as const,
-          expiresIn: seconds,
+          expiresIn: plan.seconds,
         };
       });
     } catch (error) {
@@ -361,4 +227,31 @@ export class OidcExchangeService {
       throw error;
     }
   }
+}
+
+/** The claims of a JWT the assessment has verified. */
+function claimsOf(jwt: string) {
+  return decodeJwt(jwt) as JWTPayload & { sub: string; jti: string; exp: number };
+}
+
+/**
+ * What a request asks for, from the requested token type and the RFC 8693 scope: team:<name>,
+ * user:<login>, admin or nothing. Throws OAuthError invalid_request.
+ */
+export function requestScope(kind: TokenKind, scopeText: string | undefined): ExchangeRequestScope {
+  const bad = (message: string) => new OAuthError("invalid_request", message);
+  const scope = (scopeText ?? "").trim();
+  const request: ExchangeRequestScope = { kind, admin: false };
+  if (kind === TokenKind.TEAM) {
+    if (!/^team:[^\s]+$/.test(scope)) throw bad("A team token needs scope team:<name>.");
+    request.team = scope.slice(5);
+  } else if (kind === TokenKind.PERSONAL) {
+    if (!/^user:[^\s]+$/.test(scope)) throw bad("A personal token needs scope user:<login>.");
+    request.login = scope.slice(5);
+  } else if (scope === "admin") {
+    request.admin = true;
+  } else if (scope !== "") {
+    throw bad("An organization token takes scope admin, or none.");
+  }
+  return request;
 }

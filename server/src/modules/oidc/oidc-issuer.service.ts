@@ -211,6 +211,20 @@ export class OidcIssuerService {
     return issuer.policies ? (JSON.parse(issuer.policies) as OidcPolicy[]) : [];
   }
 
+  /**
+   * An issuer whose exchanges the caller may simulate, its organization, and the policies to
+   * simulate with: `proposed` checked exactly as setPolicies checks them (never saved), else the
+   * stored ones. Person ADMINs only. Throws NOT_FOUND, FORBIDDEN, BAD_USER_INPUT.
+   */
+  async forSimulation(ctx: RequestContext, id: string, proposed?: OidcPolicy[] | null) {
+    const manager = this.dataSource.manager;
+    const { issuer, access } = await this.writable(ctx, manager, id, Action.SimulateOidcExchange);
+    const policies = proposed
+      ? await this.checkPolicies(manager, access, issuer, proposed)
+      : this.policiesOf(issuer);
+    return { issuer, organization: access.organization, policies };
+  }
+
   private async checkPolicies(
     manager: EntityManager,
     access: OrganizationAccess,
@@ -344,12 +358,17 @@ export class OidcIssuerService {
     }
   }
 
-  private async writable(ctx: RequestContext, manager: EntityManager, id: string) {
+  private async writable(
+    ctx: RequestContext,
+    manager: EntityManager,
+    id: string,
+    action = Action.ManageOidcIssuers,
+  ) {
     const issuer = await manager.findOneBy(OidcIssuer, { id });
     const access = issuer ? await this.accessTo(ctx, manager, issuer) : null;
     if (!issuer || !access || !isAllowed(ctx, Action.ReadOidcIssuers, { access }))
       throw notFound(`No OIDC issuer with id "${id}" exists that you can see.`);
-    this.assertWriter(ctx, access);
+    authorize(ctx, action, { access, names: { organization: access.organization.name } });
     return { issuer, access };
   }
 

@@ -70,42 +70,126 @@ export function claimAt(claims: Record<string, unknown>, path: string): string |
     : undefined;
 }
 
-function appliesTo(policy: OidcPolicy, request: ExchangeRequestScope): boolean {
-  if (policy.tokenType !== request.kind) return false;
-  if (request.kind === TokenKind.TEAM && policy.team && policy.team !== request.team) return false;
+/** Why `policy` is not about the token asked for, or null when it is. */
+function notAbout(policy: OidcPolicy, request: ExchangeRequestScope): string | null {
+  const kind = (k: TokenKind) => k.toLowerCase();
+  if (policy.tokenType !== request.kind)
+    return `It is about ${kind(policy.tokenType)} tokens; the request asks for a ${kind(request.kind)} token.`;
+  if (request.kind === TokenKind.TEAM && policy.team && policy.team !== request.team)
+    return `It is about team ${policy.team}; the request asks for team ${request.team}.`;
   if (request.kind === TokenKind.PERSONAL && policy.login && policy.login !== request.login)
-    return false;
-  return true;
+    return `It is about ${policy.login}'s tokens; the request asks for ${request.login}'s.`;
+  return null;
 }
 
-function rulesMatch(policy: OidcPolicy, claims: Record<string, unknown>): boolean {
-  return policy.rules.every((rule) => {
-    const value = claimAt(claims, rule.claim);
-    return value !== undefined && globMatches(rule.pattern, value);
-  });
+/** Why an ALLOW that is about the request does not grant exactly it, or null when it does. */
+function grantsLess(policy: OidcPolicy, request: ExchangeRequestScope): string | null {
+  if (request.kind === TokenKind.TEAM && policy.team !== request.team)
+    return "It names no team, so it grants no team token.";
+  if (request.kind === TokenKind.PERSONAL && policy.login !== request.login)
+    return "It names no login, so it grants no personal token.";
+  if (request.admin && policy.admin !== true) return "It does not grant admin.";
+  return null;
+}
+
+/** One rule of a policy against the JWT's claims. */
+export interface RuleEvaluation {
+  claim: string;
+  pattern: string;
+  /** The claim's value as a string; undefined when the JWT has no such scalar claim. */
+  value?: string;
+  matched: boolean;
+}
+
+/** One policy against the JWT and the request: whether it counted, and a sentence saying why. */
+export interface PolicyEvaluation {
+  index: number;
+  decision: PolicyDecision;
+  /** Whether the policy is about the token asked for (type, team or login). */
+  applies: boolean;
+  rules: RuleEvaluation[];
+  /** Whether it applies and every rule matched. */
+  matched: boolean;
+  reason: string;
+}
+
+export type Decision = "allow" | "deny" | "no-match" | "unpinned";
+
+/** The decision, the policy that made it (null for no-match), and each policy's part in it. */
+export interface PolicyVerdict {
+  decision: Decision;
+  policyIndex: number | null;
+  policies: PolicyEvaluation[];
 }
 
 /**
  * Deny by default: the request is allowed only when an ALLOW policy for exactly this token (type,
  * team or login, admin) matches every rule, and no DENY for it matches. An ALLOW that `pinned`
  * rejects (one stored before pinning was enforced) grants nothing: "unpinned" when only such an
- * ALLOW matched.
+ * ALLOW matched. Every policy is evaluated, so the console can show each one's part.
  */
+export function evaluatePolicies(
+  policies: OidcPolicy[],
+  claims: Record<string, unknown>,
+  request: ExchangeRequestScope,
+  pinned: (policy: OidcPolicy) => boolean = () => true,
+): PolicyVerdict {
+  const evaluations = policies.map((policy, index): PolicyEvaluation & { grants: boolean } => {
+    const rules = policy.rules.map((rule) => {
+      const value = claimAt(claims, rule.claim);
+      return { ...rule, value, matched: value !== undefined && globMatches(rule.pattern, value) };
+    });
+    const off = notAbout(policy, request);
+    const failed = rules.find((rule) => !rule.matched);
+    const matched = !off && !failed;
+    const less = policy.decision === PolicyDecision.ALLOW ? grantsLess(policy, request) : null;
+    const grants = matched && policy.decision === PolicyDecision.ALLOW && !less;
+    let reason: string;
+    if (off) reason = off;
+    else if (failed)
+      reason =
+        failed.value === undefined
+          ? `Its rule on ${failed.claim} does not match: the JWT has no such claim.`
+          : `Its rule on ${failed.claim} does not match: ${failed.value} is not ${failed.pattern}.`;
+    else if (policy.decision === PolicyDecision.DENY)
+      reason = "It matches, and a matching DENY always wins.";
+    else if (less) reason = `It matches, but ${less.charAt(0).toLowerCase()}${less.slice(1)}`;
+    else if (!pinned(policy))
+      reason = "It matches, but it pins no repository or owner, so it grants nothing.";
+    else reason = "It matches and grants this token.";
+    return {
+      index,
+      decision: policy.decision,
+      applies: !off,
+      rules,
+      matched,
+      reason,
+      grants,
+    };
+  });
+  const deny = evaluations.find((e) => e.matched && e.decision === PolicyDecision.DENY);
+  const allows = evaluations.filter((e) => e.grants);
+  const granting = allows.find((e) => pinned(policies[e.index]!));
+  const [decision, by]: [Decision, (typeof evaluations)[number] | undefined] = deny
+    ? ["deny", deny]
+    : granting
+      ? ["allow", granting]
+      : allows.length
+        ? ["unpinned", allows[0]]
+        : ["no-match", undefined];
+  return {
+    decision,
+    policyIndex: by?.index ?? null,
+    policies: evaluations.map(({ grants: _, ...evaluation }) => evaluation),
+  };
+}
+
+/** The decision alone (see evaluatePolicies). */
 export function decide(
   policies: OidcPolicy[],
   claims: Record<string, unknown>,
   request: ExchangeRequestScope,
   pinned: (policy: OidcPolicy) => boolean = () => true,
-): "allow" | "deny" | "no-match" | "unpinned" {
-  const matching = policies.filter((p) => appliesTo(p, request) && rulesMatch(p, claims));
-  if (matching.some((p) => p.decision === PolicyDecision.DENY)) return "deny";
-  const allows = matching.filter(
-    (p) =>
-      p.decision === PolicyDecision.ALLOW &&
-      (request.kind !== TokenKind.TEAM || p.team === request.team) &&
-      (request.kind !== TokenKind.PERSONAL || p.login === request.login) &&
-      (!request.admin || p.admin === true),
-  );
-  if (allows.some(pinned)) return "allow";
-  return allows.length > 0 ? "unpinned" : "no-match";
+): Decision {
+  return evaluatePolicies(policies, claims, request, pinned).decision;
 }

@@ -1,6 +1,7 @@
 import { IsInt, IsOptional, Matches, Max, MaxLength, Min } from "class-validator";
 import { ArgsType, Field, ID, Int } from "type-graphql";
 import { SLUG, SLUG_RULE } from "../organization/organization.inputs";
+import { TokenKind } from "../token/token.types";
 import { OidcPolicy } from "./oidc-policy";
 import { MAX_EXPIRATION_SECONDS, MIN_EXPIRATION_SECONDS } from "./oidc.types";
 
@@ -92,4 +93,41 @@ export class ExchangeOidcTokenArgs {
     description: "Seconds; default 7200, clamped to the issuer's maximum.",
   })
   expiration?: number | null;
+}
+
+@ArgsType()
+export class SimulateOidcExchangeArgs {
+  @Field(() => ID)
+  issuerId: string;
+
+  @Field(() => String, {
+    description: "The JWT to judge; never stored, logged or audited, and never exchanged.",
+  })
+  @MaxLength(16384, { message: "jwt must be at most 16 KiB; a CI job's OIDC token is far smaller" })
+  jwt: string;
+
+  @Field(() => TokenKind, { description: "The kind of token a CI job would ask for." })
+  tokenType: TokenKind;
+
+  @Field(() => String, {
+    nullable: true,
+    description: "As the exchange's scope: team:<name>, user:<login>, admin, or none.",
+  })
+  scope?: string | null;
+
+  @Field(() => Int, {
+    nullable: true,
+    description: "Seconds; default 7200, clamped to the issuer's maximum.",
+  })
+  @IsOptional()
+  @IsInt({ message: "expiration must be a whole number of seconds" })
+  @Min(1, { message: "expiration must be a whole number of seconds" })
+  expiration?: number | null;
+
+  @Field(() => [OidcPolicy], {
+    nullable: true,
+    description:
+      "Unsaved policies to judge with instead of the stored ones (checked as setOidcIssuerPolicies checks them, never saved).",
+  })
+  policies?: OidcPolicy[] | null;
 }

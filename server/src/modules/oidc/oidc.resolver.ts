@@ -18,9 +18,11 @@ import {
   OidcIssuerIdArgs,
   RegisterOidcIssuerArgs,
   SetOidcIssuerPoliciesArgs,
+  SimulateOidcExchangeArgs,
   UpdateOidcIssuerArgs,
 } from "./oidc.inputs";
 import { ExchangedToken } from "./oidc.objects";
+import { OidcSimulation } from "./oidc-simulation.objects";
 
 @Resolver(() => OidcIssuer)
 export class OidcResolver {
@@ -34,6 +36,18 @@ export class OidcResolver {
   @Query(() => OidcIssuer, { nullable: true })
   oidcIssuer(@Ctx() ctx: RequestContext, @Args(() => OidcIssuerIdArgs) { id }: OidcIssuerIdArgs) {
     return ctx.services.oidcIssuers.get(ctx, id);
+  }
+
+  @Authorized(Action.SimulateOidcExchange)
+  @Query(() => OidcSimulation, {
+    description:
+      "What exchanging this JWT with the issuer would give, judged as the exchange judges it, with the stored policies or unsaved ones; mints nothing, records nothing. ADMINs signed in with a personal token.",
+  })
+  simulateOidcExchange(
+    @Ctx() ctx: RequestContext,
+    @Args(() => SimulateOidcExchangeArgs) args: SimulateOidcExchangeArgs,
+  ) {
+    return ctx.services.oidcSimulation.simulate(ctx, args);
   }
 
   @Authorized(Action.ManageOidcIssuers)
