@@ -1,11 +1,12 @@
-import { MockedProvider, type MockedResponse } from "@apollo/client/testing/react";
+import type { MockLink } from "@apollo/client/testing";
+import { MockedProvider } from "@apollo/client/testing/react";
 import { render, screen } from "@testing-library/react";
 import { MemoryRouter, Route, Routes } from "react-router";
 import { describe, expect, it } from "vitest";
 import { OidcIssuerPageQueryDocument, type TokenKind } from "../__generated__/operations";
 import { OidcIssuerPage } from "./OidcIssuerPage";
 
-function page(role: "ADMIN" | "AUDITOR", kind: TokenKind = "PERSONAL"): MockedResponse {
+function page(role: "ADMIN" | "AUDITOR", kind: TokenKind = "PERSONAL"): MockLink.MockedResponse {
   return {
     request: { query: OidcIssuerPageQueryDocument, variables: { id: "i1" } },
     result: {
@@ -46,7 +47,7 @@ function page(role: "ADMIN" | "AUDITOR", kind: TokenKind = "PERSONAL"): MockedRe
   };
 }
 
-function renderAs(mock: MockedResponse) {
+function renderAs(mock: MockLink.MockedResponse) {
   render(
     <MockedProvider mocks={[mock]}>
       <MemoryRouter initialEntries={["/orgs/acme/oidc/i1"]}>
@@ -64,6 +65,8 @@ describe("an OIDC issuer's page", () => {
     expect(await screen.findByRole("heading", { name: "github", level: 1 })).toBeDefined();
     for (const name of ["Edit issuer", "Delete issuer", "Save policies", "Simulate exchange"])
       expect(screen.getByRole("button", { name })).toBeDefined();
+    // The simulator starts by asking for what the first ALLOW grants.
+    expect((screen.getByLabelText("Scope") as HTMLInputElement).value).toBe("team:platform");
   });
 
   it("shows an AUDITOR the issuer and its policies, and nothing they may not do", async () => {

@@ -1,11 +1,12 @@
-import { MockedProvider, type MockedResponse } from "@apollo/client/testing/react";
+import type { MockLink } from "@apollo/client/testing";
+import { MockedProvider } from "@apollo/client/testing/react";
 import { render, screen } from "@testing-library/react";
 import { MemoryRouter, Route, Routes } from "react-router";
 import { describe, expect, it } from "vitest";
 import { OidcIssuersPageQueryDocument } from "../__generated__/operations";
 import { OidcIssuersPage } from "./OidcIssuersPage";
 
-function list(role: "ADMIN" | "AUDITOR"): MockedResponse {
+function list(role: "ADMIN" | "AUDITOR"): MockLink.MockedResponse {
   return {
     request: { query: OidcIssuersPageQueryDocument, variables: { organization: "acme" } },
     result: {
