@@ -1,27 +1,16 @@
 import type { MockLink } from "@apollo/client/testing";
-import { MockedProvider } from "@apollo/client/testing/react";
-import { render, screen } from "@testing-library/react";
-import { MemoryRouter, Route, Routes } from "react-router";
+import { screen } from "@testing-library/react";
 import { describe, expect, it } from "vitest";
 import { OidcIssuerPageQueryDocument, type TokenKind } from "../__generated__/operations";
 import { OidcIssuerPage } from "./OidcIssuerPage";
+import { renderRoute, viewerAs } from "./testing";
 
 function page(role: "ADMIN" | "AUDITOR", kind: TokenKind = "PERSONAL"): MockLink.MockedResponse {
   return {
     request: { query: OidcIssuerPageQueryDocument, variables: { id: "i1" } },
     result: {
       data: {
-        viewer: {
-          __typename: "Viewer",
-          kind,
-          organizations: [
-            {
-              __typename: "ViewerOrganization",
-              role,
-              organization: { __typename: "Organization", name: "acme" },
-            },
-          ],
-        },
+        viewer: viewerAs(role, kind),
         oidcIssuer: {
           __typename: "OidcIssuer",
           id: "i1",
@@ -48,15 +37,7 @@ function page(role: "ADMIN" | "AUDITOR", kind: TokenKind = "PERSONAL"): MockLink
 }
 
 function renderAs(mock: MockLink.MockedResponse) {
-  render(
-    <MockedProvider mocks={[mock]}>
-      <MemoryRouter initialEntries={["/orgs/acme/oidc/i1"]}>
-        <Routes>
-          <Route path="/orgs/:org/oidc/:issuerId" element={<OidcIssuerPage />} />
-        </Routes>
-      </MemoryRouter>
-    </MockedProvider>,
-  );
+  renderRoute(<OidcIssuerPage />, "/orgs/:org/oidc/:issuerId", "/orgs/acme/oidc/i1", [mock]);
 }
 
 describe("an OIDC issuer's page", () => {
