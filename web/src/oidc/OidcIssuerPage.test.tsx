@@ -1,26 +1,16 @@
-import { MockedProvider, type MockedResponse } from "@apollo/client/testing/react";
-import { render, screen } from "@testing-library/react";
-import { MemoryRouter, Route, Routes } from "react-router";
+import type { MockLink } from "@apollo/client/testing";
+import { screen } from "@testing-library/react";
 import { describe, expect, it } from "vitest";
 import { OidcIssuerPageQueryDocument, type TokenKind } from "../__generated__/operations";
 import { OidcIssuerPage } from "./OidcIssuerPage";
+import { renderRoute, viewerAs } from "./testing";
 
-function page(role: "ADMIN" | "AUDITOR", kind: TokenKind = "PERSONAL"): MockedResponse {
+function page(role: "ADMIN" | "AUDITOR", kind: TokenKind = "PERSONAL"): MockLink.MockedResponse {
   return {
     request: { query: OidcIssuerPageQueryDocument, variables: { id: "i1" } },
     result: {
       data: {
-        viewer: {
-          __typename: "Viewer",
-          kind,
-          organizations: [
-            {
-              __typename: "ViewerOrganization",
-              role,
-              organization: { __typename: "Organization", name: "acme" },
-            },
-          ],
-        },
+        viewer: viewerAs(role, kind),
         oidcIssuer: {
           __typename: "OidcIssuer",
           id: "i1",
@@ -46,16 +36,8 @@ function page(role: "ADMIN" | "AUDITOR", kind: TokenKind = "PERSONAL"): MockedRe
   };
 }
 
-function renderAs(mock: MockedResponse) {
-  render(
-    <MockedProvider mocks={[mock]}>
-      <MemoryRouter initialEntries={["/orgs/acme/oidc/i1"]}>
-        <Routes>
-          <Route path="/orgs/:org/oidc/:issuerId" element={<OidcIssuerPage />} />
-        </Routes>
-      </MemoryRouter>
-    </MockedProvider>,
-  );
+function renderAs(mock: MockLink.MockedResponse) {
+  renderRoute(<OidcIssuerPage />, "/orgs/:org/oidc/:issuerId", "/orgs/acme/oidc/i1", [mock]);
 }
 
 describe("an OIDC issuer's page", () => {
@@ -64,6 +46,8 @@ describe("an OIDC issuer's page", () => {
     expect(await screen.findByRole("heading", { name: "github", level: 1 })).toBeDefined();
     for (const name of ["Edit issuer", "Delete issuer", "Save policies", "Simulate exchange"])
       expect(screen.getByRole("button", { name })).toBeDefined();
+    // The simulator starts by asking for what the first ALLOW grants.
+    expect((screen.getByLabelText("Scope") as HTMLInputElement).value).toBe("team:platform");
   });
 
   it("shows an AUDITOR the issuer and its policies, and nothing they may not do", async () => {

@@ -48,6 +48,7 @@ export function OidcIssuerPage() {
     );
   }
   const { canManage } = oidcAccess(data.viewer, org);
+  const stored = issuer.policies.map(toDraft);
 
   return (
     <section aria-labelledby="issuer-title">
@@ -115,12 +116,12 @@ export function OidcIssuerPage() {
       <PolicyEditor
         key={issuer.id}
         issuerId={issuer.id}
-        stored={issuer.policies.map(toDraft)}
+        stored={stored}
         drafts={drafts}
         onDraftsChange={setDrafts}
         canManage={canManage}
       />
-      {canManage && <Simulator issuerId={issuer.id} drafts={drafts} />}
+      {canManage && <Simulator issuerId={issuer.id} drafts={drafts} policies={stored} />}
     </section>
   );
 }

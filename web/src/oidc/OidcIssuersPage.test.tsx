@@ -1,26 +1,16 @@
-import { MockedProvider, type MockedResponse } from "@apollo/client/testing/react";
-import { render, screen } from "@testing-library/react";
-import { MemoryRouter, Route, Routes } from "react-router";
+import type { MockLink } from "@apollo/client/testing";
+import { screen } from "@testing-library/react";
 import { describe, expect, it } from "vitest";
 import { OidcIssuersPageQueryDocument } from "../__generated__/operations";
 import { OidcIssuersPage } from "./OidcIssuersPage";
+import { renderRoute, viewerAs } from "./testing";
 
-function list(role: "ADMIN" | "AUDITOR"): MockedResponse {
+function list(role: "ADMIN" | "AUDITOR"): MockLink.MockedResponse {
   return {
     request: { query: OidcIssuersPageQueryDocument, variables: { organization: "acme" } },
     result: {
       data: {
-        viewer: {
-          __typename: "Viewer",
-          kind: "PERSONAL",
-          organizations: [
-            {
-              __typename: "ViewerOrganization",
-              role,
-              organization: { __typename: "Organization", name: "acme" },
-            },
-          ],
-        },
+        viewer: viewerAs(role),
         oidcIssuers: [
           {
             __typename: "OidcIssuer",
@@ -38,15 +28,7 @@ function list(role: "ADMIN" | "AUDITOR"): MockedResponse {
 }
 
 function renderAs(role: "ADMIN" | "AUDITOR") {
-  render(
-    <MockedProvider mocks={[list(role)]}>
-      <MemoryRouter initialEntries={["/orgs/acme/oidc"]}>
-        <Routes>
-          <Route path="/orgs/:org/oidc" element={<OidcIssuersPage />} />
-        </Routes>
-      </MemoryRouter>
-    </MockedProvider>,
-  );
+  renderRoute(<OidcIssuersPage />, "/orgs/:org/oidc", "/orgs/acme/oidc", [list(role)]);
 }
 
 describe("the OIDC issuers page", () => {

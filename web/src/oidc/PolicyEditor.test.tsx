@@ -1,5 +1,6 @@
 import { GraphQLError } from "graphql";
-import { MockedProvider, type MockedResponse } from "@apollo/client/testing/react";
+import type { MockLink } from "@apollo/client/testing";
+import { MockedProvider } from "@apollo/client/testing/react";
 import { render, screen, within } from "@testing-library/react";
 import userEvent from "@testing-library/user-event";
 import { useState } from "react";
@@ -20,7 +21,7 @@ const policy = (pattern: string) => ({
   rules: [{ claim: "sub", pattern }],
 });
 
-const mocks: MockedResponse[] = [
+const mocks: MockLink.MockedResponse[] = [
   {
     request: {
       query: SetOidcIssuerPoliciesMutationDocument,

@@ -15,22 +15,30 @@ const SCOPE_HINT: Record<TokenKind, string> = {
   PERSONAL: "user:alice",
 };
 
+/** The exchange's scope for the token a policy grants. */
+function scopeOf(policy: PolicyDraft): string {
+  if (policy.tokenType === "TEAM") return policy.team ? `team:${policy.team}` : "";
+  if (policy.tokenType === "PERSONAL") return policy.login ? `user:${policy.login}` : "";
+  return policy.admin ? "admin" : "";
+}
+
 /**
  * Paste a CI job's JWT and see what an exchange would make of it, judged by the server's own
  * exchange code, minting nothing. The JWT stays in this form: it is sent once per try and never
  * cached (no-cache), since it is a credential until it expires.
  */
-export function Simulator({
-  issuerId,
-  drafts,
-}: {
+export function Simulator(props: {
   issuerId: string;
   drafts: PolicyDraft[] | null;
+  /** The policies when the simulator opens: it starts by asking for what the first ALLOW grants. */
+  policies: PolicyDraft[];
 }) {
+  const { issuerId, drafts } = props;
   const client = useApolloClient();
+  const [first] = useState(() => props.policies.find((p) => p.decision === "ALLOW"));
   const [jwt, setJwt] = useState("");
-  const [tokenType, setTokenType] = useState<TokenKind>("TEAM");
-  const [scope, setScope] = useState("");
+  const [tokenType, setTokenType] = useState<TokenKind>(first?.tokenType ?? "TEAM");
+  const [scope, setScope] = useState(first ? scopeOf(first) : "");
   const [result, setResult] = useState<SimulatorQueryQuery["simulateOidcExchange"] | null>(null);
   const [error, setError] = useState<unknown>(null);
   const [loading, setLoading] = useState(false);

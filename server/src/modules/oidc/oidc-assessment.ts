@@ -92,21 +92,17 @@ export class OidcAssessor {
     const problem = decoded
       ? claimTypeProblem(decoded.claims, policies)
       : "it is not a JWT (three base64url parts joined by dots)";
-    const empty = { checks: null, verdict: null, replayed: false, plan: null };
-    if (!decoded) {
+    if (!decoded || problem) {
       return {
         decoded,
         format: { ok: false, reason: problem! },
-        refusal: invalid("subject_token is not a JWT."),
-        ...empty,
-      };
-    }
-    if (problem) {
-      return {
-        decoded,
-        format: { ok: false, reason: problem },
-        refusal: invalid(`The JWT was refused: ${problem}.`),
-        ...empty,
+        checks: null,
+        verdict: null,
+        replayed: false,
+        plan: null,
+        refusal: invalid(
+          decoded ? `The JWT was refused: ${problem}.` : "subject_token is not a JWT.",
+        ),
       };
     }
     const claims = decoded.claims as typeof decoded.claims & {
