@@ -17,7 +17,7 @@ const alive = (pid: number) => {
 it("kills a tied server once the test process that started it is SIGKILLed", async () => {
   // A test process of its own, running the real spawnTied, that we can kill outright.
   const dir = fs.mkdtempSync(path.join(os.tmpdir(), "lapse-tied-"));
-  const source = fs.readFileSync(path.join(import.meta.dirname, "tied-process.ts"), "utf8");
+  const source = fs.readFileSync(path.join(__dirname, "tied-process.ts"), "utf8");
   const { code } = transformSync(source, {
     jsc: { parser: { syntax: "typescript" }, target: "es2022" },
     module: { type: "commonjs" },
