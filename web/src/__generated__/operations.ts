@@ -107,10 +107,17 @@ export type TokenKind =
   | 'TEAM';
 
 export type TokenSource =
+  /** Created through the API with a token. */
   | 'API'
+  /** The first site admin's token, made on the first start. */
+  | 'BOOTSTRAP'
+  /** Created by the operator's command line (`lapse user-token`, `bootstrap`). */
   | 'CLI'
+  /** Created in the web console (a request with a session cookie). */
   | 'CONSOLE'
+  /** Minted by exchanging an OIDC identity token. */
   | 'OIDC'
+  /** The replacement made by rotating another token. */
   | 'ROTATION';
 
 /** Derived at read time from expiresAt and revokedAt against the server clock. */

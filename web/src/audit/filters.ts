@@ -1,4 +1,4 @@
-import type { TokenFilter } from "../__generated__/operations";
+import type { TokenFilter, TokenSource } from "../__generated__/operations";
 
 /** The audit view's filters as they live in the URL, so a filtered view can be bookmarked and shared. */
 export interface AuditFilters {
@@ -7,7 +7,7 @@ export interface AuditFilters {
   team?: string;
   owner?: string;
   createdBy?: string;
-  source?: "API" | "CONSOLE" | "CLI" | "OIDC" | "ROTATION";
+  source?: TokenSource;
   expiringWithinDays?: number;
   expiresAfter?: string;
   expiresBefore?: string;
@@ -18,7 +18,16 @@ export interface AuditFilters {
 
 const STATUSES = ["ACTIVE", "EXPIRED", "REVOKED"] as const;
 const KINDS = ["PERSONAL", "TEAM", "ORGANIZATION"] as const;
-const SOURCES = ["API", "CONSOLE", "CLI", "OIDC", "ROTATION"] as const;
+// A record over the schema's enum, so a source added to the server cannot be left out of the filter.
+const SOURCE_SET: Record<TokenSource, true> = {
+  API: true,
+  CONSOLE: true,
+  CLI: true,
+  OIDC: true,
+  ROTATION: true,
+  BOOTSTRAP: true,
+};
+export const SOURCES = Object.keys(SOURCE_SET) as TokenSource[];
 
 const oneOf = <T extends string>(values: readonly T[], value: string | null) =>
   value !== null && (values as readonly string[]).includes(value) ? (value as T) : undefined;
