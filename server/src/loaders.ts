@@ -4,6 +4,7 @@ import { Membership } from "./modules/organization/membership.entity";
 import { Organization } from "./modules/organization/organization.entity";
 import type { OrganizationMember } from "./modules/organization/organization.objects";
 import { Team } from "./modules/team/team.entity";
+import { AccessToken } from "./modules/token/access-token.entity";
 import { User } from "./modules/user/user.entity";
 
 /** Plain string order, the same whichever store the rows came from. */
@@ -52,6 +53,19 @@ export function createLoaders(dataSource: DataSource) {
     user: byId(dataSource, User),
     team: byId(dataSource, Team),
     organization: byId(dataSource, Organization),
+    token: byId(dataSource, AccessToken),
+    /** The token made by rotating a token (by the rotated token's id). */
+    replacement: new DataLoader<string, AccessToken | null>(
+      async (ids) => {
+        const rows = await dataSource.manager.findBy(AccessToken, {
+          replacedTokenId: In([...ids]),
+        });
+        const found = new Map(rows.map((row) => [row.replacedTokenId, row]));
+        return ids.map((id) => found.get(id) ?? null);
+      },
+      // A rotation in the same request makes a replacement that was not there a moment before.
+      { cache: false },
+    ),
     /** An organization's members with their roles, by login. */
     members: listsByOrganization<OrganizationMember>(async (ids) => {
       const rows = await dataSource.manager.find(Membership, {
