@@ -70,6 +70,29 @@ export function writeFilters(filters: AuditFilters): URLSearchParams {
   return params;
 }
 
+/**
+ * Why no token could match these filters together, as a sentence naming them, or null: asking
+ * the server would only answer "none", which reads as if there were no such tokens.
+ */
+export function filterContradiction(filters: AuditFilters): string | null {
+  const never = filters.neverExpires;
+  if (never && filters.expiringWithinDays)
+    return `"Expiring within ${filters.expiringWithinDays} days" and "never expires" cannot both hold: a token that never expires is not expiring. Clear one of them.`;
+  if (never && (filters.expiresAfter || filters.expiresBefore))
+    return `An expiry range and "never expires" cannot both hold: a token that never expires has no expiry in any range. Clear one of them.`;
+  if (never && filters.status === "EXPIRED")
+    return `Status "expired" and "never expires" cannot both hold. Clear one of them.`;
+  if (filters.expiringWithinDays && (filters.status === "EXPIRED" || filters.status === "REVOKED"))
+    return `"Expiring within ${filters.expiringWithinDays} days" counts live tokens only, so no ${filters.status.toLowerCase()} token matches it. Clear one of them.`;
+  if (
+    filters.expiresAfter &&
+    filters.expiresBefore &&
+    Date.parse(filters.expiresAfter) >= Date.parse(filters.expiresBefore)
+  )
+    return `"Expires after" must come before "expires before"; no token expires in that range.`;
+  return null;
+}
+
 /** The GraphQL filter for the organization; "unused for N days" is "not used since now minus N days". */
 export function toTokenFilter(
   organization: string,
