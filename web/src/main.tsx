@@ -6,6 +6,7 @@ import { createApolloClient } from "./apollo";
 import { AuditPage } from "./audit/AuditPage";
 import { OrganizationPage } from "./organization/OrganizationPage";
 import { Layout } from "./pages/Layout";
+import { NotFound, RouteError } from "./pages/NotFound";
 import { RootRedirect } from "./pages/RootRedirect";
 import { SignInPage } from "./pages/SignInPage";
 import { TokensPage } from "./tokens/TokensPage";
@@ -13,15 +14,17 @@ import { WebhooksPage } from "./webhooks/WebhooksPage";
 import "./styles.css";
 
 const router = createBrowserRouter([
-  { path: "/sign-in", element: <SignInPage /> },
+  { path: "/sign-in", element: <SignInPage />, errorElement: <RouteError /> },
   {
     element: <Layout />,
+    errorElement: <RouteError />,
     children: [
       { path: "/", element: <RootRedirect /> },
       { path: "/orgs/:org/tokens", element: <TokensPage /> },
       { path: "/orgs/:org/audit", element: <AuditPage /> },
       { path: "/orgs/:org/webhooks", element: <WebhooksPage /> },
       { path: "/orgs/:org", element: <OrganizationPage /> },
+      { path: "*", element: <NotFound /> },
     ],
   },
 ]);

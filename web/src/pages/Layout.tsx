@@ -1,6 +1,7 @@
 import { useApolloClient } from "@apollo/client/react";
 import { Link, NavLink, Outlet, useNavigate, useParams } from "react-router";
 import { signOut } from "../session";
+import { KnownOrganization } from "./KnownOrganization";
 
 /** The console's frame: where you are, and the way out. */
 export function Layout() {
@@ -39,7 +40,13 @@ export function Layout() {
         </button>
       </header>
       <main id="main">
-        <Outlet />
+        {org && org !== "-" ? (
+          <KnownOrganization name={org}>
+            <Outlet />
+          </KnownOrganization>
+        ) : (
+          <Outlet />
+        )}
       </main>
     </>
   );
