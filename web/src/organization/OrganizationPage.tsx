@@ -38,8 +38,8 @@ export function OrganizationPage() {
         <tbody>
           {organization.members.map((m) => (
             <tr key={m.user.login}>
-              <td>{m.user.login}</td>
-              <td>{m.role.toLowerCase()}</td>
+              <td data-label="Login">{m.user.login}</td>
+              <td data-label="Role">{m.role.toLowerCase()}</td>
             </tr>
           ))}
         </tbody>
