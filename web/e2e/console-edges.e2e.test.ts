@@ -198,6 +198,9 @@ describe.runIf(browserTestsRun)("the console's rough edges, in Chromium", () => 
       expect(overflow, path).toBeLessThanOrEqual(0);
       const header = await page.locator("header.top").boundingBox();
       expect(header!.height, path).toBeLessThanOrEqual(56);
+      // The organization's name stays in view, not squeezed to nothing.
+      const org = await page.locator("header.top nav .muted").boundingBox();
+      expect(org!.width, path).toBeGreaterThan(20);
       // Each card's cells name themselves, the header row being hidden.
       const labels = await page
         .locator("main table tbody tr")
