@@ -6,6 +6,7 @@ import type { OrganizationMember } from "./modules/organization/organization.obj
 import { TeamMembership } from "./modules/team/team-membership.entity";
 import type { TeamMember } from "./modules/team/team.objects";
 import { Team } from "./modules/team/team.entity";
+import { AccessToken } from "./modules/token/access-token.entity";
 import { User } from "./modules/user/user.entity";
 
 /** Plain string order, the same whichever store the rows came from. */
@@ -54,6 +55,19 @@ export function createLoaders(dataSource: DataSource) {
     user: byId(dataSource, User),
     team: byId(dataSource, Team),
     organization: byId(dataSource, Organization),
+    token: byId(dataSource, AccessToken),
+    /** The token made by rotating a token (by the rotated token's id). */
+    replacement: new DataLoader<string, AccessToken | null>(
+      async (ids) => {
+        const rows = await dataSource.manager.findBy(AccessToken, {
+          replacedTokenId: In([...ids]),
+        });
+        const found = new Map(rows.map((row) => [row.replacedTokenId, row]));
+        return ids.map((id) => found.get(id) ?? null);
+      },
+      // A rotation in the same request makes a replacement that was not there a moment before.
+      { cache: false },
+    ),
     /** An organization's members with their roles, by login. */
     members: listsByOrganization<OrganizationMember>(async (ids) => {
       const rows = await dataSource.manager.find(Membership, {

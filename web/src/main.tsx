@@ -9,6 +9,7 @@ import { MembersPage } from "./members/MembersPage";
 import { OidcIssuerPage } from "./oidc/OidcIssuerPage";
 import { OidcIssuersPage } from "./oidc/OidcIssuersPage";
 import { Layout } from "./pages/Layout";
+import { NotFound, RouteError } from "./pages/NotFound";
 import { RootRedirect } from "./pages/RootRedirect";
 import { SignInPage } from "./pages/SignInPage";
 import { TeamPage } from "./teams/TeamPage";
@@ -18,9 +19,10 @@ import { WebhooksPage } from "./webhooks/WebhooksPage";
 import "./styles.css";
 
 const router = createBrowserRouter([
-  { path: "/sign-in", element: <SignInPage /> },
+  { path: "/sign-in", element: <SignInPage />, errorElement: <RouteError /> },
   {
     element: <Layout />,
+    errorElement: <RouteError />,
     children: [
       { path: "/", element: <RootRedirect /> },
       { path: "/orgs/:org/tokens", element: <TokensPage /> },
@@ -32,6 +34,7 @@ const router = createBrowserRouter([
       { path: "/orgs/:org/oidc", element: <OidcIssuersPage /> },
       { path: "/orgs/:org/oidc/:issuerId", element: <OidcIssuerPage /> },
       { path: "/orgs/:org", element: <OrganizationPage /> },
+      { path: "*", element: <NotFound /> },
     ],
   },
 ]);

@@ -102,7 +102,7 @@ export function authenticate(
         const error = refusalError(result, res);
         return refuseWith(result.reason, error, result.token?.id);
       }
-      res.locals.principal = principalFor(result.token);
+      res.locals.principal = principalFor(result.token, { session: !match });
       observe("ok");
       logger.debug(
         { requestId: res.locals.requestId, tokenId: result.token.id, kind: result.token.kind },

@@ -9,13 +9,16 @@ export interface Principal {
   kind: TokenKind;
   /** The acting user; null for team and organization tokens, which belong to no person. */
   userId: string | null;
+  /** Whether the request came with a console session cookie rather than the token itself. */
+  viaSession: boolean;
 }
 
-export function principalFor(token: AccessToken): Principal {
+export function principalFor(token: AccessToken, via: { session?: boolean } = {}): Principal {
   return {
     token,
     kind: token.kind,
     userId: token.kind === TokenKind.PERSONAL ? token.ownerId : null,
+    viaSession: via.session ?? false,
   };
 }
 

@@ -433,11 +433,16 @@ export const OPENAPI_DOCUMENT = {
             description: "Signed in; the cookie is set",
             ...json({
               type: "object",
-              required: ["login", "expiresAt"],
+              required: ["login", "expiresAt", "tokenExpiresAt"],
               additionalProperties: false,
               properties: {
                 login: { type: "string" },
                 expiresAt: { type: "string", format: "date-time" },
+                tokenExpiresAt: {
+                  type: ["string", "null"],
+                  format: "date-time",
+                  description: "When the token signed in with expires; null: never",
+                },
               },
             }),
           },

@@ -107,15 +107,17 @@ export function AuditEvents({
         <tbody>
           {data?.auditEvents.edges.map(({ node }) => (
             <tr key={node.id}>
-              <td title={node.createdAt}>{new Date(node.createdAt).toLocaleString()}</td>
-              <td>{node.type.toLowerCase().replaceAll("_", " ")}</td>
-              <td>
+              <td data-label="When" title={node.createdAt}>
+                {new Date(node.createdAt).toLocaleString()}
+              </td>
+              <td data-label="Event">{node.type.toLowerCase().replaceAll("_", " ")}</td>
+              <td data-label="Actor">
                 {node.actorLogin ??
                   (node.actorTokenName
                     ? `${node.actorTokenName} (${node.actorTokenKind?.toLowerCase()} token)`
                     : "lapse")}
               </td>
-              <td>{node.tokenName ?? "—"}</td>
+              <td data-label="Token">{node.tokenName ?? "—"}</td>
             </tr>
           ))}
         </tbody>

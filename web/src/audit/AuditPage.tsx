@@ -7,6 +7,7 @@ import { TokensTable } from "../tokens/TokensTable";
 import { FilterBar } from "./FilterBar";
 import { AuditEvents } from "./AuditEvents";
 import {
+  filterContradiction,
   readFilters,
   toTokenFilter,
   tokensCsvUrl,
@@ -55,11 +56,19 @@ function AuditTokens({
   // "Unused for N days" is judged from when the page opened, not re-evaluated every second.
   const [openedAt] = useState(() => Date.now());
   const filter = toTokenFilter(org, filters, openedAt);
+  const contradiction = filterContradiction(filters);
   const { data, error, loading, fetchMore } = useQuery(AuditTokensQueryDocument, {
     variables: { filter, organization: org },
+    skip: contradiction !== null,
   });
   const update = (change: Partial<AuditFilters>) =>
     setParams(writeFilters({ ...filters, ...change }));
+  const filtered = Object.keys(filters).length > 0;
+  const clear = (
+    <button type="button" onClick={() => setParams(writeFilters({}))}>
+      Clear filters
+    </button>
+  );
   if (error) return <ErrorView error={error} />;
   const stats = data?.tokenStats;
   return (
@@ -78,23 +87,41 @@ function AuditTokens({
         ))}
       </ul>
       <FilterBar filters={filters} update={update} />
+      {contradiction && (
+        <div className="notice" role="alert">
+          <p>{contradiction}</p>
+          {clear}
+        </div>
+      )}
       <p>
         <a href={tokensCsvUrl(filter)} download>
           Download CSV of this view
         </a>
       </p>
       <p className="muted" aria-live="polite">
-        {data
-          ? `${data.tokens.totalCount} ${data.tokens.totalCount === 1 ? "token matches" : "tokens match"}`
-          : "Loading…"}
+        {contradiction
+          ? "No token can match these filters."
+          : data
+            ? `${data.tokens.totalCount} ${data.tokens.totalCount === 1 ? "token matches" : "tokens match"}`
+            : "Loading…"}
       </p>
-      {loading && !data ? (
+      {contradiction ? null : loading && !data ? (
         <div className="skeleton" aria-busy="true" aria-label="Loading tokens">
           <div className="skeleton-row" />
           <div className="skeleton-row" />
         </div>
       ) : (
-        <TokensTable tokens={data?.tokens.edges.map((e) => e.node) ?? []} />
+        <TokensTable
+          tokens={data?.tokens.edges.map((e) => e.node) ?? []}
+          empty={
+            filtered ? (
+              <>
+                <p>No tokens match these filters.</p>
+                {clear}
+              </>
+            ) : undefined
+          }
+        />
       )}
       {data?.tokens.pageInfo.hasNextPage && (
         <button

@@ -1,5 +1,5 @@
 import { DateFilter } from "../components/DateFilter";
-import type { AuditFilters } from "./filters";
+import { SOURCES, type AuditFilters } from "./filters";
 
 type Update = (change: Partial<AuditFilters>) => void;
 
@@ -75,7 +75,7 @@ export function FilterBar({ filters, update }: { filters: AuditFilters; update: 
       {select("Kind", filters.kind, ["PERSONAL", "TEAM", "ORGANIZATION"], (v) =>
         update({ kind: v as AuditFilters["kind"] }),
       )}
-      {select("Source", filters.source, ["API", "CONSOLE", "CLI", "OIDC", "ROTATION"], (v) =>
+      {select("Source", filters.source, SOURCES, (v) =>
         update({ source: v as AuditFilters["source"] }),
       )}
       {textInput("Team", filters.team, (v) => update({ team: v }))}

@@ -1,5 +1,6 @@
 import { describe, expect, it } from "vitest";
 import {
+  filterContradiction,
   readEventFilters,
   readFilters,
   toTokenFilter,
@@ -58,5 +59,32 @@ describe("audit filters in the URL", () => {
     expect(filter.lastUsedBefore).toBe("2026-08-28T12:00:00.000Z");
     expect(filter.organization).toBe("acme");
     expect(filter.statuses).toBeNull();
+  });
+});
+
+describe("contradictory audit filters", () => {
+  it("explains filters that no token could meet together, naming both", () => {
+    expect(filterContradiction({ expiringWithinDays: 7, neverExpires: true })).toMatch(
+      /^"Expiring within 7 days" and "never expires" cannot both hold/,
+    );
+    expect(
+      filterContradiction({ expiresBefore: "2026-12-01T00:00:00Z", neverExpires: true }),
+    ).toMatch(/expiry range and "never expires"/);
+    expect(filterContradiction({ status: "EXPIRED", neverExpires: true })).toMatch(/cannot both/);
+    expect(filterContradiction({ status: "REVOKED", expiringWithinDays: 3 })).toMatch(
+      /no revoked token matches/,
+    );
+    expect(
+      filterContradiction({
+        expiresAfter: "2026-12-02T00:00:00Z",
+        expiresBefore: "2026-12-01T00:00:00Z",
+      }),
+    ).toMatch(/must come before/);
+  });
+
+  it("accepts filters that can hold together", () => {
+    expect(filterContradiction({})).toBeNull();
+    expect(filterContradiction({ status: "ACTIVE", expiringWithinDays: 7 })).toBeNull();
+    expect(filterContradiction({ neverExpires: true, status: "REVOKED" })).toBeNull();
   });
 });

@@ -1,4 +1,4 @@
-import type { TokenFilter } from "../__generated__/operations";
+import type { TokenFilter, TokenSource } from "../__generated__/operations";
 
 /** The audit view's filters as they live in the URL, so a filtered view can be bookmarked and shared. */
 export interface AuditFilters {
@@ -7,7 +7,7 @@ export interface AuditFilters {
   team?: string;
   owner?: string;
   createdBy?: string;
-  source?: "API" | "CONSOLE" | "CLI" | "OIDC" | "ROTATION";
+  source?: TokenSource;
   expiringWithinDays?: number;
   expiresAfter?: string;
   expiresBefore?: string;
@@ -18,7 +18,16 @@ export interface AuditFilters {
 
 const STATUSES = ["ACTIVE", "EXPIRED", "REVOKED"] as const;
 const KINDS = ["PERSONAL", "TEAM", "ORGANIZATION"] as const;
-const SOURCES = ["API", "CONSOLE", "CLI", "OIDC", "ROTATION"] as const;
+// A record over the schema's enum, so a source added to the server cannot be left out of the filter.
+const SOURCE_SET: Record<TokenSource, true> = {
+  API: true,
+  CONSOLE: true,
+  CLI: true,
+  OIDC: true,
+  ROTATION: true,
+  BOOTSTRAP: true,
+};
+export const SOURCES = Object.keys(SOURCE_SET) as TokenSource[];
 
 const oneOf = <T extends string>(values: readonly T[], value: string | null) =>
   value !== null && (values as readonly string[]).includes(value) ? (value as T) : undefined;
@@ -59,6 +68,29 @@ export function writeFilters(filters: AuditFilters): URLSearchParams {
   }
   params.sort();
   return params;
+}
+
+/**
+ * Why no token could match these filters together, as a sentence naming them, or null: asking
+ * the server would only answer "none", which reads as if there were no such tokens.
+ */
+export function filterContradiction(filters: AuditFilters): string | null {
+  const never = filters.neverExpires;
+  if (never && filters.expiringWithinDays)
+    return `"Expiring within ${filters.expiringWithinDays} days" and "never expires" cannot both hold: a token that never expires is not expiring. Clear one of them.`;
+  if (never && (filters.expiresAfter || filters.expiresBefore))
+    return `An expiry range and "never expires" cannot both hold: a token that never expires has no expiry in any range. Clear one of them.`;
+  if (never && filters.status === "EXPIRED")
+    return `Status "expired" and "never expires" cannot both hold. Clear one of them.`;
+  if (filters.expiringWithinDays && (filters.status === "EXPIRED" || filters.status === "REVOKED"))
+    return `"Expiring within ${filters.expiringWithinDays} days" counts live tokens only, so no ${filters.status.toLowerCase()} token matches it. Clear one of them.`;
+  if (
+    filters.expiresAfter &&
+    filters.expiresBefore &&
+    Date.parse(filters.expiresAfter) >= Date.parse(filters.expiresBefore)
+  )
+    return `"Expires after" must come before "expires before"; no token expires in that range.`;
+  return null;
 }
 
 /** The GraphQL filter for the organization; "unused for N days" is "not used since now minus N days". */

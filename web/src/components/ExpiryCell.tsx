@@ -1,5 +1,5 @@
 import { useClockDerived } from "../clock/useNow";
-import { exactInstant, expiryView, type ExpiryState } from "../time/expiry";
+import { exactInstant, expiryView, shortInstant, type ExpiryState } from "../time/expiry";
 
 // An icon as well as a colour, so the state never rests on colour alone.
 const ICONS: Record<ExpiryState, string> = {
@@ -41,6 +41,12 @@ export function ExpiryCell({
       <span aria-hidden="true">{ICONS[view.state]}</span>{" "}
       <span className="visually-hidden">{LABELS[view.state]}: </span>
       {view.text}
+      {/* Visible, not only in the tooltip: a phone has no hover. */}
+      {expiresAt && (
+        <time className="expiry-exact" dateTime={expiresAt}>
+          {shortInstant(expiresAt)}
+        </time>
+      )}
     </span>
   );
 }

@@ -1,7 +1,8 @@
 import { CombinedGraphQLErrors } from "@apollo/client/errors";
 import { render, screen } from "@testing-library/react";
 import { MemoryRouter, Route, Routes, useLocation } from "react-router";
-import { describe, expect, it } from "vitest";
+import { afterEach, describe, expect, it } from "vitest";
+import { forgetSession, rememberSession } from "../session-end";
 import { ErrorView } from "./ErrorView";
 
 const graphQLError = (code: string, message: string) =>
@@ -13,25 +14,41 @@ function Where() {
 }
 
 describe("the error view", () => {
-  it("sends UNAUTHENTICATED to sign-in with the reason", () => {
+  afterEach(forgetSession);
+
+  const landing = (message: string) => {
     render(
       <MemoryRouter initialEntries={["/orgs/acme/tokens"]}>
         <Routes>
           <Route path="/sign-in" element={<Where />} />
           <Route
             path="*"
-            element={
-              <ErrorView
-                error={graphQLError("UNAUTHENTICATED", "Your session has expired; sign in again.")}
-              />
-            }
+            element={<ErrorView error={graphQLError("UNAUTHENTICATED", message)} />}
           />
         </Routes>
       </MemoryRouter>,
     );
-    expect(screen.getByTestId("where").textContent).toBe(
-      "/sign-in?reason=Your%20session%20has%20expired%3B%20sign%20in%20again.",
+    const where = new URL(screen.getByTestId("where").textContent!, "http://x");
+    return { path: where.pathname, reason: where.searchParams.get("reason") };
+  };
+
+  it("gives a first visitor a plain sign-in, with no error", () => {
+    expect(landing("Sign in, or send a valid access token in the Authorization header.")).toEqual({
+      path: "/sign-in",
+      reason: null,
+    });
+  });
+
+  it("tells someone whose token expired that it ended their session, and when", () => {
+    rememberSession({
+      expiresAt: "2026-01-01T10:00:00.000Z",
+      tokenExpiresAt: "2026-01-01T10:00:00.000Z",
+    });
+    const { path, reason } = landing(
+      "Sign in, or send a valid access token in the Authorization header.",
     );
+    expect(path).toBe("/sign-in");
+    expect(reason).toMatch(/^Your session ended: the token you signed in with expired at .*2026/);
   });
 
   it("says access is missing for FORBIDDEN, with the server's sentence naming the role", () => {

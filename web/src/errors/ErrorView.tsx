@@ -1,5 +1,6 @@
 import { CombinedGraphQLErrors } from "@apollo/client/errors";
 import { Navigate } from "react-router";
+import { sessionEndReason } from "../session-end";
 
 /** What a failed page shows, by `extensions.code`: sign-in, the role needed, or the message and request id. */
 export function ErrorView({ error }: { error: unknown }) {
@@ -8,7 +9,10 @@ export function ErrorView({ error }: { error: unknown }) {
   const message =
     first?.message ?? (error instanceof Error ? error.message : "Something went wrong.");
   if (code === "UNAUTHENTICATED") {
-    return <Navigate to={`/sign-in?reason=${encodeURIComponent(message)}`} replace />;
+    // A first visit gets a plain sign-in; an ended session, the reason it ended.
+    const reason = sessionEndReason(message);
+    const to = reason ? `/sign-in?reason=${encodeURIComponent(reason)}` : "/sign-in";
+    return <Navigate to={to} replace />;
   }
   const requestId = first?.extensions?.requestId;
   return (

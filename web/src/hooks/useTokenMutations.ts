@@ -12,7 +12,12 @@ import {
 const refetch = { refetchQueries: [TokensPageQueryDocument], awaitRefetchQueries: true };
 
 export const useRevokeTokenMutation = () => useMutation(RevokeTokenMutationDocument, refetch);
-export const useRotateTokenMutation = () => useMutation(RotateTokenMutationDocument, refetch);
+/**
+ * `ownToken`: rotating the token this session was opened with, whose old secret (and so the
+ * session) may stop at once; a refetch would then fail before the new secret is shown.
+ */
+export const useRotateTokenMutation = (ownToken = false) =>
+  useMutation(RotateTokenMutationDocument, ownToken ? {} : refetch);
 export const useCreatePersonalTokenMutation = () =>
   useMutation(CreatePersonalTokenMutationDocument, refetch);
 export const useCreateTeamTokenMutation = () =>

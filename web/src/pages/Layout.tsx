@@ -2,6 +2,7 @@ import { useApolloClient } from "@apollo/client/react";
 import { Link, NavLink, Outlet, useNavigate, useParams } from "react-router";
 import { OidcNavLink } from "../oidc/OidcNavLink";
 import { signOut } from "../session";
+import { KnownOrganization } from "./KnownOrganization";
 
 /** The console's frame: where you are, and the way out. */
 export function Layout() {
@@ -43,7 +44,13 @@ export function Layout() {
         </button>
       </header>
       <main id="main">
-        <Outlet />
+        {org && org !== "-" ? (
+          <KnownOrganization name={org}>
+            <Outlet />
+          </KnownOrganization>
+        ) : (
+          <Outlet />
+        )}
       </main>
     </>
   );

@@ -8,7 +8,9 @@ export function SignInPage() {
   const [params] = useSearchParams();
   const navigate = useNavigate();
   const [token, setToken] = useState("");
-  const [error, setError] = useState<string | null>(params.get("reason"));
+  // Why the last session ended (or that you signed out): news, not an error of this form.
+  const reason = params.get("reason");
+  const [error, setError] = useState<string | null>(null);
   const [busy, setBusy] = useState(false);
 
   async function submit(event: FormEvent) {
@@ -29,6 +31,11 @@ export function SignInPage() {
   return (
     <main className="sign-in">
       <h1>Sign in to Lapse</h1>
+      {reason && (
+        <p role="status" className="notice">
+          {reason}
+        </p>
+      )}
       <form onSubmit={submit} aria-describedby={error ? "sign-in-error" : undefined}>
         <label htmlFor="token">Personal access token</label>
         <input

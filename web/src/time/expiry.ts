@@ -12,25 +12,34 @@ const HOUR = 60 * MINUTE;
 const DAY = 24 * HOUR;
 
 const plural = (n: number, unit: string) => `${n} ${unit}${n === 1 ? "" : "s"}`;
-const pad = (n: number) => String(n).padStart(2, "0");
 
-/** "89 days", "6 h 12 min", "04:59" (the last hour counts down in minutes and seconds). */
+/**
+ * "89 days", "6 h 12 min", "4 min 59 s", "45 s", each rounded to the nearest unit it shows, so a
+ * token made to last 7 days reads "7 days" rather than "6 days" a second later. The last minute
+ * rounds up, so a live token never reads "0 s".
+ */
 function span(ms: number): string {
-  if (ms >= 2 * DAY) return plural(Math.floor(ms / DAY), "day");
-  if (ms >= HOUR) {
-    const hours = Math.floor(ms / HOUR);
-    const minutes = Math.floor((ms % HOUR) / MINUTE);
-    return minutes ? `${hours} h ${minutes} min` : `${hours} h`;
-  }
+  if (ms >= 2 * DAY) return plural(Math.round(ms / DAY), "day");
+  if (ms >= HOUR) return hoursAndMinutes(Math.round(ms / MINUTE));
   const seconds = Math.ceil(ms / SECOND);
-  return `${pad(Math.floor(seconds / 60))}:${pad(seconds % 60)}`;
+  if (seconds < 60) return `${seconds} s`;
+  const rest = seconds % 60;
+  return rest ? `${Math.floor(seconds / 60)} min ${rest} s` : `${seconds / 60} min`;
 }
 
-/** Like span, for the past: "3 days ago", "2 h ago", "4 min ago", "just now". */
+/** "6 h 12 min", or "6 h" on the hour; whole minutes, so rounding never reads "5 h 60 min". */
+function hoursAndMinutes(totalMinutes: number): string {
+  const minutes = totalMinutes % 60;
+  const hours = (totalMinutes - minutes) / 60;
+  return minutes ? `${hours} h ${minutes} min` : `${hours} h`;
+}
+
+/** Like span, for the past, to the nearest unit: "3 days ago", "2 h ago", "4 min ago", "just now". */
 function ago(ms: number): string {
-  if (ms >= 2 * DAY) return `${plural(Math.floor(ms / DAY), "day")} ago`;
-  if (ms >= HOUR) return `${Math.floor(ms / HOUR)} h ago`;
-  if (ms >= MINUTE) return `${Math.floor(ms / MINUTE)} min ago`;
+  if (ms >= 2 * DAY) return `${plural(Math.round(ms / DAY), "day")} ago`;
+  const minutes = Math.round(ms / MINUTE);
+  if (minutes >= 60) return `${Math.round(ms / HOUR)} h ago`;
+  if (ms >= MINUTE) return `${minutes} min ago`;
   return "just now";
 }
 
@@ -57,3 +66,17 @@ export function exactInstant(iso: string): string {
   const date = new Date(iso);
   return `${date.toISOString().replace(".000Z", "Z")} UTC · ${date.toLocaleString()} local`;
 }
+
+/** The instant in the browser's zone to the minute ("3 Dec 2026, 17:25"), shown under a countdown. */
+export function shortInstant(iso: string): string {
+  return SHORT.format(new Date(iso));
+}
+
+// One formatter for every row: building one per call costs more than the rest of the cell.
+const SHORT = new Intl.DateTimeFormat(undefined, {
+  day: "numeric",
+  month: "short",
+  year: "numeric",
+  hour: "2-digit",
+  minute: "2-digit",
+});

@@ -1,5 +1,5 @@
 import { useWindowVirtualizer } from "@tanstack/react-virtual";
-import { useLayoutEffect, useRef, useState, type Ref } from "react";
+import { useLayoutEffect, useRef, useState, type ReactNode, type Ref } from "react";
 import type { TokensTable_TokenFragment } from "../__generated__/operations";
 import { ExpiryCell } from "../components/ExpiryCell";
 
@@ -15,11 +15,17 @@ interface RowActions {
 }
 
 /** Tokens with their live expiry; each row offers revoke and rotate while the token is live. */
-export function TokensTable(props: { tokens: TokensTable_TokenFragment[] } & RowActions) {
-  if (props.tokens.length === 0) {
-    return <p className="empty">No tokens here yet.</p>;
+export function TokensTable(
+  props: {
+    tokens: TokensTable_TokenFragment[];
+    /** What an empty table says instead (filters that match nothing need not mean none exist). */
+    empty?: ReactNode;
+  } & RowActions,
+) {
+  const { tokens, empty, ...actions } = props;
+  if (tokens.length === 0) {
+    return <div className="empty">{empty ?? <p>No tokens here yet.</p>}</div>;
   }
-  const { tokens, ...actions } = props;
   return (
     // aria-rowcount and aria-rowindex tell assistive technology the whole table's size when only
     // part of it is in the document.
@@ -101,9 +107,17 @@ function TokenRow({
   ref?: Ref<HTMLTableRowElement>;
 } & RowActions) {
   return (
-    <tr ref={ref} data-index={index} aria-rowindex={index + 2} data-token={token.name}>
+    <tr
+      ref={ref}
+      id={`token-${token.id}`}
+      data-index={index}
+      aria-rowindex={index + 2}
+      data-token={token.name}
+      data-status={token.status}
+    >
       <th scope="row">
-        {token.name}
+        <span className="token-name">{token.name}</span>
+        {token.description && <div className="description">{token.description}</div>}
         <div className="muted">
           <code>{token.hint}</code> · {token.source.toLowerCase()}
         </div>
@@ -111,6 +125,7 @@ function TokenRow({
           {token.scopes.join(" ") || "no scopes"}
           {token.allowedCidrs.length > 0 && <> · only from {token.allowedCidrs.join(", ")}</>}
         </div>
+        <Lineage token={token} />
       </th>
       <td data-label="Kind">{token.kind.toLowerCase()}</td>
       <td data-label="Team or owner">{token.team?.name ?? token.owner?.login ?? "—"}</td>
@@ -144,5 +159,23 @@ function TokenRow({
         )}
       </td>
     </tr>
+  );
+}
+
+/** Which token a rotation replaced, and by which: links to their rows, named by their hints. */
+function Lineage({ token }: { token: TokensTable_TokenFragment }) {
+  const links = [
+    token.rotatedFrom && { label: "rotated from", ...token.rotatedFrom },
+    token.replacedBy && { label: "replaced by", ...token.replacedBy },
+  ].filter((link) => !!link);
+  if (links.length === 0) return null;
+  return (
+    <div className="muted lineage">
+      {links.map((link) => (
+        <span key={link.label}>
+          {link.label} <a href={`#token-${link.id}`}>{link.hint}</a>{" "}
+        </span>
+      ))}
+    </div>
   );
 }

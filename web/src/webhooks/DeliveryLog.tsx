@@ -61,18 +61,20 @@ export function DeliveryLog({ webhookId, canManage }: { webhookId: string; canMa
           <tbody>
             {connection.edges.map(({ node }) => (
               <tr key={node.id} data-delivery={node.eventType} data-status={node.status}>
-                <td>
+                <td data-label="Event">
                   {node.eventType}
                   <div className="muted">{new Date(node.createdAt).toLocaleString()}</div>
                 </td>
-                <td>{node.status.toLowerCase()}</td>
-                <td>{node.attempts}</td>
-                <td>
+                <td data-label="Status">{node.status.toLowerCase()}</td>
+                <td data-label="Attempts">{node.attempts}</td>
+                <td data-label="Response">
                   {node.responseCode !== null
                     ? `HTTP ${node.responseCode} in ${node.responseMs} ms`
                     : (node.lastError ?? "—")}
                 </td>
-                <td>{node.nextAttemptAt ? new Date(node.nextAttemptAt).toLocaleString() : "—"}</td>
+                <td data-label="Next attempt">
+                  {node.nextAttemptAt ? new Date(node.nextAttemptAt).toLocaleString() : "—"}
+                </td>
                 <td>
                   {canManage && node.status !== "PENDING" && (
                     <button

@@ -39,7 +39,11 @@ export class BootstrapService {
    * Creates an organization whose ADMIN is `admin` (made a site admin) and returns that admin's new
    * personal token, all in one transaction. Throws CONFLICT if the organization exists.
    */
-  async bootstrap(ctx: RequestContext, input: BootstrapInput): Promise<CreatedToken> {
+  async bootstrap(
+    ctx: RequestContext,
+    input: BootstrapInput,
+    source: TokenSource = TokenSource.CLI,
+  ): Promise<CreatedToken> {
     if (!LOGIN.test(input.admin)) throw badUserInput(`admin must be ${LOGIN_RULE}.`);
     return this.dataSource.transaction(async (manager) => {
       await this.organizations.createWithAdmin(
@@ -55,7 +59,7 @@ export class BootstrapService {
         expiresAt: input.expiresAt ?? null,
         ownerId: admin.id,
         createdById: admin.id,
-        source: TokenSource.CLI,
+        source,
       });
     });
   }
@@ -64,7 +68,7 @@ export class BootstrapService {
   async firstRun(ctx: RequestContext, input: BootstrapInput): Promise<CreatedToken | null> {
     if ((await this.dataSource.manager.count(Organization)) > 0) return null;
     try {
-      return await this.bootstrap(ctx, input);
+      return await this.bootstrap(ctx, input, TokenSource.BOOTSTRAP);
     } catch (error) {
       // Instances started together on an empty database: one bootstraps, the others find its work.
       if (error instanceof LapseError && error.code === "CONFLICT") return null;

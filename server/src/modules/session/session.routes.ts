@@ -30,7 +30,12 @@ export function sessionRoutes(
       if (!result.ok) throw refusalError(result, res);
       const signedIn = await ctx.services.sessions.signIn(ctx, result.token);
       setSessionCookie(req, res, signedIn.cookie, signedIn.session.expiresAt, ctx.clock.now());
-      res.json({ login: signedIn.user.login, expiresAt: signedIn.session.expiresAt.toISOString() });
+      res.json({
+        login: signedIn.user.login,
+        expiresAt: signedIn.session.expiresAt.toISOString(),
+        // So the console can say, once the session ends, whether the token's expiry ended it.
+        tokenExpiresAt: result.token.expiresAt?.toISOString() ?? null,
+      });
     }),
   );
   router.delete(

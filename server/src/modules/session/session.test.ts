@@ -35,6 +35,7 @@ describeEachStore("console sessions", (server) => {
     expect(signedIn.body).toEqual({
       login: org.admin.login,
       expiresAt: new Date(server.clock.now().getTime() + 12 * 3_600_000).toISOString(),
+      tokenExpiresAt: null,
     });
     expect(signedIn.setCookie).toMatch(
       /^lapse_session=[A-Za-z0-9_-]{43}; Max-Age=43200; Path=\/; Expires=.*; HttpOnly; SameSite=Strict$/,
@@ -61,6 +62,7 @@ describeEachStore("console sessions", (server) => {
     );
     const signedIn = await signIn(short.secret);
     expect(signedIn.body.expiresAt).toBe(expiresAt.toISOString());
+    expect(signedIn.body.tokenExpiresAt).toBe(expiresAt.toISOString());
     server.clock.set(new Date(expiresAt.getTime() - 1));
     expect((await viewerWith(signedIn.cookie)).status).toBe(200);
     server.clock.set(expiresAt);

@@ -99,6 +99,22 @@ export class TokenRotationService {
     });
   }
 
+  /** The token `token` replaced by rotation, if the caller may see it. */
+  async rotatedFrom(ctx: RequestContext, token: AccessToken): Promise<AccessToken | null> {
+    if (!token.replacedTokenId) return null;
+    return this.visible(ctx, await ctx.loaders.token.load(token.replacedTokenId));
+  }
+
+  /** The token that replaced `token` by rotation, if there is one the caller may see. */
+  async replacedBy(ctx: RequestContext, token: AccessToken): Promise<AccessToken | null> {
+    if (!token.rotatedAt) return null;
+    return this.visible(ctx, await ctx.loaders.replacement.load(token.id));
+  }
+
+  private async visible(ctx: RequestContext, token: AccessToken | null) {
+    return token && (await this.policy.canSee(ctx, this.dataSource.manager, token)) ? token : null;
+  }
+
   /**
    * The new token's expiry: at most the old token's lifetime from now (never, only if it never
    * expired), within the organization's policy, two years, and (rotating another token) the calling

@@ -115,6 +115,22 @@ export class TokenResolver {
     return token.grantedScopes;
   }
 
+  @FieldResolver(() => AccessToken, {
+    nullable: true,
+    description: "The token this one replaced by rotation, if you may see it.",
+  })
+  rotatedFrom(@Root() token: AccessToken, @Ctx() ctx: RequestContext) {
+    return ctx.services.rotation.rotatedFrom(ctx, token);
+  }
+
+  @FieldResolver(() => AccessToken, {
+    nullable: true,
+    description: "The token that replaced this one by rotation, if you may see it.",
+  })
+  replacedBy(@Root() token: AccessToken, @Ctx() ctx: RequestContext) {
+    return ctx.services.rotation.replacedBy(ctx, token);
+  }
+
   @FieldResolver(() => TokenStatus)
   status(@Root() token: AccessToken, @Ctx() ctx: RequestContext): TokenStatus {
     return token.statusAt(ctx.clock.now());

@@ -85,7 +85,7 @@ export class TokenService {
         allowedCidrs: args.allowedCidrs,
         ownerId: userId,
         createdById: userId,
-        source: TokenSource.API,
+        source: requestSource(ctx),
       }),
     );
   }
@@ -114,7 +114,7 @@ export class TokenService {
         organizationId: access.organization.id,
         teamId: team.id,
         createdById: ctx.principal?.userId ?? null,
-        source: TokenSource.API,
+        source: requestSource(ctx),
         policyOrganization: access.organization,
       });
     });
@@ -145,7 +145,7 @@ export class TokenService {
         admin: args.admin ?? false,
         organizationId: access.organization.id,
         createdById: ctx.principal?.userId ?? null,
-        source: TokenSource.API,
+        source: requestSource(ctx),
         policyOrganization: access.organization,
       });
     });
@@ -380,4 +380,9 @@ export function assertWithinCaller(ctx: RequestContext, expiresAt: Date | null):
         ? " (a token that never expires needs a caller that never expires)."
         : "."),
   );
+}
+
+/** CONSOLE for a request that came with a session cookie, else API. */
+export function requestSource(ctx: RequestContext): TokenSource {
+  return ctx.principal?.viaSession ? TokenSource.CONSOLE : TokenSource.API;
 }

@@ -19,6 +19,7 @@ export enum TokenSource {
   CLI = "CLI",
   OIDC = "OIDC",
   ROTATION = "ROTATION",
+  BOOTSTRAP = "BOOTSTRAP",
 }
 
 /**
@@ -70,4 +71,16 @@ registerEnumType(TokenStatus, {
   name: "TokenStatus",
   description: "Derived at read time from expiresAt and revokedAt against the server clock.",
 });
-registerEnumType(TokenSource, { name: "TokenSource" });
+registerEnumType(TokenSource, {
+  name: "TokenSource",
+  valuesConfig: {
+    API: { description: "Created through the API with a token." },
+    CONSOLE: { description: "Created in the web console (a request with a session cookie)." },
+    CLI: {
+      description: "Created by the operator's command line (`lapse user-token`, `bootstrap`).",
+    },
+    OIDC: { description: "Minted by exchanging an OIDC identity token." },
+    ROTATION: { description: "The replacement made by rotating another token." },
+    BOOTSTRAP: { description: "The first site admin's token, made on the first start." },
+  },
+});
