@@ -299,7 +299,7 @@ describe.runIf(browserTestsRun)("the console in Chromium", () => {
     await page.screenshot({ path: path.join(artifacts, "token-spotlight.png") });
 
     await spotlight.getByRole("button", { name: "Rotate" }).click();
-    await page.getByRole("alertdialog").getByRole("button", { name: "Rotate" }).click();
+    await page.getByRole("dialog").getByRole("button", { name: "Rotate" }).click();
     expect(await page.getByTestId("secret").textContent()).toMatch(/^lapse_tat_/);
     // The link now follows the successor: the old token is revoked, the new one is the one to watch.
     await page.waitForURL((url) => !!url.searchParams.get("token") && !url.href.includes(id));
