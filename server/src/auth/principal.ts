@@ -2,13 +2,20 @@ import { unauthenticated } from "../errors/lapse-error";
 import type { RequestContext } from "../context";
 import type { AccessToken } from "../modules/token/access-token.entity";
 import { TokenKind } from "../modules/token/token.types";
+import { lapseScopesOf } from "./scopes";
 
-/** The authenticated caller: always a token, and for a personal token also the user it acts as. */
+/**
+ * The authenticated caller: a token (for a personal token also the user it acts as), or a person
+ * signed in to the console by single sign-on, who acts with no token at all.
+ */
 export interface Principal {
-  token: AccessToken;
+  /** The token the request is authenticated with; null for a single sign-on session. */
+  token: AccessToken | null;
   kind: TokenKind;
   /** The acting user; null for team and organization tokens, which belong to no person. */
   userId: string | null;
+  /** The Lapse and organization scopes the caller holds. */
+  scopes: readonly string[];
 }
 
 export function principalFor(token: AccessToken): Principal {
@@ -16,6 +23,20 @@ export function principalFor(token: AccessToken): Principal {
     token,
     kind: token.kind,
     userId: token.kind === TokenKind.PERSONAL ? token.ownerId : null,
+    scopes: token.grantedScopes,
+  };
+}
+
+/**
+ * A person signed in by single sign-on: every Lapse scope a personal token may hold, and no token's
+ * expiry, scopes or networks bounding what they make (their organizations' policies still do).
+ */
+export function personFor(userId: string): Principal {
+  return {
+    token: null,
+    kind: TokenKind.PERSONAL,
+    userId,
+    scopes: lapseScopesOf(TokenKind.PERSONAL),
   };
 }
 

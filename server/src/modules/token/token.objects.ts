@@ -53,8 +53,11 @@ export class Viewer {
   @Field(() => TokenKind)
   kind: TokenKind;
 
-  @Field(() => AccessToken)
-  token: AccessToken;
+  @Field(() => AccessToken, {
+    nullable: true,
+    description: "The token the request is authenticated with; null for a single sign-on session.",
+  })
+  token: AccessToken | null;
 
   /** The acting user's id, for a personal token; user, team and organization resolve lazily. */
   userId: string | null;
