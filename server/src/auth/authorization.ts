@@ -16,6 +16,9 @@ import type { OrganizationAccess } from "./organization-access";
 export enum Action {
   SignIn = "session:create",
   SignOut = "session:delete",
+  ReadSignInMethods = "session:methods",
+  StartSso = "sso:start",
+  FinishSso = "sso:finish",
   RedeemInvitation = "invitation:redeem",
   ExchangeOidcToken = "oidc:exchange",
   ReadApiDocument = "api:describe",
@@ -153,12 +156,27 @@ const admins = (n: SubjectNames) => `ADMINs of ${n.organization ?? "the organiza
 
 export const RULES: Record<Action, Rule> = {
   [Action.SignIn]: {
-    who: "anyone with a valid personal token",
+    who: "anyone with a valid personal token (unless LAPSE_CONSOLE_TOKEN_SIGNIN=false)",
     enable: ["anyone"],
     refusal: () => "",
   },
   [Action.SignOut]: {
     who: "anyone (ends the session its cookie names)",
+    enable: ["anyone"],
+    refusal: () => "",
+  },
+  [Action.ReadSignInMethods]: {
+    who: "anyone (whether single sign-on is set up and tokens may sign in)",
+    enable: ["anyone"],
+    refusal: () => "",
+  },
+  [Action.StartSso]: {
+    who: "anyone, when single sign-on is set up",
+    enable: ["anyone"],
+    refusal: () => "",
+  },
+  [Action.FinishSso]: {
+    who: "whoever the identity provider signs in as an existing login, or as the login an invitation names",
     enable: ["anyone"],
     refusal: () => "",
   },
