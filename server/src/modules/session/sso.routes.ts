@@ -60,8 +60,8 @@ export function ssoRoutes(contextFor: (req: Request, res: Response) => RequestCo
         path: SSO_PATH,
       });
       try {
-        const callback = new URL(req.originalUrl, "http://lapse.invalid");
-        const signedIn = await ctx.services.sso.finish(ctx, callback, attempt);
+        const query = new URLSearchParams(req.originalUrl.split("?")[1] ?? "");
+        const signedIn = await ctx.services.sso.finish(ctx, query, attempt);
         setSessionCookie(req, res, signedIn.cookie, signedIn.session.expiresAt, ctx.clock.now());
         res.redirect(302, "/");
       } catch (error) {

@@ -101,8 +101,16 @@ export class SsoService {
    * id_token), FORBIDDEN (no such login, an invitation for another login), BAD_USER_INPUT (no login
    * claim), NOT_FOUND, SERVICE_UNAVAILABLE, and the invitation's own refusals.
    */
-  async finish(ctx: RequestContext, callback: URL, attempt: SsoAttempt | null): Promise<SignedIn> {
+  async finish(
+    ctx: RequestContext,
+    query: URLSearchParams,
+    attempt: SsoAttempt | null,
+  ): Promise<SignedIn> {
     const settings = this.require();
+    // The provider's answer as sent to the registered callback: openid-client reads redirect_uri
+    // from it, and only the query is the provider's.
+    const callback = new URL(callbackUrl(settings));
+    callback.search = query.toString();
     const now = ctx.clock.now();
     if (!attempt || attempt.expiresAt <= now.getTime()) {
       throw unauthenticated(
@@ -185,14 +193,20 @@ export class SsoService {
       cause instanceof oidc.ResponseBodyError ||
       cause instanceof oidc.AuthorizationResponseError ||
       (typeof code === "string" && code.startsWith("OAUTH_"));
-    // The message names the failed check, never a code, token or secret.
-    this.logger.info({ reason: cause.message, code }, "single sign-on refused");
+    // openid-client wraps the failed check (oauth4webapi's) as its cause; the messages name the
+    // check, never a code, token or secret.
+    const reasons: string[] = [];
+    for (let at: unknown = cause; at instanceof Error && reasons.length < 4; at = at.cause) {
+      reasons.push(at.message);
+    }
+    const reason = reasons.join(": ");
+    this.logger.info({ reason, code }, "single sign-on refused");
     if (!protocol) {
       return serviceUnavailable(
         "The identity provider could not be reached to finish signing in; try again in a minute.",
       );
     }
-    if (/"nonce"/.test(cause.message)) {
+    if (/"nonce"/.test(reason)) {
       return unauthenticated(
         "The identity provider's answer was not for this browser's sign-in (nonce mismatch); sign in with SSO again.",
       );
