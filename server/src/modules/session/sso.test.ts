@@ -7,6 +7,7 @@ import {
   mustCreate,
   type ViewerResult,
 } from "../../../test/operations";
+import { expectDocumented } from "../../../test/rest-client";
 import { seedOrg, uniqueName } from "../../../test/seed";
 import { CookieJar, TestIdentityProvider, signInAtProvider } from "../../../test/sso-provider";
 import type { SignInSettings } from "./sso-settings";
@@ -44,12 +45,15 @@ async function callback(url: URL, jar: CookieJar) {
   const response = await fetch(url, { redirect: "manual", headers: { cookie: jar.header() } });
   jar.take(response);
   const text = await response.text();
+  // A redirect's own text ("Found. Redirecting to /") is no documented body.
+  const body = response.headers.get("content-type")?.includes("json")
+    ? (JSON.parse(text) as { error: string; message: string })
+    : null;
+  expectDocumented("get", "/api/sso/callback", response.status, "application/json", body);
   return {
     status: response.status,
     location: response.headers.get("location"),
-    body: response.headers.get("content-type")?.includes("json")
-      ? (JSON.parse(text) as { error: string; message: string })
-      : { error: "", message: text },
+    body: body ?? { error: "", message: "" },
   };
 }
 
@@ -73,6 +77,11 @@ describeEachStore(
     it("signs an existing login in through the provider's form: a person's session with no token, audited", async () => {
       const org = await seedOrg(server);
       const jar = new CookieJar();
+      const started = await fetch(start(), { redirect: "manual" });
+      expectDocumented("get", "/api/sso/start", started.status, "application/json", null);
+      expect(started.headers.get("location")).toMatch(
+        new RegExp(`^${idp.issuer}/auth\\?.*code_challenge_method=S256`),
+      );
       const back = await signInAtProvider(start(), org.admin.login, jar);
       expect(back.pathname).toBe("/api/sso/callback");
       const done = await callback(back, jar);
