@@ -196,7 +196,7 @@ export const RULES: Record<Action, Rule> = {
     refusal: () => "",
   },
   [Action.ReadViewer]: {
-    who: "any token",
+    who: "any token, and people signed in to the console",
     enable: ["authenticated"],
     refusal: () => "",
   },

@@ -35,6 +35,7 @@ export type AuditEventType =
   | 'ORGANIZATION_CREATED'
   | 'POLICY_UPDATED'
   | 'ROLE_CHANGED'
+  | 'SIGNED_IN'
   | 'TEAM_CREATED'
   | 'TEAM_DELETED'
   | 'TEAM_MEMBER_ADDED'
@@ -203,7 +204,7 @@ export type TokensPageQueryQueryVariables = Exact<{
 }>;
 
 
-export type TokensPageQueryQuery = { viewer: { kind: TokenKind, token: { expiresAt: string | null, scopes: Array<string> }, user: { login: string } | null, organizations: Array<{ role: OrganizationRole, organization: { name: string, edition: Edition, maxTokenLifetimeDays: number | null, tokenScopes: Array<string>, teams: Array<{ name: string }> } }> }, tokens: { totalCount: number, pageInfo: { hasNextPage: boolean, endCursor: string | null }, edges: Array<{ node: { id: string, kind: TokenKind, name: string, description: string | null, hint: string, status: TokenStatus, source: TokenSource, createdAt: string, expiresAt: string | null, revokedAt: string | null, lastUsedAt: string | null, scopes: Array<string>, allowedCidrs: Array<string>, createdBy: { login: string } | null, owner: { login: string } | null, team: { name: string } | null } }> } };
+export type TokensPageQueryQuery = { viewer: { kind: TokenKind, token: { expiresAt: string | null, scopes: Array<string> } | null, user: { login: string } | null, organizations: Array<{ role: OrganizationRole, organization: { name: string, edition: Edition, maxTokenLifetimeDays: number | null, tokenScopes: Array<string>, teams: Array<{ name: string }> } }> }, tokens: { totalCount: number, pageInfo: { hasNextPage: boolean, endCursor: string | null }, edges: Array<{ node: { id: string, kind: TokenKind, name: string, description: string | null, hint: string, status: TokenStatus, source: TokenSource, createdAt: string, expiresAt: string | null, revokedAt: string | null, lastUsedAt: string | null, scopes: Array<string>, allowedCidrs: Array<string>, createdBy: { login: string } | null, owner: { login: string } | null, team: { name: string } | null } }> } };
 
 export type TokensTable_TokenFragment = { id: string, kind: TokenKind, name: string, description: string | null, hint: string, status: TokenStatus, source: TokenSource, createdAt: string, expiresAt: string | null, revokedAt: string | null, lastUsedAt: string | null, scopes: Array<string>, allowedCidrs: Array<string>, createdBy: { login: string } | null, owner: { login: string } | null, team: { name: string } | null };
 

@@ -94,9 +94,9 @@ export function TokensPage() {
               organization={org}
               teams={organization?.teams.map((t) => t.name) ?? []}
               capDays={organization?.maxTokenLifetimeDays ?? null}
-              callerExpiresAt={data?.viewer.token.expiresAt ?? null}
+              callerExpiresAt={data?.viewer.token?.expiresAt ?? null}
               scopeSuggestions={organization?.tokenScopes ?? []}
-              callerScopes={data?.viewer.token.scopes}
+              callerScopes={data?.viewer.token?.scopes}
               onCreated={(name, value) => {
                 setCreating(false);
                 setSecret({ name, secret: value });
