@@ -10,6 +10,8 @@ import {
 import { expectDocumented } from "../../../test/rest-client";
 import { seedOrg, uniqueName } from "../../../test/seed";
 import { CookieJar, TestIdentityProvider, signInAtProvider } from "../../../test/sso-provider";
+import { User } from "../user/user.entity";
+import { Session } from "./session.entity";
 import type { SignInSettings } from "./sso-settings";
 
 const idp = new TestIdentityProvider();
@@ -248,11 +250,12 @@ describeEachStore(
       expect(
         (await callback(await signInAtProvider(start(), org.admin.login, fresh), fresh)).status,
       ).toBe(302);
-      const [row] = await server.dataSource.query(
-        "SELECT expires_at AS expiresAt FROM sessions WHERE user_id = (SELECT id FROM users WHERE login = ?)",
-        [org.admin.login],
-      );
-      const expiresAt = new Date(`${String(row.expiresAt).replace(" ", "T").replace(/Z?$/, "Z")}`);
+      const user = await server.dataSource.manager.findOneByOrFail(User, {
+        login: org.admin.login,
+      });
+      const { expiresAt } = await server.dataSource.manager.findOneByOrFail(Session, {
+        userId: user.id,
+      });
       expect(expiresAt.getTime()).toBeLessThanOrEqual(Date.now() + 3_600_000 + 5_000);
       server.clock.set(new Date(Date.now() + 3_600_000 + 10_000));
       const after = await viewerWith(fresh);
