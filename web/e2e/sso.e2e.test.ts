@@ -68,6 +68,10 @@ describe.runIf(browserTestsRun)("single sign-on in Chromium", () => {
     await page.getByRole("button", { name: "Continue" }).click();
     await page.waitForURL(/\/orgs\/acme\/tokens/);
     await page.getByRole("button", { name: "Sign out" }).waitFor();
+    // The provider's email is shown beside the login, never used to find the account.
+    await expect
+      .poll(() => page.locator(".signed-in-as").textContent())
+      .toBe("admin (admin@idp.example)");
     await screenshot(page, "signed-in-by-sso");
     const stored = await page.evaluate(() => document.cookie);
     expect(stored).not.toContain("lapse_session");

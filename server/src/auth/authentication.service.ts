@@ -45,8 +45,7 @@ type Refusal = Extract<AuthenticationResult, { ok: false }>;
 
 /** A session's authentication: a token-made session is its token; an SSO session a person. */
 export type SessionAuthentication =
-  | Refusal
-  | { ok: true; principal: Principal; token: AccessToken | null };
+  Refusal | { ok: true; principal: Principal; token: AccessToken | null };
 
 /** Where a request came from, for the audit trail of a refusal. */
 export interface RequestOrigin {
@@ -131,7 +130,12 @@ export class AuthenticationService {
         [
           [address, Number(raw[0]?.address_locked_until ?? 0)],
           ...(session.token
-            ? [[tokenKey(session.token.id), Number(raw[0]?.token_locked_until ?? 0)] as [string, number]]
+            ? [
+                [tokenKey(session.token.id), Number(raw[0]?.token_locked_until ?? 0)] as [
+                  string,
+                  number,
+                ],
+              ]
             : []),
         ],
         now.getTime(),
@@ -142,7 +146,8 @@ export class AuthenticationService {
     else if (session.endedAt) result = { ok: false, reason: "session-ended" };
     else if (session.expiresAt.getTime() <= now.getTime())
       result = { ok: false, reason: "session-expired" };
-    else if (!session.token) return { ok: true, principal: personFor(session.userId), token: null };
+    else if (!session.token)
+      return { ok: true, principal: personFor(session.userId, session.email), token: null };
     else result = await this.judge(session.token, origin);
     if (result.ok) return { ok: true, principal: principalFor(result.token), token: result.token };
     return this.failed(result, address, now.getTime());

@@ -16,6 +16,8 @@ export interface Principal {
   userId: string | null;
   /** The Lapse and organization scopes the caller holds. */
   scopes: readonly string[];
+  /** For a single sign-on session: the identity provider's email, for display only. */
+  ssoEmail?: string | null;
 }
 
 export function principalFor(token: AccessToken): Principal {
@@ -31,12 +33,13 @@ export function principalFor(token: AccessToken): Principal {
  * A person signed in by single sign-on: every Lapse scope a personal token may hold, and no token's
  * expiry, scopes or networks bounding what they make (their organizations' policies still do).
  */
-export function personFor(userId: string): Principal {
+export function personFor(userId: string, ssoEmail: string | null = null): Principal {
   return {
     token: null,
     kind: TokenKind.PERSONAL,
     userId,
     scopes: lapseScopesOf(TokenKind.PERSONAL),
+    ssoEmail,
   };
 }
 

@@ -1,6 +1,7 @@
 import { useApolloClient } from "@apollo/client/react";
 import { Link, NavLink, Outlet, useNavigate, useParams } from "react-router";
 import { signOut } from "../session";
+import { SignedInAs } from "./SignedInAs";
 
 /** The console's frame: where you are, and the way out. */
 export function Layout() {
@@ -27,6 +28,7 @@ export function Layout() {
             </NavLink>
           </nav>
         )}
+        <SignedInAs />
         <button
           type="button"
           onClick={async () => {

@@ -105,6 +105,13 @@ describeEachStore(
         tokenId: null,
         email: `${org.admin.login}@idp.example`,
       });
+      const shown = await server.gql<{ viewer: { ssoEmail: string | null } }>(
+        `query { viewer { ssoEmail } }`,
+        {},
+        undefined,
+        { cookie: jar.header() },
+      );
+      expect(shown.data!.viewer.ssoEmail).toBe(`${org.admin.login}@idp.example`);
       const audited =
         "type = 'SIGNED_IN' AND actor_user_id = (SELECT id FROM users WHERE login = ?)";
       expect(await server.count("audit_events", audited, [org.admin.login])).toBe(1);

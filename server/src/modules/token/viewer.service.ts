@@ -18,8 +18,8 @@ export class ViewerService {
 
   /** Throws UNAUTHENTICATED without a token or session. */
   viewer(ctx: RequestContext): Viewer {
-    const { token, kind, userId } = requirePrincipal(ctx);
-    return { kind, token, userId };
+    const { token, kind, userId, ssoEmail } = requirePrincipal(ctx);
+    return { kind, token, userId, ssoEmail: ssoEmail ?? null };
   }
 
   user(ctx: RequestContext, viewer: Viewer): Promise<User | null> | null {
