@@ -54,7 +54,11 @@ export async function organizationAccess(
   }
   const userId = principal.userId!;
   // A personal token minted by an organization's OIDC issuer acts in that organization only.
-  if (token && isMinted(token) && (await mintingOrganizationId(manager, token)) !== organization.id) {
+  if (
+    token &&
+    isMinted(token) &&
+    (await mintingOrganizationId(manager, token)) !== organization.id
+  ) {
     return new OrganizationAccess(organization, null, new Map());
   }
   const membership = await manager.findOneBy(Membership, {

@@ -14,7 +14,11 @@ export class SsoSessions1764979200000 implements MigrationInterface {
       new TableColumn({ ...c.str("method", 8), default: "'token'" }),
       new TableColumn(c.str("email", 320, true)),
     ]);
-    await queryRunner.changeColumn("sessions", "token_id", new TableColumn(c.ref("token_id", true)));
+    await queryRunner.changeColumn(
+      "sessions",
+      "token_id",
+      new TableColumn(c.ref("token_id", true)),
+    );
   }
 
   async down(queryRunner: QueryRunner): Promise<void> {

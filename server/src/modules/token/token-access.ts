@@ -106,7 +106,8 @@ export class TokenAccessPolicy {
       .getRawMany();
     if (rows.length === 0) return false;
     const caller = principal.token;
-    const bound = caller && isMinted(caller) ? await mintingOrganizationId(manager, caller) : undefined;
+    const bound =
+      caller && isMinted(caller) ? await mintingOrganizationId(manager, caller) : undefined;
     const now = ctx.clock.now();
     for (const { orgId } of rows) {
       if (bound !== undefined && bound !== orgId) continue;

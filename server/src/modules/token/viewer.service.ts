@@ -46,7 +46,8 @@ export class ViewerService {
       return organization ? [{ organization, role }] : [];
     }
     // A minted personal token acts in the organization whose issuer minted it, and nowhere else.
-    const bound = token && isMinted(token) ? await mintingOrganizationId(manager, token) : undefined;
+    const bound =
+      token && isMinted(token) ? await mintingOrganizationId(manager, token) : undefined;
     const memberships = (
       await manager.find(Membership, { where: { userId: viewer.userId } })
     ).filter((m) => bound === undefined || m.organizationId === bound);

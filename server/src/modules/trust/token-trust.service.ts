@@ -172,9 +172,7 @@ export class TokenTrustService {
       memberships.map((m) => ctx.loaders.organization.load(m.organizationId)),
     );
     return organizations
-      .filter(
-        (org): org is Organization => !!org && !(caller && breaksPolicy(caller, org, now)),
-      )
+      .filter((org): org is Organization => !!org && !(caller && breaksPolicy(caller, org, now)))
       .map((org) => org.id);
   }
 }
