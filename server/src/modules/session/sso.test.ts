@@ -1,6 +1,7 @@
 import { afterAll, beforeAll, expect, it } from "vitest";
 import { describeEachStore, type TestServer } from "../../../test/harness";
 import {
+  CREATE_ORGANIZATION_TOKEN,
   CREATE_PERSONAL_TOKEN,
   SET_POLICY,
   VIEWER,
@@ -333,6 +334,30 @@ describeEachStore(
         { cookie: jar.header() },
       );
       expect(teamToken.errors![0]!.extensions!.code).toBe("POLICY_VIOLATION");
+    });
+
+    it("acts as the person it signed in: people-only work, site admin as the user is, but no token for a gateway", async () => {
+      const org = await seedOrg(server, { siteAdmin: true });
+      const jar = new CookieJar();
+      await callback(await signInAtProvider(start(), org.admin.login, jar), jar);
+      const asSession = { cookie: jar.header() };
+      const orgToken = await server.gql(
+        CREATE_ORGANIZATION_TOKEN,
+        { organization: org.name, name: "deploys", admin: true },
+        undefined,
+        asSession,
+      );
+      expect(orgToken.errors).toBeUndefined();
+      const created = await server.gql(
+        `mutation($n: String!) { createOrganization(name: $n, edition: TEAM) { name } }`,
+        { n: uniqueName("org") },
+        undefined,
+        asSession,
+      );
+      expect(created.errors).toBeUndefined();
+      // A gateway verifies tokens; a console session is not one it can pass on.
+      const verify = await fetch(`${server.url}/api/auth/verify`, { headers: asSession });
+      expect(verify.status).toBe(401);
     });
 
     it("tells the sign-in page that single sign-on is set up and tokens may sign in", async () => {
