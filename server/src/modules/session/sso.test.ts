@@ -336,6 +336,23 @@ describeEachStore(
       expect(teamToken.errors![0]!.extensions!.code).toBe("POLICY_VIOLATION");
     });
 
+    it("refuses a sign-in the person cancelled at the provider, opening no session", async () => {
+      const jar = new CookieJar();
+      const started = await fetch(start(), { redirect: "manual" });
+      jar.take(started);
+      const state = new URL(started.headers.get("location")!).searchParams.get("state")!;
+      const back = new URL(`${server.url}/api/sso/callback`);
+      back.search = new URLSearchParams({
+        error: "access_denied",
+        state,
+        iss: idp.issuer,
+      }).toString();
+      const refused = await callback(back, jar);
+      expect(refused.status).toBe(401);
+      expect(refused.body.message).toMatch(/did not sign you in/);
+      expect(jar.get("lapse_session")).toBeUndefined();
+    });
+
     it("acts as the person it signed in: people-only work, site admin as the user is, but no token for a gateway", async () => {
       const org = await seedOrg(server, { siteAdmin: true });
       const jar = new CookieJar();
@@ -404,4 +421,34 @@ describeEachStore(
     });
   },
   { signIn: ssoOnly },
+);
+
+describeEachStore(
+  "single sign-on with the provider unreachable",
+  (server) => {
+    it("answers 503 with Retry-After and sets no cookie", async () => {
+      const started = await fetch(`${server.url}/api/sso/start`, { redirect: "manual" });
+      expect(started.status).toBe(503);
+      expect(started.headers.get("retry-after")).toBe("5");
+      expect(started.headers.get("set-cookie")).toBeNull();
+      const body = (await started.json()) as Record<string, unknown>;
+      expectDocumented("get", "/api/sso/start", 503, "application/json", body);
+      expect(body.message).toBe(
+        "The identity provider could not be reached to sign you in; try again in a minute.",
+      );
+    });
+  },
+  {
+    signIn: {
+      tokenSignIn: true,
+      // Port 9 (discard) on loopback refuses at once.
+      sso: {
+        issuer: "http://127.0.0.1:9",
+        clientId: "lapse",
+        clientSecret: null,
+        loginClaim: "preferred_username",
+        publicUrl: "http://127.0.0.1:4000",
+      },
+    },
+  },
 );
