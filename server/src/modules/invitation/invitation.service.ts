@@ -155,9 +155,10 @@ export class InvitationService {
     login: string,
   ): Promise<User> {
     const { user } = await this.join(ctx, manager, code, (invitation) => {
+      const claimed = login.slice(0, 64);
       if (invitation.login !== login) {
         throw forbidden(
-          `This invitation is for ${invitation.login}, but the identity provider signed you in as ${login}; sign in there as ${invitation.login}, or ask for an invitation for ${login}.`,
+          `This invitation is for ${invitation.login}, but the identity provider signed you in as ${claimed}; sign in there as ${invitation.login}, or ask for an invitation for ${claimed}.`,
         );
       }
     });

@@ -149,7 +149,7 @@ export class SsoService {
         : await manager.findOneBy(User, { login });
       if (!user) {
         throw forbidden(
-          `No Lapse account has the login "${login}". Ask an ADMIN of your organization for an invitation, and sign in with SSO through its link.`,
+          `No Lapse account has the login "${login.slice(0, 64)}". Ask an ADMIN of your organization for an invitation, and sign in with SSO through its link.`,
         );
       }
       const signedIn = await this.sessions.openSso(ctx, manager, user.id, email, idTokenExpiresAt);
