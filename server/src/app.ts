@@ -15,6 +15,7 @@ import type { RequestContext } from "./context";
 import { auditCsvRoutes } from "./modules/audit/audit-csv.route";
 import { oauthTokenRoute, oidcRoutes } from "./modules/oidc/oidc.routes";
 import { sessionRoutes } from "./modules/session/session.routes";
+import { ssoRoutes } from "./modules/session/sso.routes";
 import { revokeLeakedRoute, secretScanningRoute } from "./modules/leak/leak.routes";
 import { tokenRoutes } from "./modules/token/token.routes";
 import { tokenTrustRoutes, verifyRoute } from "./modules/trust/token-trust.routes";
@@ -142,6 +143,7 @@ export async function createApp(options: AppOptions): Promise<LapseApp> {
   app.use(secretScanningRoute(contextFor));
   app.use("/api", express.json({ limit: "1mb" }));
   app.use(sessionRoutes(contextFor, auth));
+  app.use(ssoRoutes(contextFor));
   app.use(oauthTokenRoute(contextFor));
   app.use(revokeLeakedRoute(contextFor));
   app.use("/api", authenticate(auth, logger, refuseAsRest, observeAuthentication));

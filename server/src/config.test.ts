@@ -75,4 +75,92 @@ describe("configuration", () => {
       );
     }
   });
+
+  describe("single sign-on", () => {
+    const sso = {
+      LAPSE_SSO_ISSUER: "https://idp.example.com/realms/staff",
+      LAPSE_SSO_CLIENT_ID: "lapse",
+      LAPSE_PUBLIC_URL: "https://lapse.example.com/",
+    };
+
+    it("is off, with token sign-in on, unless LAPSE_SSO_ISSUER is set", () => {
+      expect(readConfig({}).signIn).toEqual({ sso: null, tokenSignIn: true });
+    });
+
+    it("reads the issuer, client, login claim and public URL, preferred_username by default", () => {
+      expect(readConfig(sso).signIn).toEqual({
+        tokenSignIn: true,
+        sso: {
+          issuer: "https://idp.example.com/realms/staff",
+          clientId: "lapse",
+          clientSecret: null,
+          loginClaim: "preferred_username",
+          publicUrl: "https://lapse.example.com",
+        },
+      });
+      expect(
+        readConfig({
+          ...sso,
+          LAPSE_SSO_CLIENT_SECRET: "s3cret",
+          LAPSE_SSO_LOGIN_CLAIM: "email",
+          LAPSE_CONSOLE_TOKEN_SIGNIN: "false",
+        }).signIn,
+      ).toMatchObject({
+        tokenSignIn: false,
+        sso: { clientSecret: "s3cret", loginClaim: "email" },
+      });
+    });
+
+    it("refuses an issuer without a client id or a public URL, saying which", () => {
+      expect(() => readConfig({ ...sso, LAPSE_SSO_CLIENT_ID: "" })).toThrow(
+        /LAPSE_SSO_ISSUER is set but LAPSE_SSO_CLIENT_ID is not/,
+      );
+      expect(() => readConfig({ ...sso, LAPSE_PUBLIC_URL: "" })).toThrow(
+        /LAPSE_SSO_ISSUER is set but LAPSE_PUBLIC_URL is not/,
+      );
+      expect(() => readConfig({ LAPSE_SSO_CLIENT_ID: "lapse" })).toThrow(
+        /LAPSE_SSO_CLIENT_ID is set but LAPSE_SSO_ISSUER is not/,
+      );
+    });
+
+    it("allows an http issuer on a loopback address only", () => {
+      for (const issuer of [
+        "http://127.0.0.1:9000",
+        "http://localhost:9000/oidc",
+        "http://[::1]:9000",
+      ]) {
+        expect(readConfig({ ...sso, LAPSE_SSO_ISSUER: issuer }).signIn.sso!.issuer).toBe(issuer);
+      }
+      for (const issuer of [
+        "http://idp.example.com",
+        "http://10.0.0.5",
+        "idp.example.com",
+        "ftp://x",
+      ]) {
+        expect(() => readConfig({ ...sso, LAPSE_SSO_ISSUER: issuer })).toThrow(
+          /LAPSE_SSO_ISSUER must be an https URL \(http only on a loopback address\)/,
+        );
+      }
+    });
+
+    it("refuses a bad public URL, login claim or token sign-in switch", () => {
+      for (const url of ["lapse.example.com", "https://lapse.example.com/?x=1", "ftp://lapse"]) {
+        expect(() => readConfig({ ...sso, LAPSE_PUBLIC_URL: url })).toThrow(
+          /LAPSE_PUBLIC_URL must be an http or https URL without query or fragment/,
+        );
+      }
+      expect(() => readConfig({ ...sso, LAPSE_SSO_LOGIN_CLAIM: "two words" })).toThrow(
+        /LAPSE_SSO_LOGIN_CLAIM must name one claim/,
+      );
+      expect(() => readConfig({ ...sso, LAPSE_CONSOLE_TOKEN_SIGNIN: "no" })).toThrow(
+        /LAPSE_CONSOLE_TOKEN_SIGNIN must be true or false/,
+      );
+    });
+
+    it("refuses to turn token sign-in off without single sign-on: nobody could sign in", () => {
+      expect(() => readConfig({ LAPSE_CONSOLE_TOKEN_SIGNIN: "false" })).toThrow(
+        /LAPSE_CONSOLE_TOKEN_SIGNIN=false needs single sign-on/,
+      );
+    });
+  });
 });

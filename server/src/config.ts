@@ -3,6 +3,7 @@ import { DEFAULT_AUTH_THROTTLE } from "./auth/auth-throttle";
 import type { SyncWaitSetting } from "./db/galera";
 import { DEFAULT_DB_TIMEOUT_MS } from "./db/pool-guard";
 import { GITHUB_SECRET_SCANNING_KEYS_URL } from "./modules/leak/secret-scanning-keys";
+import { readSignInSettings, type SignInSettings } from "./modules/session/sso-settings";
 
 /** Everything Lapse reads from the environment, parsed once at start. */
 export interface Config {
@@ -36,6 +37,8 @@ export interface Config {
   consoleUrl: string;
   /** GET /metrics: on for anyone, or (with a token) for those who send it. */
   metrics: { enabled: boolean; token: string | null };
+  /** Console sign-in: single sign-on (LAPSE_SSO_*, LAPSE_PUBLIC_URL) and whether tokens may sign in. */
+  signIn: SignInSettings;
 }
 
 export const DEFAULT_DATABASE_URL = "sqlite:./data/lapse.sqlite";
@@ -91,7 +94,9 @@ export function readConfig(env: NodeJS.ProcessEnv = process.env): Config {
       `SMTP_URL must start with smtp:// or smtps://, such as smtp://mail.example.com:587.`,
     );
   }
+  const signIn = readSignInSettings(env);
   return {
+    signIn,
     authMaxFailures,
     secretScanningKeysUrl,
     webhookKey,

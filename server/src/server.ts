@@ -49,6 +49,7 @@ export async function startLapse(
     metrics: config.metrics,
     services: {
       authThrottle: { ...DEFAULT_AUTH_THROTTLE, maxFailures: config.authMaxFailures },
+      signIn: config.signIn,
       oidcAllowPrivateIssuers: config.oidcAllowPrivateIssuers,
       secretScanningKeysUrl: config.secretScanningKeysUrl,
       webhookKey: config.webhookKey,

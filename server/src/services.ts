@@ -6,6 +6,8 @@ import type { Logger } from "./logger";
 import { InvitationService } from "./modules/invitation/invitation.service";
 import { SessionService } from "./modules/session/session.service";
 import { OidcAssessor } from "./modules/oidc/oidc-assessment";
+import { SsoService } from "./modules/session/sso.service";
+import type { SignInSettings } from "./modules/session/sso-settings";
 import { OidcExchangeService } from "./modules/oidc/oidc-exchange.service";
 import { OidcSimulationService } from "./modules/oidc/oidc-simulation.service";
 import { OidcIssuerService } from "./modules/oidc/oidc-issuer.service";
@@ -60,6 +62,8 @@ export interface ServiceOptions {
   webhookDelivery?: Pick<DeliveryOptions, "resolve" | "random" | "concurrency" | "onOutcome">;
   /** Expiry digests by email (SMTP_URL); without a transport nothing is queued or sent. */
   email?: EmailOptions;
+  /** Console sign-in: single sign-on and whether tokens may sign in (default: tokens only). */
+  signIn?: SignInSettings;
 }
 
 export function createServices(
@@ -92,6 +96,8 @@ export function createServices(
   const outbox = new WebhookOutbox();
   audit.onRecord((manager, event, record) => outbox.enqueue(manager, event, record));
   const expiryWarnings = new ExpiryWarningService(dataSource, audit);
+  const invitations = new InvitationService(dataSource, audit, organizations, users, tokens);
+  const sessions = new SessionService(dataSource);
   const emailDigests = new EmailDigestService(
     dataSource,
     logger,
@@ -110,14 +116,19 @@ export function createServices(
     tokenTrust: new TokenTrustService(dataSource, tokens),
     rotation: new TokenRotationService(dataSource, audit, tokens, tokenAccess),
     expiryPolicy: new ExpiryPolicyService(dataSource, audit, organizations, tokenList),
-    invitations: new InvitationService(dataSource, audit, organizations, users, tokens),
+    invitations,
     refusals: new RefusalRecorder(dataSource, audit, logger),
     authThrottle,
     leases: new JobLeaseService(dataSource),
     auditQuery: new AuditQueryService(dataSource, organizations),
     expirySweep: new ExpirySweepService(dataSource, audit),
     oidcIssuers,
-    sessions: new SessionService(dataSource),
+    sessions,
+    sso: new SsoService(dataSource, audit, sessions, invitations, logger, {
+      sso: null,
+      tokenSignIn: true,
+      ...options.signIn,
+    }),
     oidcExchange: new OidcExchangeService(
       dataSource,
       audit,

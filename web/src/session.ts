@@ -23,3 +23,27 @@ export async function signOut(): Promise<void> {
   forgetSession();
   await fetch("/api/session", { method: "DELETE" });
 }
+
+/** How this Lapse lets people sign in: single sign-on, a personal token, or both. */
+export interface SignInMethods {
+  sso: boolean;
+  tokenSignIn: boolean;
+}
+
+/** Asks the server which sign-in methods it offers; a failure offers the token form alone. */
+export async function signInMethods(): Promise<SignInMethods> {
+  try {
+    const response = await fetch("/api/session/methods");
+    if (response.ok) return (await response.json()) as SignInMethods;
+  } catch {
+    // Offline or an old server: the token form still works where it is allowed.
+  }
+  return { sso: false, tokenSignIn: true };
+}
+
+/** Where the browser goes to sign in with SSO, carrying an invitation code when given. */
+export function ssoStartUrl(invitation?: string): string {
+  return invitation
+    ? `/api/sso/start?invitation=${encodeURIComponent(invitation)}`
+    : "/api/sso/start";
+}

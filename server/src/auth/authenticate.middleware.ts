@@ -60,7 +60,8 @@ export function refusalError(
 
 /**
  * Authenticates `Authorization: token <secret>` or `Bearer <secret>`, or else the console's session
- * cookie (which stands for the personal token it was signed in with). A request with neither goes
+ * cookie (which stands for the personal token it was signed in with, or for the person who signed
+ * in by single sign-on). A request with neither goes
  * on anonymously (resolvers then demand a principal); a request with a bad one is refused with
  * 401 (403 for a token its organization's lifetime policy refuses) before anything else runs. The
  * log line gives the reason and token id, never the secret.
@@ -102,13 +103,13 @@ export function authenticate(
         const error = refusalError(result, res);
         return refuseWith(result.reason, error, result.token?.id);
       }
-      res.locals.principal = principalFor(result.token, { session: !match });
+      res.locals.principal = "principal" in result ? result.principal : principalFor(result.token);
       observe("ok");
       logger.debug(
-        { requestId: res.locals.requestId, tokenId: result.token.id, kind: result.token.kind },
+        { requestId: res.locals.requestId, tokenId: result.token?.id, kind: result.token?.kind },
         "authenticated",
       );
-      if (result.token.expiresAt) {
+      if (result.token?.expiresAt) {
         res.setHeader("Lapse-Token-Expiration", result.token.expiresAt.toISOString());
       }
       next();

@@ -4,7 +4,7 @@ import type { Logger } from "../logger";
 import { PolicyRefusal, breaksPolicy } from "../modules/organization/token-policy";
 import { AccessToken } from "../modules/token/access-token.entity";
 import { TokenKind, TokenStatus } from "../modules/token/token.types";
-import { principalFor } from "./principal";
+import { personFor, principalFor, type Principal } from "./principal";
 import type { RefusalReason, RefusalRecorder } from "./refusal-recorder";
 import { addressAllowed } from "./cidrs";
 import { Session } from "../modules/session/session.entity";
@@ -42,6 +42,10 @@ export type AuthenticationResult =
     };
 
 type Refusal = Extract<AuthenticationResult, { ok: false }>;
+
+/** A session's authentication: a token-made session is its token; an SSO session a person. */
+export type SessionAuthentication =
+  Refusal | { ok: true; principal: Principal; token: AccessToken | null };
 
 /** Where a request came from, for the audit trail of a refusal. */
 export interface RequestOrigin {
@@ -97,9 +101,10 @@ export class AuthenticationService {
 
   /**
    * Authenticates a console session cookie: one read of the session joined to its token, then the
-   * token is judged exactly as if it had been sent itself. A malformed cookie costs no query.
+   * token is judged exactly as if it had been sent itself. A session made by single sign-on has no
+   * token: it is its person until it ends or expires. A malformed cookie costs no query.
    */
-  async authenticateSession(cookie: string, origin: RequestOrigin): Promise<AuthenticationResult> {
+  async authenticateSession(cookie: string, origin: RequestOrigin): Promise<SessionAuthentication> {
     const address = addressKey(origin.ip);
     const now = this.clock.now();
     const known = this.throttle.lockedOutLocally([address], now.getTime());
@@ -108,7 +113,7 @@ export class AuthenticationService {
     const q = (name: string) => this.dataSource.driver.escape(name);
     const { entities, raw } = await this.dataSource.manager
       .createQueryBuilder(Session, "s")
-      .innerJoinAndSelect("s.token", "t")
+      .leftJoinAndSelect("s.token", "t")
       .leftJoinAndSelect("t.org", "org")
       .addSelect(this.throttle.lockoutSql(":addressKey"), "address_locked_until")
       .addSelect(
@@ -124,7 +129,14 @@ export class AuthenticationService {
       this.throttle.lockoutsFrom(
         [
           [address, Number(raw[0]?.address_locked_until ?? 0)],
-          [tokenKey(session.token!.id), Number(raw[0]?.token_locked_until ?? 0)],
+          ...(session.token
+            ? [
+                [tokenKey(session.token.id), Number(raw[0]?.token_locked_until ?? 0)] as [
+                  string,
+                  number,
+                ],
+              ]
+            : []),
         ],
         now.getTime(),
       );
@@ -134,8 +146,14 @@ export class AuthenticationService {
     else if (session.endedAt) result = { ok: false, reason: "session-ended" };
     else if (session.expiresAt.getTime() <= now.getTime())
       result = { ok: false, reason: "session-expired" };
-    else result = await this.judge(session.token!, origin);
-    return result.ok ? result : this.failed(result, address, now.getTime());
+    else if (!session.token)
+      return { ok: true, principal: personFor(session.userId, session.email), token: null };
+    else result = await this.judge(session.token, origin);
+    if (result.ok) {
+      const principal = principalFor(result.token, { session: true });
+      return { ok: true, principal, token: result.token };
+    }
+    return this.failed(result, address, now.getTime());
   }
 
   /**

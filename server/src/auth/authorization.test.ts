@@ -152,6 +152,9 @@ const NEEDS: Record<string, string[]> = {
   "POST /api/oauth/token": [],
   "POST /api/session": [],
   "DELETE /api/session": [],
+  "GET /api/session/methods": [],
+  "GET /api/sso/start": [],
+  "GET /api/sso/callback": [],
   "GET /api/openapi.json": [],
   "POST /api/oauth/introspect": ["tokens:introspect"],
   "POST /api/oauth/revoke": [],
@@ -1179,6 +1182,28 @@ describeEachStore("who may do what", (server) => {
       otherwise: "ok",
     },
     {
+      operation: "GET /api/session/methods",
+      prepare: async () => ({ method: "GET", path: "/api/session/methods" }),
+      expected: {},
+      otherwise: "ok",
+    },
+    // Single sign-on is not set up in this suite (sso.test.ts signs in through a real provider):
+    // every caller, whatever credential it sends, is answered alike.
+    {
+      operation: "GET /api/sso/start",
+      subject: "no single sign-on set up",
+      prepare: async () => ({ method: "GET", path: "/api/sso/start" }),
+      expected: { anonymous: "NOT_FOUND" },
+      otherwise: "NOT_FOUND",
+    },
+    {
+      operation: "GET /api/sso/callback",
+      subject: "no single sign-on set up",
+      prepare: async () => ({ method: "GET", path: "/api/sso/callback?code=c&state=s" }),
+      expected: { anonymous: "NOT_FOUND" },
+      otherwise: "NOT_FOUND",
+    },
+    {
       operation: "POST /api/oauth/introspect",
       subject: "a team token of the organization (another's answer inactive, still 200)",
       prepare: async () => ({
@@ -1395,6 +1420,7 @@ const PUBLIC = new Set([
   "mutation redeemInvitation",
   "POST /api/oauth/token",
   "DELETE /api/session",
+  "GET /api/session/methods",
   "GET /api/openapi.json",
   "POST /api/credentials/revoke",
   "POST /api/credentials/github-secret-scanning",

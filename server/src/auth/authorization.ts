@@ -16,6 +16,9 @@ import type { OrganizationAccess } from "./organization-access";
 export enum Action {
   SignIn = "session:create",
   SignOut = "session:delete",
+  ReadSignInMethods = "session:methods",
+  StartSso = "sso:start",
+  FinishSso = "sso:finish",
   RedeemInvitation = "invitation:redeem",
   ExchangeOidcToken = "oidc:exchange",
   ReadApiDocument = "api:describe",
@@ -65,7 +68,7 @@ export enum Action {
 /** What the rules may ask of a caller, relative to the subject of the request. */
 export interface Facts {
   authenticated: boolean;
-  /** A personal token (or a console session signed in with one): acts as a person. */
+  /** A personal token, or a console session (signed in with one or by single sign-on): a person. */
   person: boolean;
   /** A person flagged site admin, acting with a token not bounded to one organization. */
   siteAdmin: boolean;
@@ -86,7 +89,7 @@ export interface Facts {
   overseer: boolean;
   /** The subject token was minted by an OIDC exchange. */
   subjectMinted: boolean;
-  /** The calling token's scopes (none for an anonymous request). */
+  /** The caller's scopes: its token's, every personal one for single sign-on, none for anonymous. */
   scopes: ReadonlySet<string>;
 }
 
@@ -156,12 +159,27 @@ const admins = (n: SubjectNames) => `ADMINs of ${n.organization ?? "the organiza
 
 export const RULES: Record<Action, Rule> = {
   [Action.SignIn]: {
-    who: "anyone with a valid personal token",
+    who: "anyone with a valid personal token (unless LAPSE_CONSOLE_TOKEN_SIGNIN=false)",
     enable: ["anyone"],
     refusal: () => "",
   },
   [Action.SignOut]: {
     who: "anyone (ends the session its cookie names)",
+    enable: ["anyone"],
+    refusal: () => "",
+  },
+  [Action.ReadSignInMethods]: {
+    who: "anyone (whether single sign-on is set up and tokens may sign in)",
+    enable: ["anyone"],
+    refusal: () => "",
+  },
+  [Action.StartSso]: {
+    who: "anyone, when single sign-on is set up",
+    enable: ["anyone"],
+    refusal: () => "",
+  },
+  [Action.FinishSso]: {
+    who: "whoever the identity provider signs in as an existing login, or as the login an invitation names",
     enable: ["anyone"],
     refusal: () => "",
   },
@@ -181,7 +199,7 @@ export const RULES: Record<Action, Rule> = {
     refusal: () => "",
   },
   [Action.ReadViewer]: {
-    who: "any token",
+    who: "any token, and people signed in to the console",
     enable: ["authenticated"],
     refusal: () => "",
   },
@@ -322,7 +340,7 @@ export const RULES: Record<Action, Rule> = {
     refusal: () => "",
   },
   [Action.CreatePersonalToken]: {
-    who: "people, expiring no later than the token they call with",
+    who: "people, expiring no later than the token they call with (single sign-on: no token bounds it)",
     scopes: [LapseScope.TokensWrite],
     enable: ["person"],
     prevent: [NOT_MINTED],
@@ -485,9 +503,9 @@ export interface Subject {
   names?: SubjectNames;
 }
 
-/** True when the caller's token was minted by an OIDC exchange. */
-export function isMinted(token: AccessToken): boolean {
-  return token.source === TokenSource.OIDC;
+/** True when the token was minted by an OIDC exchange (never a single sign-on session's null). */
+export function isMinted(token: AccessToken | null | undefined): boolean {
+  return token?.source === TokenSource.OIDC;
 }
 
 /** The facts of the rules, from the request's principal and the subject. */
@@ -496,7 +514,7 @@ export function factsFor(ctx: RequestContext, subject: Subject = {}): Facts {
   const access = subject.access ?? null;
   const token = subject.token;
   const person = principal?.userId != null;
-  const minted = principal ? isMinted(principal.token) : false;
+  const minted = isMinted(principal?.token);
   // A minted personal token acts for its organization only: never with the site's rights.
   const siteAdmin = person && !minted && subject.siteAdmin === true;
   const teamId = subject.teamId ?? token?.teamId ?? null;
@@ -507,7 +525,7 @@ export function factsFor(ctx: RequestContext, subject: Subject = {}): Facts {
     minted,
     orgRole: access?.role ?? null,
     teamRole: teamId && access ? (access.teamRoles.get(teamId) ?? null) : null,
-    self: token !== undefined && principal?.token.id === token.id,
+    self: token !== undefined && principal?.token?.id === token.id,
     owner:
       token !== undefined &&
       token.kind === TokenKind.PERSONAL &&
@@ -516,7 +534,7 @@ export function factsFor(ctx: RequestContext, subject: Subject = {}): Facts {
       token.ownerId === principal!.userId,
     overseer: subject.overseer ?? false,
     subjectMinted: token !== undefined && isMinted(token),
-    scopes: new Set(principal?.token.grantedScopes ?? []),
+    scopes: new Set(principal?.scopes ?? []),
   };
 }
 

@@ -38,7 +38,7 @@ export async function organizationAccess(
 ): Promise<OrganizationAccess> {
   const principal = requirePrincipal(ctx);
   const token = principal.token;
-  if (principal.kind !== TokenKind.PERSONAL) {
+  if (token && principal.kind !== TokenKind.PERSONAL) {
     if (token.organizationId !== organization.id) {
       return new OrganizationAccess(organization, null, new Map());
     }
@@ -54,7 +54,11 @@ export async function organizationAccess(
   }
   const userId = principal.userId!;
   // A personal token minted by an organization's OIDC issuer acts in that organization only.
-  if (isMinted(token) && (await mintingOrganizationId(manager, token)) !== organization.id) {
+  if (
+    token &&
+    isMinted(token) &&
+    (await mintingOrganizationId(manager, token)) !== organization.id
+  ) {
     return new OrganizationAccess(organization, null, new Map());
   }
   const membership = await manager.findOneBy(Membership, {
@@ -62,8 +66,9 @@ export async function organizationAccess(
     userId,
   });
   if (!membership) return new OrganizationAccess(organization, null, new Map());
-  // A personal token acting on this organization's resources must meet its lifetime policy.
-  if (breaksPolicy(token, organization, ctx.clock.now()))
+  // A personal token acting on this organization's resources must meet its lifetime policy (a
+  // single sign-on session has no token to break it).
+  if (token && breaksPolicy(token, organization, ctx.clock.now()))
     throw new PolicyRefusal(organization, token);
   const teamMemberships = await manager
     .createQueryBuilder(TeamMembership, "tm")

@@ -19,7 +19,7 @@ export function accessLog(logger: Logger): RequestHandler {
           path: req.path,
           status: res.statusCode,
           ms: Number(process.hrtime.bigint() - started) / 1e6,
-          tokenId: principal?.token.id,
+          tokenId: principal?.token?.id,
         },
         "request",
       );

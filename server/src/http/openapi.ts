@@ -456,6 +456,88 @@ export const OPENAPI_DOCUMENT = {
         responses: { "204": { description: "Signed out" }, "503": errors["503"] },
       },
     },
+    "/api/session/methods": {
+      get: {
+        summary: "How people may sign in to the console: single sign-on, a personal token, or both",
+        security: [],
+        responses: {
+          "200": {
+            description: "The sign-in methods this Lapse offers",
+            ...json({
+              type: "object",
+              required: ["sso", "tokenSignIn"],
+              additionalProperties: false,
+              properties: {
+                sso: {
+                  type: "boolean",
+                  description: "Single sign-on is set up (LAPSE_SSO_ISSUER).",
+                },
+                tokenSignIn: {
+                  type: "boolean",
+                  description: "POST /api/session is allowed (LAPSE_CONSOLE_TOKEN_SIGNIN).",
+                },
+              },
+            }),
+          },
+          "503": errors["503"],
+        },
+      },
+    },
+    "/api/sso/start": {
+      get: {
+        summary: "Single sign-on: redirects the browser to the OpenID Connect provider",
+        description:
+          "Sets a short-lived HttpOnly cookie (lapse_sso, Path=/api/sso) holding the sign-in's state, nonce and PKCE verifier, and an invitation code when given.",
+        security: [],
+        parameters: [
+          {
+            name: "invitation",
+            in: "query",
+            required: false,
+            description:
+              "An invitation code: the login it names joins its organization on signing in.",
+            schema: { type: "string" },
+          },
+        ],
+        responses: {
+          "302": { description: "To the provider's authorization endpoint" },
+          "400": errors["400"],
+          "404": error("Single sign-on is not set up."),
+          "503": error(
+            "The provider (or the database) cannot be reached; retry after Retry-After.",
+          ),
+        },
+      },
+    },
+    "/api/sso/callback": {
+      get: {
+        summary: "Single sign-on: where the provider sends the browser back; opens a session",
+        description:
+          "A refusal is a page with the sentence for a browser (Accept: text/html), the error below otherwise; it opens no session and changes nothing.",
+        security: [],
+        parameters: ["code", "state", "iss", "error"].map((name) => ({
+          name,
+          in: "query",
+          required: false,
+          schema: { type: "string" },
+        })),
+        responses: {
+          "302": { description: "Signed in: the session cookie is set; to the console" },
+          "400": error("The provider gave no login claim, or the invitation has expired."),
+          "401": error(
+            "Not started in this browser, the state or nonce does not match, the code was used, or the id_token has expired.",
+          ),
+          "403": error(
+            "No such login (and no invitation for it), or the invitation names another.",
+          ),
+          "404": error("Single sign-on is not set up, or the invitation code is unknown."),
+          "409": error("The invitation was used, or the login is already a member."),
+          "503": error(
+            "The provider (or the database) cannot be reached; retry after Retry-After.",
+          ),
+        },
+      },
+    },
     "/api/oauth/token": {
       post: {
         summary: "RFC 8693 token exchange: an OIDC JWT for a short-lived Lapse token",

@@ -19,7 +19,7 @@ export function operationLogPlugin(logger: Logger): ApolloServerPlugin<RequestCo
               operation: operation?.operation,
               operationName: operationName ?? null,
               variables: Object.keys(request.variables ?? {}),
-              tokenId: contextValue.principal?.token.id,
+              tokenId: contextValue.principal?.token?.id,
             },
             "graphql operation",
           );

@@ -482,6 +482,20 @@ describeEachStore("the Pulumi-shaped REST API", (server) => {
     expect(
       (await rest(server, "post", "/api/session", {}, { body: { token: "nope" } })).status,
     ).toBe(401);
+    // Single sign-on is not set up here; modules/session/sso.test.ts checks its 302s and refusals.
+    expect((await rest(server, "get", "/api/session/methods", {})).body).toEqual({
+      sso: false,
+      tokenSignIn: true,
+    });
+    expect((await rest(server, "get", "/api/sso/start", {})).status).toBe(404);
+    const callback = await rest(
+      server,
+      "get",
+      "/api/sso/callback",
+      {},
+      { query: "code=c&state=s" },
+    );
+    expect(callback.status).toBe(404);
   });
 
   it("answers body and path mistakes with the documented 400, 413 and 415, saying which", async () => {

@@ -29,7 +29,7 @@ export function viewerPowers(viewer: ViewerPowers_ViewerFragment, organization: 
   const role = viewer.organizations.find((o) => o.organization.name === organization)?.role ?? null;
   const login = viewer.user?.login ?? null;
   const admin = role === "ADMIN";
-  const person = viewer.kind === "PERSONAL" && viewer.token.source !== "OIDC";
+  const person = viewer.kind === "PERSONAL" && viewer.token?.source !== "OIDC";
   return {
     role,
     login,

@@ -3,6 +3,7 @@ import { Link, NavLink, Outlet, useNavigate, useParams } from "react-router";
 import { OidcNavLink } from "../oidc/OidcNavLink";
 import { signOut } from "../session";
 import { KnownOrganization } from "./KnownOrganization";
+import { SignedInAs } from "./SignedInAs";
 
 /** The console's frame: where you are, and the way out. */
 export function Layout() {
@@ -32,6 +33,7 @@ export function Layout() {
             </NavLink>
           </nav>
         )}
+        <SignedInAs />
         <button
           type="button"
           onClick={async () => {

@@ -58,7 +58,7 @@ export function TokensPage() {
   const organization = membership?.organization;
   const gated =
     kind !== "PERSONAL" && organization && !MACHINE_EDITIONS.includes(organization.edition);
-  const signedInWith = (token: TokensTable_TokenFragment) => token.id === data?.viewer.token.id;
+  const signedInWith = (token: TokensTable_TokenFragment) => token.id === data?.viewer.token?.id;
   const loaded = data?.tokens.edges.map((e) => e.node) ?? [];
   const tokens = loaded
     .filter((token) => matchesSearch(token, search))
@@ -123,9 +123,9 @@ export function TokensPage() {
               organization={org}
               teams={organization?.teams.map((t) => t.name) ?? []}
               capDays={organization?.maxTokenLifetimeDays ?? null}
-              callerExpiresAt={data?.viewer.token.expiresAt ?? null}
+              callerExpiresAt={data?.viewer.token?.expiresAt ?? null}
               scopeSuggestions={organization?.tokenScopes ?? []}
-              callerScopes={data?.viewer.token.scopes}
+              callerScopes={data?.viewer.token?.scopes}
               onCreated={(name, value) => {
                 setCreating(false);
                 setSecret({ name, secret: value });
@@ -197,7 +197,7 @@ export function TokensPage() {
           token={pending.token}
           signedInWith={signedInWith(pending.token)}
           capDays={organization?.maxTokenLifetimeDays ?? null}
-          callerExpiresAt={data?.viewer.token.expiresAt ?? null}
+          callerExpiresAt={data?.viewer.token?.expiresAt ?? null}
           onRotated={(name, value, id) => {
             const own = signedInWith(pending.token);
             // A link to the old token now leads to its successor, the one to watch from here on.

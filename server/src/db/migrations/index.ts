@@ -5,6 +5,7 @@ import { ExplicitCharset1764374400000 } from "./1764374400000-explicit-charset";
 import { AuditSubjectAndClientId1764460800000 } from "./1764460800000-audit-subject-and-client-id";
 import { WebhooksAndNotifications1764633600000 } from "./1764633600000-webhooks-and-notifications";
 import { TokenScopesAndNetworks1764806400000 } from "./1764806400000-token-scopes-and-networks";
+import { SsoSessions1764979200000 } from "./1764979200000-sso-sessions";
 
 /**
  * Every migration in order; listed explicitly so bundlers and tests see the same set.
@@ -26,4 +27,5 @@ export const MIGRATIONS = [
   AuditSubjectAndClientId1764460800000,
   WebhooksAndNotifications1764633600000,
   TokenScopesAndNetworks1764806400000,
+  SsoSessions1764979200000,
 ];

@@ -35,6 +35,8 @@ export enum AuditEventType {
   WEBHOOK_DISABLED = "WEBHOOK_DISABLED",
   EXPIRY_THRESHOLDS_UPDATED = "EXPIRY_THRESHOLDS_UPDATED",
   NOTIFICATION_EMAIL_SET = "NOTIFICATION_EMAIL_SET",
+  /** A person signed in to the console by single sign-on. */
+  SIGNED_IN = "SIGNED_IN",
 }
 
 registerEnumType(AuditEventType, { name: "AuditEventType" });

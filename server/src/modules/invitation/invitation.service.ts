@@ -2,7 +2,7 @@ import { v7 as uuidv7 } from "uuid";
 import { Action, authorize } from "../../auth/authorization";
 import { organizationAccess } from "../../auth/organization-access";
 import { DAY_MS } from "../../clock";
-import { IsNull, MoreThan, type DataSource } from "typeorm";
+import { IsNull, MoreThan, type DataSource, type EntityManager } from "typeorm";
 import {
   INVITATION_PREFIX,
   digestSecret,
@@ -33,6 +33,10 @@ import {
 import type { CreatedInvitation } from "./invitation.objects";
 
 const DEFAULT_DAYS = 7;
+const unknownCode = () =>
+  notFound(
+    "This invitation code is not valid; check that it was copied whole, or ask an ADMIN for a new one if it was cancelled.",
+  );
 const MAX_DAYS = 30;
 
 /** How a person gets a first token: a one-time code an ADMIN hands them. */
@@ -182,64 +186,24 @@ export class InvitationService {
    */
   async redeem(ctx: RequestContext, input: RedeemInvitationArgs): Promise<CreatedToken> {
     const args = await assertValid(RedeemInvitationArgs, input);
-    const unknown = () =>
-      notFound(
-        "This invitation code is not valid; check that it was copied whole, or ask an ADMIN for a new one if it was cancelled.",
-      );
-    if (!isWellFormed(args.code, INVITATION_PREFIX)) throw unknown();
+    if (!isWellFormed(args.code, INVITATION_PREFIX)) throw unknownCode();
     return this.dataSource.transaction(async (manager) => {
-      const invitation = await manager.findOneBy(Invitation, {
-        codeDigest: digestSecret(args.code),
-      });
-      if (!invitation) throw unknown();
-      const organization = await manager.findOneByOrFail(Organization, {
-        id: invitation.organizationId,
-      });
-      const now = ctx.clock.now();
-      if (invitation.redeemedAt) throw conflict("This invitation has already been used.");
-      if (invitation.expiresAt.getTime() <= now.getTime()) {
-        throw badUserInput(
-          `This invitation expired at ${invitation.expiresAt.toISOString()}; ask an ADMIN of ${organization.name} for a new one.`,
-        );
-      }
-      // Conditional, so that a code redeemed twice at once joins once.
-      const claimed = await manager
-        .createQueryBuilder()
-        .update(Invitation)
-        .set({ redeemedAt: now })
-        .where("id = :id AND redeemed_at IS NULL", { id: invitation.id })
-        .execute();
-      if (!claimed.affected) throw conflict("This invitation has already been used.");
-
-      const existing = await manager.findOneBy(User, { login: invitation.login });
-      // An invitation never hands out an existing account: whoever holds the code must already be
-      // that user, or an organization ADMIN could take over a login that acts in other organizations.
-      if (existing && ctx.principal?.userId !== existing.id) {
-        throw forbidden(
-          `${existing.login} already has a Lapse account; redeem this invitation signed in with one of their personal tokens.`,
-        );
-      }
-      const user = existing ?? (await this.users.findOrCreate(ctx, manager, invitation.login));
-      if (
-        await manager.existsBy(Membership, { organizationId: organization.id, userId: user.id })
-      ) {
-        throw conflict(`${user.login} is already a member of ${organization.name}.`);
-      }
-      await manager.insert(Membership, {
-        id: uuidv7(),
-        organizationId: organization.id,
-        userId: user.id,
-        role: invitation.role,
-        createdAt: now,
-      });
-      await manager.update(Invitation, invitation.id, { redeemedById: user.id });
-      await this.audit.record(ctx, manager, {
-        type: AuditEventType.MEMBER_JOINED,
-        organizationId: organization.id,
-        actorUserId: user.id,
-        payload: { invitationId: invitation.id, login: user.login, role: invitation.role },
-      });
+      const { user, organization, existing } = await this.join(
+        ctx,
+        manager,
+        args.code,
+        (_, found) => {
+          // An invitation never hands out an existing account: whoever holds the code must already be
+          // that user, or an organization ADMIN could take over a login that acts in other organizations.
+          if (found && ctx.principal?.userId !== found.id) {
+            throw forbidden(
+              `${found.login} already has a Lapse account; redeem this invitation signed in with one of their personal tokens.`,
+            );
+          }
+        },
+      );
       // The first token must work in the organization it joins, so its policy bounds it.
+      const now = ctx.clock.now();
       const deadline = policyDeadline(organization, now);
       return this.tokens.issue(ctx, manager, {
         kind: TokenKind.PERSONAL,
@@ -255,5 +219,82 @@ export class InvitationService {
         boundedByCaller: existing !== null,
       });
     });
+  }
+
+  /**
+   * Redeems a code at single sign-on, inside `manager`'s transaction, for `login`, whom the identity
+   * provider has just vouched for: the invitation must be for that login (new or existing). Throws
+   * as `redeem` does, and FORBIDDEN when the invitation is for another login.
+   */
+  async redeemAs(
+    ctx: RequestContext,
+    manager: EntityManager,
+    code: string,
+    login: string,
+  ): Promise<User> {
+    const { user } = await this.join(ctx, manager, code, (invitation) => {
+      const claimed = login.slice(0, 64);
+      if (invitation.login !== login) {
+        throw forbidden(
+          `This invitation is for ${invitation.login}, but the identity provider signed you in as ${claimed}; sign in there as ${invitation.login}, or ask for an invitation for ${claimed}.`,
+        );
+      }
+    });
+    return user;
+  }
+
+  /**
+   * Claims the invitation behind `code` and makes its login a member, with MEMBER_JOINED; `admit`
+   * refuses a holder who may not be the invited login (given the account, if it exists).
+   */
+  private async join(
+    ctx: RequestContext,
+    manager: EntityManager,
+    code: string,
+    admit: (invitation: Invitation, existing: User | null) => void,
+  ): Promise<{ user: User; organization: Organization; existing: User | null }> {
+    if (!isWellFormed(code, INVITATION_PREFIX)) throw unknownCode();
+    const invitation = await manager.findOneBy(Invitation, { codeDigest: digestSecret(code) });
+    if (!invitation) throw unknownCode();
+    const organization = await manager.findOneByOrFail(Organization, {
+      id: invitation.organizationId,
+    });
+    const now = ctx.clock.now();
+    if (invitation.redeemedAt) throw conflict("This invitation has already been used.");
+    if (invitation.expiresAt.getTime() <= now.getTime()) {
+      throw badUserInput(
+        `This invitation expired at ${invitation.expiresAt.toISOString()}; ask an ADMIN of ${organization.name} for a new one.`,
+      );
+    }
+    // Conditional, so that a code redeemed twice at once joins once.
+    const claimed = await manager
+      .createQueryBuilder()
+      .update(Invitation)
+      .set({ redeemedAt: now })
+      .where("id = :id AND redeemed_at IS NULL", { id: invitation.id })
+      .execute();
+    if (!claimed.affected) throw conflict("This invitation has already been used.");
+
+    const existing = await manager.findOneBy(User, { login: invitation.login });
+    admit(invitation, existing);
+    const user = existing ?? (await this.users.findOrCreate(ctx, manager, invitation.login));
+    if (await manager.existsBy(Membership, { organizationId: organization.id, userId: user.id })) {
+      throw conflict(`${user.login} is already a member of ${organization.name}.`);
+    }
+    await manager.insert(Membership, {
+      id: uuidv7(),
+      organizationId: organization.id,
+      userId: user.id,
+      role: invitation.role,
+      createdAt: now,
+    });
+    await manager.update(Invitation, invitation.id, { redeemedById: user.id });
+    await this.audit.record(ctx, manager, {
+      type: AuditEventType.MEMBER_JOINED,
+      organizationId: organization.id,
+      actorUserId: user.id,
+      payload: { invitationId: invitation.id, login: user.login, role: invitation.role },
+    });
+    return { user, organization, existing };
   }
 }

@@ -43,7 +43,7 @@ export class ExpiryPolicyService {
         maxTokenLifetimeDays: args.maxTokenLifetimeDays ?? null,
       });
       const caller = requirePrincipal(ctx).token;
-      if (breaksPolicy(caller, proposed, ctx.clock.now())) {
+      if (caller && breaksPolicy(caller, proposed, ctx.clock.now())) {
         throw new LapseError(
           "POLICY_VIOLATION",
           `The token you are using does not expire within ${args.maxTokenLifetimeDays} days, so this cap would lock it out of ${organization.name}; ` +

@@ -8,7 +8,8 @@ import { restHandler } from "../../http/rest";
 import { clearSessionCookie, readSessionCookie, setSessionCookie } from "../../http/session-cookie";
 
 /**
- * POST /api/session trades a personal token (JSON `{token}`) for a session cookie; DELETE ends it.
+ * POST /api/session trades a personal token (JSON `{token}`) for a session cookie (unless
+ * LAPSE_CONSOLE_TOKEN_SIGNIN=false); DELETE ends it, however it was made.
  * Mounted before the API's own authentication, so a stale cookie never blocks signing in again.
  */
 export function sessionRoutes(
@@ -19,6 +20,7 @@ export function sessionRoutes(
   router.post(
     "/api/session",
     restHandler(contextFor, [Action.SignIn], async (ctx, req, res) => {
+      ctx.services.sso.assertTokenSignIn();
       const secret = (req.body as { token?: unknown } | undefined)?.token;
       if (typeof secret !== "string" || secret.length === 0)
         throw badUserInput('Send {"token": "<personal access token>"}.');

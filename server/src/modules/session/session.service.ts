@@ -1,15 +1,18 @@
 import { randomBytes } from "node:crypto";
 import { v7 as uuidv7 } from "uuid";
-import type { DataSource } from "typeorm";
+import type { DataSource, EntityManager } from "typeorm";
 import { digestSecret } from "../../auth/token-secret";
 import type { RequestContext } from "../../context";
 import { forbidden } from "../../errors/lapse-error";
 import type { AccessToken } from "../token/access-token.entity";
 import { TokenKind } from "../token/token.types";
 import { User } from "../user/user.entity";
-import { Session } from "./session.entity";
+import { Session, SessionMethod } from "./session.entity";
 
-/** A console session lasts at most this long, and never past its token's expiresAt. */
+/**
+ * A console session lasts at most this long: never past its token's expiresAt, and for single
+ * sign-on never past the identity provider's id_token.
+ */
 export const SESSION_MAX_MS = 12 * 3_600_000;
 
 export interface SignedIn {
@@ -18,7 +21,7 @@ export interface SignedIn {
   user: User;
 }
 
-/** Console sign-in: a personal token traded for a session cookie; the secret never reaches the browser's storage. */
+/** Console sign-in: a personal token, or single sign-on, traded for a session cookie. */
 export class SessionService {
   constructor(private readonly dataSource: DataSource) {}
 
@@ -32,21 +35,57 @@ export class SessionService {
         "Sign in to the console with a personal access token; team and organization tokens belong to no person.",
       );
     }
-    const now = ctx.clock.now();
-    const limit = now.getTime() + SESSION_MAX_MS;
-    const expiresAt = new Date(Math.min(limit, token.expiresAt?.getTime() ?? limit));
-    const cookie = randomBytes(32).toString("base64url");
-    const session = this.dataSource.manager.create(Session, {
-      id: uuidv7(),
-      digest: digestSecret(cookie),
+    return this.open(ctx, this.dataSource.manager, {
+      method: SessionMethod.TOKEN,
       tokenId: token.id,
       userId: token.ownerId,
+      email: null,
+      notAfter: token.expiresAt,
+    });
+  }
+
+  /**
+   * Opens a single sign-on session for `user` inside `manager`'s transaction (the caller records the
+   * sign-in there too), ending no later than the identity provider's id_token.
+   */
+  openSso(
+    ctx: RequestContext,
+    manager: EntityManager,
+    userId: string,
+    email: string | null,
+    idTokenExpiresAt: Date,
+  ): Promise<SignedIn> {
+    return this.open(ctx, manager, {
+      method: SessionMethod.SSO,
+      tokenId: null,
+      userId,
+      email,
+      notAfter: idTokenExpiresAt,
+    });
+  }
+
+  private async open(
+    ctx: RequestContext,
+    manager: EntityManager,
+    spec: Pick<Session, "method" | "tokenId" | "userId" | "email"> & { notAfter: Date | null },
+  ): Promise<SignedIn> {
+    const now = ctx.clock.now();
+    const limit = now.getTime() + SESSION_MAX_MS;
+    const expiresAt = new Date(Math.min(limit, spec.notAfter?.getTime() ?? limit));
+    const cookie = randomBytes(32).toString("base64url");
+    const session = manager.create(Session, {
+      id: uuidv7(),
+      digest: digestSecret(cookie),
+      method: spec.method,
+      tokenId: spec.tokenId,
+      userId: spec.userId,
+      email: spec.email,
       createdAt: now,
       expiresAt,
       endedAt: null,
     });
-    await this.dataSource.manager.insert(Session, session);
-    const user = await this.dataSource.manager.findOneByOrFail(User, { id: token.ownerId });
+    await manager.insert(Session, session);
+    const user = await manager.findOneByOrFail(User, { id: spec.userId });
     return { cookie, session, user };
   }
 

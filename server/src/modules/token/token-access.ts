@@ -57,7 +57,7 @@ export class TokenAccessPolicy {
     token: AccessToken,
   ): Promise<Subject> {
     const principal = requirePrincipal(ctx);
-    if (principal.token.id === token.id) return { token };
+    if (principal.token?.id === token.id) return { token };
     if (token.kind === TokenKind.PERSONAL) {
       return { token, overseer: await this.oversees(ctx, manager, token.ownerId!) };
     }
@@ -84,7 +84,7 @@ export class TokenAccessPolicy {
     ownerId: string,
   ): Promise<boolean> {
     const principal = requirePrincipal(ctx);
-    if (principal.kind === TokenKind.ORGANIZATION && principal.token.admin) {
+    if (principal.kind === TokenKind.ORGANIZATION && principal.token?.admin) {
       return manager.existsBy(Membership, {
         organizationId: principal.token.organizationId!,
         userId: ownerId,
@@ -105,14 +105,14 @@ export class TokenAccessPolicy {
       )
       .getRawMany();
     if (rows.length === 0) return false;
-    const bound = isMinted(principal.token)
-      ? await mintingOrganizationId(manager, principal.token)
-      : undefined;
+    const caller = principal.token;
+    const bound =
+      caller && isMinted(caller) ? await mintingOrganizationId(manager, caller) : undefined;
     const now = ctx.clock.now();
     for (const { orgId } of rows) {
       if (bound !== undefined && bound !== orgId) continue;
       const organization = await manager.findOneBy(Organization, { id: orgId });
-      if (organization && !breaksPolicy(principal.token, organization, now)) return true;
+      if (organization && !(caller && breaksPolicy(caller, organization, now))) return true;
     }
     return false;
   }

@@ -346,7 +346,8 @@ export class TokenListService {
         );
       }
       // A minted personal token acts for its organization only: it lists itself, not its owner's tokens.
-      if (isMinted(principal.token)) q.where("t.id = :selfId", { selfId: principal.token.id });
+      if (principal.token && isMinted(principal.token))
+        q.where("t.id = :selfId", { selfId: principal.token.id });
       else
         q.where("t.kind = :personal AND t.owner_id = :me", {
           personal: TokenKind.PERSONAL,
@@ -502,7 +503,7 @@ export class TokenListService {
       ];
     }
     const scopes: Scope[] = [
-      { where: "t.id = :selfId", parameters: { selfId: principal.token.id } },
+      { where: "t.id = :selfId", parameters: { selfId: selfId(principal) } },
     ];
     if (actsAsOwner(principal)) {
       scopes.push({
@@ -539,7 +540,7 @@ export class TokenListService {
   /** A machine token lists its own organization when none is named. */
   private async implicitOrganization(ctx: RequestContext): Promise<string | undefined> {
     const { token, kind } = requirePrincipal(ctx);
-    if (kind === TokenKind.PERSONAL || !token.organizationId) return undefined;
+    if (kind === TokenKind.PERSONAL || !token?.organizationId) return undefined;
     return (await this.dataSource.manager.findOneBy(Organization, { id: token.organizationId }))
       ?.name;
   }
@@ -554,7 +555,7 @@ export class TokenListService {
     const orgId = access.organization.id;
     q.andWhere(
       new Brackets((b) => {
-        b.where("t.id = :selfId", { selfId: principal.token.id });
+        b.where("t.id = :selfId", { selfId: selfId(principal) });
         if (readsAll(ctx, access)) {
           const members = q
             .subQuery()
@@ -595,6 +596,11 @@ export class TokenListService {
 /** Whether the caller may read every token of the organization (ADMINs and AUDITORs). */
 function readsAll(ctx: RequestContext, access: OrganizationAccess): boolean {
   return isAllowed(ctx, Action.ReadToken, { access });
+}
+
+/** The calling token's id, or one no token has for a single sign-on session. */
+function selfId(principal: Principal): string {
+  return principal.token?.id ?? "";
 }
 
 /** A person's token sees its owner's personal tokens; a minted one acts for its organization only. */

@@ -50,7 +50,7 @@ export class TokenRotationService {
       if (organization) this.tokens.assertMachineTokenEdition(organization, old.kind);
 
       const now = ctx.clock.now();
-      const rotatesItself = principal.token.id === old.id;
+      const rotatesItself = principal.token?.id === old.id;
       const expiresAt = this.newExpiry(ctx, old, organization, now, args.expiresAt, rotatesItself);
       const grace = args.gracePeriodSeconds ?? 0;
       const revokedAt = new Date(now.getTime() + grace * 1000);
@@ -145,7 +145,7 @@ export class TokenRotationService {
     const deadline =
       organization && old.kind !== TokenKind.PERSONAL ? policyDeadline(organization, now) : null;
     if (deadline) caps.push(deadline.getTime());
-    const caller = ctx.principal?.token.expiresAt;
+    const caller = ctx.principal?.token?.expiresAt;
     if (!rotatesItself && caller) caps.push(caller.getTime());
     if (lifetimeBound === null && caps.length === 1) return null;
     return new Date(Math.min(...caps));

@@ -48,13 +48,23 @@ export class TokenConnection {
   }
 }
 
-@ObjectType({ description: "Who the request's token acts as." })
+@ObjectType({ description: "Who the request's token, or console session, acts as." })
 export class Viewer {
   @Field(() => TokenKind)
   kind: TokenKind;
 
-  @Field(() => AccessToken)
-  token: AccessToken;
+  @Field(() => AccessToken, {
+    nullable: true,
+    description: "The token the request is authenticated with; null for a single sign-on session.",
+  })
+  token: AccessToken | null;
+
+  @Field(() => String, {
+    nullable: true,
+    description:
+      "For a single sign-on session: the email the identity provider gave, shown and never trusted.",
+  })
+  ssoEmail: string | null;
 
   /** The acting user's id, for a personal token; user, team and organization resolve lazily. */
   userId: string | null;

@@ -168,7 +168,7 @@ export class TokenService {
     }
     if (spec.boundedByCaller !== false) assertWithinCaller(ctx, spec.expiresAt ?? null);
     // No token made by a token-authenticated request reaches past its maker's scopes or networks
-    // (a token rotating itself is bounded by itself instead).
+    // (a token rotating itself is bounded by itself instead; a single sign-on session has no maker).
     const maker = spec.boundedByCaller !== false ? ctx.principal?.token : undefined;
     const scopes = scopesForNewToken(spec.kind, spec.scopes, {
       caller: maker?.grantedScopes,
@@ -367,7 +367,8 @@ export class TokenService {
  * Throws BAD_USER_INPUT when a token made now would outlive the token that authenticated the request
  * (a never-expiring one only from a never-expiring caller): a leaked short-lived token must not be
  * traded for a longer-lived one. Requests no token authenticated (the CLI, an OIDC exchange, a new
- * login redeeming an invitation) are bounded elsewhere.
+ * login redeeming an invitation, a console session made by single sign-on) are bounded elsewhere:
+ * by the lifetime limits and the organizations' policies.
  */
 export function assertWithinCaller(ctx: RequestContext, expiresAt: Date | null): void {
   const caller = ctx.principal?.token;

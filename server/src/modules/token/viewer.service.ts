@@ -16,10 +16,10 @@ import { TokenKind } from "./token.types";
 export class ViewerService {
   constructor(private readonly dataSource: DataSource) {}
 
-  /** Throws UNAUTHENTICATED without a token. */
+  /** Throws UNAUTHENTICATED without a token or session. */
   viewer(ctx: RequestContext): Viewer {
-    const { token, kind, userId } = requirePrincipal(ctx);
-    return { kind, token, userId };
+    const { token, kind, userId, ssoEmail } = requirePrincipal(ctx);
+    return { kind, token, userId, ssoEmail: ssoEmail ?? null };
   }
 
   user(ctx: RequestContext, viewer: Viewer): Promise<User | null> | null {
@@ -27,7 +27,7 @@ export class ViewerService {
   }
 
   team(ctx: RequestContext, viewer: Viewer): Promise<Team | null> | null {
-    return viewer.token.teamId ? ctx.loaders.team.load(viewer.token.teamId) : null;
+    return viewer.token?.teamId ? ctx.loaders.team.load(viewer.token.teamId) : null;
   }
 
   /** The organizations the caller acts in, by name, with the role it has in each. */
@@ -35,6 +35,7 @@ export class ViewerService {
     const manager = this.dataSource.manager;
     const { token } = viewer;
     if (!viewer.userId) {
+      if (!token) return [];
       const organization = token.organizationId
         ? await ctx.loaders.organization.load(token.organizationId)
         : null;
@@ -45,7 +46,8 @@ export class ViewerService {
       return organization ? [{ organization, role }] : [];
     }
     // A minted personal token acts in the organization whose issuer minted it, and nowhere else.
-    const bound = isMinted(token) ? await mintingOrganizationId(manager, token) : undefined;
+    const bound =
+      token && isMinted(token) ? await mintingOrganizationId(manager, token) : undefined;
     const memberships = (
       await manager.find(Membership, { where: { userId: viewer.userId } })
     ).filter((m) => bound === undefined || m.organizationId === bound);
@@ -58,7 +60,7 @@ export class ViewerService {
   }
 
   organization(ctx: RequestContext, viewer: Viewer): Promise<Organization | null> | null {
-    return viewer.token.organizationId
+    return viewer.token?.organizationId
       ? ctx.loaders.organization.load(viewer.token.organizationId)
       : null;
   }

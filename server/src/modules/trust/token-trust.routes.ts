@@ -92,7 +92,8 @@ export function verifyRoute(
       const ctx = contextFor(req, res);
       res.setHeader("Cache-Control", "no-store");
       try {
-        if (!ctx.principal) {
+        // A console session made by single sign-on is a person, not a token a gateway can pass on.
+        if (!ctx.principal?.token) {
           return challenge(res, 401, null, "Send the token in the Authorization header.");
         }
         const org = req.query.org;
@@ -106,7 +107,7 @@ export function verifyRoute(
             error_description: "Give org and scope at most once each.",
           });
         }
-        const token = ctx.principal.token;
+        const { token } = ctx.principal;
         const wanted = (scope ?? "").split(" ").filter(Boolean);
         const missing = wanted.filter((s) => !token.grantedScopes.includes(s));
         if (missing.length) {

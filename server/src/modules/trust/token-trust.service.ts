@@ -85,7 +85,7 @@ export class TokenTrustService {
   async revokeBySecret(ctx: RequestContext, secret: string): Promise<void> {
     const token = await this.find(secret);
     if (!token) return;
-    if (!ctx.principal || ctx.principal.token.id === token.id) {
+    if (!ctx.principal || ctx.principal.token?.id === token.id) {
       await this.tokens.revokeHeld(ctx, token);
       return;
     }
@@ -120,7 +120,7 @@ export class TokenTrustService {
    */
   async actsIn(ctx: RequestContext, organization: string): Promise<boolean> {
     const { token } = requirePrincipal(ctx);
-    if (token.kind !== TokenKind.PERSONAL) return token.org?.name === organization;
+    if (token && token.kind !== TokenKind.PERSONAL) return token.org?.name === organization;
     const manager = this.dataSource.manager;
     const found = await manager.findOneBy(Organization, { name: organization });
     if (!found) return false;
@@ -159,20 +159,20 @@ export class TokenTrustService {
 
   /** The ids of the organizations the calling token acts in. */
   private async callerOrganizations(ctx: RequestContext): Promise<string[]> {
-    const caller = requirePrincipal(ctx).token;
+    const { token: caller, userId } = requirePrincipal(ctx);
     const manager = this.dataSource.manager;
-    if (caller.kind !== TokenKind.PERSONAL) return [caller.organizationId!];
-    if (isMinted(caller)) {
+    if (caller && caller.kind !== TokenKind.PERSONAL) return [caller.organizationId!];
+    if (caller && isMinted(caller)) {
       const minting = await mintingOrganizationId(manager, caller);
       return minting ? [minting] : [];
     }
-    const memberships = await manager.findBy(Membership, { userId: caller.ownerId! });
+    const memberships = await manager.findBy(Membership, { userId: userId! });
     const now = ctx.clock.now();
     const organizations = await Promise.all(
       memberships.map((m) => ctx.loaders.organization.load(m.organizationId)),
     );
     return organizations
-      .filter((org): org is Organization => !!org && !breaksPolicy(caller, org, now))
+      .filter((org): org is Organization => !!org && !(caller && breaksPolicy(caller, org, now)))
       .map((org) => org.id);
   }
 }

@@ -1,0 +1,121 @@
+import { Router, type Request, type Response } from "express";
+import { Action } from "../../auth/authorization";
+import type { RequestContext } from "../../context";
+import { toGraphQLError } from "../../errors/error-middleware";
+import { ERROR_HTTP_STATUS, badUserInput, type ErrorCode } from "../../errors/lapse-error";
+import { declareActions, restHandler } from "../../http/rest";
+import { setSessionCookie } from "../../http/session-cookie";
+import type { SsoAttempt } from "./sso.service";
+
+/**
+ * The sign-in in progress lives in the browser that started it, in an HttpOnly cookie scoped to
+ * /api/sso that dies after 10 minutes or at the callback, and is not signed: nothing in it grants
+ * anything by itself. An attacker cannot set it in a victim's browser (it is Lapse's own origin's),
+ * and the callback requires the provider's `state` to equal the cookie's, the provider's id_token to
+ * carry the cookie's `nonce`, and the provider to accept the cookie's PKCE verifier for the code; the
+ * provider refuses a code used twice. Keeping no server state lets any instance behind a load
+ * balancer finish what another started. SameSite=Lax, not Strict: the provider's redirect back is a
+ * cross-site navigation, which a Strict cookie would not accompany.
+ */
+export const SSO_COOKIE = "lapse_sso";
+const SSO_PATH = "/api/sso";
+
+/** Console sign-in by single sign-on, and how people may sign in (for the sign-in page). */
+export function ssoRoutes(contextFor: (req: Request, res: Response) => RequestContext): Router {
+  const router = Router();
+  router.get(
+    "/api/session/methods",
+    restHandler(contextFor, [Action.ReadSignInMethods], async (ctx, _req, res) => {
+      res.json(ctx.services.sso.methods());
+    }),
+  );
+  router.get(
+    `${SSO_PATH}/start`,
+    restHandler(contextFor, [Action.StartSso], async (ctx, req, res) => {
+      const invitation = req.query.invitation;
+      if (invitation !== undefined && (typeof invitation !== "string" || !invitation)) {
+        throw badUserInput("Give the invitation code at most once: ?invitation=<code>.");
+      }
+      const { url, attempt } = await ctx.services.sso.start(ctx, invitation ?? null);
+      res.cookie(SSO_COOKIE, Buffer.from(JSON.stringify(attempt)).toString("base64url"), {
+        httpOnly: true,
+        sameSite: "lax",
+        secure: req.secure,
+        path: SSO_PATH,
+        maxAge: attempt.expiresAt - ctx.clock.now().getTime(),
+      });
+      res.redirect(302, url.href);
+    }),
+  );
+  router.get(
+    `${SSO_PATH}/callback`,
+    declareActions([Action.FinishSso], async (req, res) => {
+      const ctx = contextFor(req, res);
+      const attempt = readAttempt(req);
+      // Used once, whatever the outcome.
+      res.clearCookie(SSO_COOKIE, {
+        httpOnly: true,
+        sameSite: "lax",
+        secure: req.secure,
+        path: SSO_PATH,
+      });
+      try {
+        const query = new URLSearchParams(req.originalUrl.split("?")[1] ?? "");
+        const signedIn = await ctx.services.sso.finish(ctx, query, attempt);
+        setSessionCookie(req, res, signedIn.cookie, signedIn.session.expiresAt, ctx.clock.now());
+        res.redirect(302, "/");
+      } catch (error) {
+        refuse(req, res, ctx, error);
+      }
+    }),
+  );
+  return router;
+}
+
+function readAttempt(req: Request): SsoAttempt | null {
+  for (const part of (req.get("cookie") ?? "").split(";")) {
+    const [name, ...rest] = part.trim().split("=");
+    if (name !== SSO_COOKIE) continue;
+    try {
+      const parsed = JSON.parse(
+        Buffer.from(rest.join("="), "base64url").toString("utf8"),
+      ) as SsoAttempt;
+      const strings = [parsed.state, parsed.nonce, parsed.verifier].every(
+        (v) => typeof v === "string",
+      );
+      const invitation = parsed.invitation === null || typeof parsed.invitation === "string";
+      return strings && invitation && typeof parsed.expiresAt === "number" ? parsed : null;
+    } catch {
+      return null;
+    }
+  }
+  return null;
+}
+
+/**
+ * A refused callback: a browser (which asks for HTML) gets a page saying why with a way back to
+ * sign-in; anything else the REST error shape. Either way with the error's 4xx (5xx) status.
+ */
+function refuse(req: Request, res: Response, ctx: RequestContext, error: unknown): void {
+  const mapped = toGraphQLError(error, ctx);
+  const code = String(mapped.extensions.code);
+  const status = ERROR_HTTP_STATUS[code as ErrorCode] ?? 500;
+  if (req.accepts(["json", "html"]) !== "html") {
+    res
+      .status(status)
+      .json({ code: status, message: mapped.message, error: code, requestId: ctx.requestId });
+    return;
+  }
+  res
+    .status(status)
+    .type("html")
+    .send(
+      `<!doctype html><html lang="en"><head><meta charset="utf-8"><title>Lapse: not signed in</title></head>` +
+        `<body><main><h1>You are not signed in</h1><p role="alert">${escapeHtml(mapped.message)}</p>` +
+        `<p><a href="/sign-in">Back to sign-in</a></p><p><small>Request id: ${escapeHtml(ctx.requestId)}</small></p></main></body></html>`,
+    );
+}
+
+function escapeHtml(text: string): string {
+  return text.replace(/[&<>"']/g, (c) => `&#${c.charCodeAt(0)};`);
+}
