@@ -1463,6 +1463,26 @@ describeEachStore("who may do what", (server) => {
     },
   ];
 
+  it("refuses a session's mutation sent as another site's page could send it (CSRF prevention)", async () => {
+    const before = await server.tenantRows(org.name);
+    // A form or no-cors fetch from another origin: a simple content type, no preflight.
+    const forged = await fetch(`${server.url}/graphql`, {
+      method: "POST",
+      headers: {
+        ...browserHeaders(server, cookies.ssoAdmin),
+        origin: "https://elsewhere.example",
+        "content-type": "text/plain;charset=UTF-8",
+      },
+      body: JSON.stringify({
+        query: CREATE_PERSONAL_TOKEN,
+        variables: { name: uniqueName("forged") },
+      }),
+    });
+    expect(forged.status).toBe(400);
+    expect(await forged.text()).toMatch(/CSRF/);
+    expect(await server.tenantRows(org.name)).toEqual(before);
+  });
+
   it("has a row for every query, mutation and REST route", async () => {
     const schema = await buildLapseSchema();
     const operations = [
