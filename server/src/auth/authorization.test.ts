@@ -1,7 +1,9 @@
+import { randomBytes } from "node:crypto";
 import fs from "node:fs";
 import path from "node:path";
 import type { Express } from "express";
 import { getMetadataStorage } from "type-graphql";
+import { v7 as uuidv7 } from "uuid";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { describeEachStore, type TestServer } from "../../test/harness";
 import { mintToken, tokenType, trustIssuer } from "../../test/oidc-setup";
@@ -18,7 +20,12 @@ import { personalToken, seedOrg, uniqueName, type SeededOrg } from "../../test/s
 import { OrganizationRole } from "../modules/organization/organization.types";
 import { TeamRole } from "../modules/team/team.types";
 import { buildLapseSchema } from "../schema/build-schema";
+import { SESSION_COOKIE } from "../http/session-cookie";
+import { Session, SessionMethod } from "../modules/session/session.entity";
+import { SESSION_MAX_MS } from "../modules/session/session.service";
+import { User } from "../modules/user/user.entity";
 import { Action, RULES, rulesTable } from "./authorization";
+import { digestSecret } from "./token-secret";
 
 /**
  * Who may do what, proved by running every GraphQL operation and every REST route as every kind of
@@ -44,6 +51,11 @@ const ACTORS = [
   // The ADMIN's personal tokens with fewer scopes: only tokens:read, and only a custom scope.
   "readOnly",
   "customOnly",
+  // People signed in to the console by single sign-on: no token, a session cookie instead of an
+  // Authorization header. An ADMIN here (not the seeded ADMIN, so owning is tested apart from
+  // administering) and a MEMBER in no team.
+  "ssoAdmin",
+  "ssoMember",
 ] as const;
 type Actor = (typeof ACTORS)[number];
 
@@ -55,7 +67,15 @@ type Attempt = (
 ) & {
   /** Sends this secret instead of the actor's own (a fresh token of the actor's kind). */
   secret?: string;
+  /** Sends this session cookie instead of the actor's own (a fresh session of the same person). */
+  cookie?: string;
 };
+
+/** What an actor authenticates with: a token's secret, or a console session's cookie. */
+interface Credential {
+  secret?: string;
+  cookie?: string;
+}
 
 interface Row {
   /** "query token", "mutation createTeam" or "GET /api/…" as the declarations name them. */
@@ -68,7 +88,14 @@ interface Row {
 }
 
 /** Actors by what they are in the organization under test. */
-const READERS: Actor[] = ["admin", "auditor", "orgAdminToken", "mintedPersonal", "mintedOrgAdmin"];
+const READERS: Actor[] = [
+  "admin",
+  "auditor",
+  "orgAdminToken",
+  "mintedPersonal",
+  "mintedOrgAdmin",
+  "ssoAdmin",
+];
 const NON_READING_MEMBERS: Actor[] = [
   "member",
   "maintainer",
@@ -76,6 +103,7 @@ const NON_READING_MEMBERS: Actor[] = [
   "teamToken",
   "orgToken",
   "mintedTeam",
+  "ssoMember",
 ];
 const STRANGERS: Actor[] = ["outsider", "siteAdmin"];
 const MACHINES: Actor[] = [
@@ -86,6 +114,8 @@ const MACHINES: Actor[] = [
   "mintedOrgAdmin",
 ];
 const MINTED: Actor[] = ["mintedPersonal", "mintedTeam", "mintedOrgAdmin"];
+/** Console sessions made by single sign-on: people who hold no token. */
+const SSO: Actor[] = ["ssoAdmin", "ssoMember"];
 
 /** The scopes each of the scope-limited actors holds. */
 const SCOPED: Partial<Record<Actor, string[]>> = {
@@ -258,6 +288,8 @@ describeEachStore("who may do what", (server) => {
   let issuer: TestOidcIssuer;
   let issuerId: string;
   const secrets = {} as Record<Actor, string | undefined>;
+  /** The session cookies of the single sign-on actors, who hold no token. */
+  const cookies = {} as Record<Actor, string | undefined>;
   const logins = {} as Record<Actor | "siteAdminMember", string>;
   let adminPersonalTokenId: string;
 
@@ -290,7 +322,34 @@ describeEachStore("who may do what", (server) => {
       )
     ).secret;
 
-  /** A new token of the actor's own kind, and its id: for acting on the caller's own token. */
+  /**
+   * A console session made by single sign-on for `login`, as the SSO callback opens one: method
+   * sso, no token, the cookie's digest stored, ending within the session limit by the test clock.
+   */
+  const ssoSession = async (login: string) => {
+    const manager = server.dataSource.manager;
+    const user = await manager.findOneByOrFail(User, { login });
+    const cookie = randomBytes(32).toString("base64url");
+    const now = server.clock.now();
+    await manager.insert(Session, {
+      id: uuidv7(),
+      digest: digestSecret(cookie),
+      method: SessionMethod.SSO,
+      tokenId: null,
+      userId: user.id,
+      email: `${login}@idp.example`,
+      createdAt: now,
+      expiresAt: new Date(now.getTime() + SESSION_MAX_MS),
+      endedAt: null,
+    });
+    return cookie;
+  };
+
+  /**
+   * A new token of the actor's own kind, and its id: for acting on the caller's own token. A
+   * single sign-on session holds no token: its person's own is a new personal token of theirs,
+   * acted on with the session's cookie.
+   */
   const ownToken = async (actor: Actor): Promise<{ secret?: string; id: string }> => {
     const viewerId = async (secret: string) =>
       (
@@ -336,10 +395,17 @@ describeEachStore("who may do what", (server) => {
         case "readOnly":
         case "customOnly":
           return scopedToken(actor);
+        case "ssoAdmin":
+        case "ssoMember":
+          return undefined;
         default:
           return personalToken(server, logins[actor as keyof typeof logins], uniqueName("self"));
       }
     };
+    if (SSO.includes(actor)) {
+      const owned = await personalToken(server, logins[actor], uniqueName("own"));
+      return { id: await viewerId(owned) };
+    }
     const secret = await fresh();
     return { secret, id: secret ? await viewerId(secret) : adminPersonalTokenId };
   };
@@ -451,6 +517,23 @@ describeEachStore("who may do what", (server) => {
     adminPersonalTokenId = await adminCreates(CREATE_PERSONAL_TOKEN, { name: "admin-personal" });
     for (const actor of ["readOnly", "customOnly"] as const)
       secrets[actor] = await scopedToken(actor);
+    logins.ssoAdmin = (await org.member(OrganizationRole.ADMIN)).login;
+    logins.ssoMember = (await org.member()).login;
+    for (const actor of SSO) {
+      cookies[actor] = await ssoSession(logins[actor]);
+      // The cookie must authenticate as the person with no token, or every row would test nothing.
+      const viewer = await server.gql<{ viewer: { ssoEmail: string; token: unknown } }>(
+        `{ viewer { ssoEmail token { id } } }`,
+        {},
+        undefined,
+        browserHeaders(server, cookies[actor]!),
+      );
+      expect(viewer.errors).toBeUndefined();
+      expect(viewer.data!.viewer).toEqual({
+        ssoEmail: `${logins[actor]}@idp.example`,
+        token: null,
+      });
+    }
   });
   afterAll(() => issuer?.stop());
 
@@ -463,6 +546,7 @@ describeEachStore("who may do what", (server) => {
   /** Person-only ADMIN work: invitations, roles, policy, OIDC trust, organization tokens. */
   const peopleAdminsOnly = {
     admin: "ok",
+    ssoAdmin: "ok",
     ...each(["auditor", "member", "maintainer", "teamMember"], "FORBIDDEN"),
     ...each([...MACHINES, "mintedPersonal"], "FORBIDDEN"),
     ...each(STRANGERS, "NOT_FOUND"),
@@ -500,23 +584,30 @@ describeEachStore("who may do what", (server) => {
   };
   /** ADMIN work any ADMIN may do inside the organization: teams. */
   const orgAdmins = {
-    ...each(["admin", "orgAdminToken", "mintedPersonal", "mintedOrgAdmin"], "ok"),
+    ...each(["admin", "orgAdminToken", "mintedPersonal", "mintedOrgAdmin", "ssoAdmin"], "ok"),
     ...each(["auditor", ...NON_READING_MEMBERS], "FORBIDDEN"),
     ...each(STRANGERS, "NOT_FOUND"),
   };
   const teamManagers = { ...orgAdmins, maintainer: "ok" as const };
   /** Acting on one of the team's tokens: who sees it, and who may change it. */
   const teamTokenManagers = {
-    ...each(["admin", "maintainer", "orgAdminToken", "mintedPersonal", "mintedOrgAdmin"], "ok"),
+    ...each(
+      ["admin", "maintainer", "orgAdminToken", "mintedPersonal", "mintedOrgAdmin", "ssoAdmin"],
+      "ok",
+    ),
     ...each(["auditor", "teamMember", "teamToken", "mintedTeam"], "FORBIDDEN"),
   };
   const orgTokenManagers = {
-    ...each(["admin", "mintedPersonal"], "ok"),
+    ...each(["admin", "mintedPersonal", "ssoAdmin"], "ok"),
     ...each(["auditor", "orgAdminToken", "mintedOrgAdmin"], "FORBIDDEN"),
   };
   const adminPersonalTokenManagers = {
     admin: "ok" as const,
-    ...each(["auditor", "orgAdminToken", "mintedPersonal", "mintedOrgAdmin"], "FORBIDDEN"),
+    // Another ADMIN, signed in by single sign-on, oversees the token but does not own it.
+    ...each(
+      ["auditor", "orgAdminToken", "mintedPersonal", "mintedOrgAdmin", "ssoAdmin"],
+      "FORBIDDEN",
+    ),
   };
 
   /** A live team token's secret, for the leaked-credential routes. */
@@ -555,7 +646,7 @@ describeEachStore("who may do what", (server) => {
             name: uniqueName("t"),
           }),
         }),
-      expected: each(["member", "orgToken", ...STRANGERS], "null"),
+      expected: each(["member", "orgToken", "ssoMember", ...STRANGERS], "null"),
       otherwise: "ok",
     },
     {
@@ -574,7 +665,10 @@ describeEachStore("who may do what", (server) => {
         }),
       expected: {
         ...each(["member", ...READERS], "ok"),
-        ...each(["maintainer", "teamMember", "teamToken", "orgToken", "mintedTeam"], "null"),
+        ...each(
+          ["maintainer", "teamMember", "teamToken", "orgToken", "mintedTeam", "ssoMember"],
+          "null",
+        ),
         ...each(STRANGERS, "null"),
       },
       otherwise: "ok",
@@ -645,7 +739,7 @@ describeEachStore("who may do what", (server) => {
       prepare: async () =>
         gql(CREATE_TEAM_TOKEN, { organization: org.name, team, name: uniqueName("t") }),
       expected: {
-        ...each(["admin", "maintainer", "orgAdminToken"], "ok"),
+        ...each(["admin", "maintainer", "orgAdminToken", "ssoAdmin"], "ok"),
         ...each(STRANGERS, "NOT_FOUND"),
       },
       otherwise: "FORBIDDEN",
@@ -991,7 +1085,7 @@ describeEachStore("who may do what", (server) => {
           id: await mintedTeamTokenId(),
         }),
       expected: {
-        ...each(["member", "orgToken", ...STRANGERS], "NOT_FOUND"),
+        ...each(["member", "orgToken", "ssoMember", ...STRANGERS], "NOT_FOUND"),
         anonymous: "UNAUTHENTICATED",
       },
       otherwise: "FORBIDDEN",
@@ -1065,7 +1159,7 @@ describeEachStore("who may do what", (server) => {
         body: { name: uniqueName("t") },
       }),
       expected: {
-        ...each(["admin", "maintainer", "orgAdminToken"], "ok"),
+        ...each(["admin", "maintainer", "orgAdminToken", "ssoAdmin"], "ok"),
         ...each(STRANGERS, "NOT_FOUND"),
       },
       otherwise: "FORBIDDEN",
@@ -1138,7 +1232,7 @@ describeEachStore("who may do what", (server) => {
       // refused before it is read.
       expected: {
         ...peopleAdminsOnly,
-        ...each(["member", "maintainer", "teamMember"], "NOT_FOUND"),
+        ...each(["member", "maintainer", "teamMember", "ssoMember"], "NOT_FOUND"),
       },
       otherwise: "FORBIDDEN",
     })),
@@ -1172,12 +1266,22 @@ describeEachStore("who may do what", (server) => {
         body: { token: secrets[actor] ?? "" },
         noAuthorization: true,
       }),
-      expected: { anonymous: "BAD_USER_INPUT", ...each(MACHINES, "FORBIDDEN") },
+      // A single sign-on session holds no token to send, and its cookie alone opens no session.
+      expected: {
+        anonymous: "BAD_USER_INPUT",
+        ...each(SSO, "BAD_USER_INPUT"),
+        ...each(MACHINES, "FORBIDDEN"),
+      },
       otherwise: "ok",
     },
     {
       operation: "DELETE /api/session",
-      prepare: async () => ({ method: "DELETE", path: "/api/session" }),
+      // Signing out ends the session the cookie names: a fresh one, so the actor's own lives on.
+      prepare: async (actor) => ({
+        method: "DELETE",
+        path: "/api/session",
+        cookie: SSO.includes(actor) ? await ssoSession(logins[actor]) : undefined,
+      }),
       expected: {},
       otherwise: "ok",
     },
@@ -1220,7 +1324,8 @@ describeEachStore("who may do what", (server) => {
           ).secret,
         },
       }),
-      expected: {},
+      // Introspection is for tokens holding tokens:introspect: a single sign-on session holds none.
+      expected: each(SSO, "FORBIDDEN"),
       otherwise: "ok",
     },
     {
@@ -1247,7 +1352,8 @@ describeEachStore("who may do what", (server) => {
       operation: "GET /api/auth/verify",
       subject: "the caller's own token",
       prepare: async () => ({ method: "GET", path: "/api/auth/verify" }),
-      expected: {},
+      // A gateway passes tokens on; a console session signed in by single sign-on is none.
+      expected: each(SSO, "UNAUTHENTICATED"),
       otherwise: "ok",
     },
     {
@@ -1357,6 +1463,26 @@ describeEachStore("who may do what", (server) => {
     },
   ];
 
+  it("refuses a session's mutation sent as another site's page could send it (CSRF prevention)", async () => {
+    const before = await server.tenantRows(org.name);
+    // A form or no-cors fetch from another origin: a simple content type, no preflight.
+    const forged = await fetch(`${server.url}/graphql`, {
+      method: "POST",
+      headers: {
+        ...browserHeaders(server, cookies.ssoAdmin),
+        origin: "https://elsewhere.example",
+        "content-type": "text/plain;charset=UTF-8",
+      },
+      body: JSON.stringify({
+        query: CREATE_PERSONAL_TOKEN,
+        variables: { name: uniqueName("forged") },
+      }),
+    });
+    expect(forged.status).toBe(400);
+    expect(await forged.text()).toMatch(/CSRF/);
+    expect(await server.tenantRows(org.name)).toEqual(before);
+  });
+
   it("has a row for every query, mutation and REST route", async () => {
     const schema = await buildLapseSchema();
     const operations = [
@@ -1377,7 +1503,11 @@ describeEachStore("who may do what", (server) => {
         // A leak report revokes after its answer: let any still running finish before counting.
         await server.lapse.services.leaks.settled();
         const before = await server.tenantRows(org.name);
-        const { outcome, message } = await run(server, attempt, attempt.secret ?? secrets[actor]);
+        const credential: Credential =
+          attempt.secret || attempt.cookie
+            ? { secret: attempt.secret, cookie: attempt.cookie }
+            : { secret: secrets[actor], cookie: cookies[actor] };
+        const { outcome, message } = await run(server, attempt, credential);
         expect.soft(outcome, `${actor} ${label}: ${message}`).toBe(expected);
         await server.lapse.services.leaks.settled();
         if (expected !== "ok" && expected !== "null") {
@@ -1429,16 +1559,25 @@ function isPublic(row: Row): boolean {
   return PUBLIC.has(row.operation);
 }
 
+/**
+ * What the console's browser adds to a request with a session cookie: the cookie, and the Origin
+ * of a same-origin fetch (GraphQL goes as application/json, which CSRF prevention lets through).
+ */
+function browserHeaders(server: TestServer, cookie: string | undefined): Record<string, string> {
+  return cookie ? { cookie: `${SESSION_COOKIE}=${cookie}`, origin: server.url } : {};
+}
+
 async function run(
   server: TestServer,
   attempt: Attempt,
-  secret: string | undefined,
+  { secret, cookie }: Credential,
 ): Promise<{ outcome: Outcome; message: string }> {
   if ("graphql" in attempt) {
     const response = await server.gql<Record<string, unknown>>(
       attempt.graphql,
       attempt.variables,
       secret,
+      browserHeaders(server, cookie),
     );
     if (response.errors) {
       return {
@@ -1454,6 +1593,7 @@ async function run(
     headers: {
       ...(attempt.body !== undefined ? { "content-type": "application/json" } : {}),
       ...(secret && !attempt.noAuthorization ? { authorization: `token ${secret}` } : {}),
+      ...browserHeaders(server, cookie),
     },
     body: attempt.body === undefined ? undefined : JSON.stringify(attempt.body),
   });

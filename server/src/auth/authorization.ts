@@ -74,6 +74,8 @@ export interface Facts {
   siteAdmin: boolean;
   /** The calling token was minted by an OIDC exchange (a CI job's credential). */
   minted: boolean;
+  /** A console session made by single sign-on: a person who holds no token at all. */
+  tokenless: boolean;
   /** The caller's role in the subject's organization (machine tokens: MEMBER, or ADMIN with admin). */
   orgRole: OrganizationRole | null;
   /** The caller's role in the subject's team. */
@@ -99,6 +101,7 @@ const CONDITIONS = {
   person: (f: Facts) => f.person,
   machine: (f: Facts) => f.authenticated && !f.person,
   minted: (f: Facts) => f.minted,
+  tokenless: (f: Facts) => f.tokenless,
   siteAdmin: (f: Facts) => f.siteAdmin,
   orgAdmin: (f: Facts) => f.orgRole === OrganizationRole.ADMIN,
   orgAuditor: (f: Facts) => f.orgRole === OrganizationRole.AUDITOR,
@@ -121,6 +124,7 @@ const CALLER_CONDITIONS: ReadonlySet<Condition> = new Set([
   "person",
   "machine",
   "minted",
+  "tokenless",
 ]);
 
 /** The names a refusal sentence may use. */
@@ -443,6 +447,14 @@ export const RULES: Record<Action, Rule> = {
     who: "tokens holding tokens:introspect, about tokens of their own organizations",
     scopes: [LapseScope.TokensIntrospect],
     enable: ["authenticated"],
+    // A single sign-on session holds every personal scope, but a service introspects with a token.
+    prevent: [
+      {
+        when: "tokenless",
+        because:
+          "Introspection is for tokens holding tokens:introspect; a console session signed in by single sign-on holds no token.",
+      },
+    ],
     refusal: () => "",
   },
   [Action.VerifyToken]: {
@@ -523,6 +535,7 @@ export function factsFor(ctx: RequestContext, subject: Subject = {}): Facts {
     person,
     siteAdmin,
     minted,
+    tokenless: principal !== null && principal.token === null,
     orgRole: access?.role ?? null,
     teamRole: teamId && access ? (access.teamRoles.get(teamId) ?? null) : null,
     self: token !== undefined && principal?.token?.id === token.id,

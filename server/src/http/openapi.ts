@@ -580,7 +580,9 @@ export const OPENAPI_DOCUMENT = {
           },
           "400": errors["400"],
           "401": errors["401"],
-          "403": error("The calling token does not hold tokens:introspect."),
+          "403": error(
+            "The calling token does not hold tokens:introspect, or the caller is a single sign-on session, which holds no token.",
+          ),
           "429": errors["429"],
           "503": errors["503"],
           ...bodyErrors,
