@@ -96,7 +96,10 @@ export function createServices(
   const outbox = new WebhookOutbox();
   audit.onRecord((manager, event, record) => outbox.enqueue(manager, event, record));
   const expiryWarnings = new ExpiryWarningService(dataSource, audit);
-  const invitations = new InvitationService(dataSource, audit, organizations, users, tokens);
+  // Where single sign-on is set up, the identity provider must vouch for every new login.
+  const invitations = new InvitationService(dataSource, audit, organizations, users, tokens, {
+    newLoginsBySsoOnly: Boolean(options.signIn?.sso),
+  });
   const sessions = new SessionService(dataSource);
   const emailDigests = new EmailDigestService(
     dataSource,

@@ -7,7 +7,7 @@ import { TokenKind, TokenStatus } from "../modules/token/token.types";
 import { personFor, principalFor, type Principal } from "./principal";
 import type { RefusalReason, RefusalRecorder } from "./refusal-recorder";
 import { addressAllowed } from "./cidrs";
-import { Session } from "../modules/session/session.entity";
+import { Session, SessionMethod } from "../modules/session/session.entity";
 import { digestSecret, parseSecret } from "./token-secret";
 import { addressKey, tokenKey, type AuthThrottleService } from "./auth-throttle";
 import { TokenLookup } from "./token-lookup";
@@ -146,8 +146,10 @@ export class AuthenticationService {
     else if (session.endedAt) result = { ok: false, reason: "session-ended" };
     else if (session.expiresAt.getTime() <= now.getTime())
       result = { ok: false, reason: "session-expired" };
-    else if (!session.token)
+    else if (session.method === SessionMethod.SSO && session.tokenId === null)
       return { ok: true, principal: personFor(session.userId, session.email), token: null };
+    // A token session whose token is gone is no person's session: it must never become one.
+    else if (!session.token) result = { ok: false, reason: "session-unknown" };
     else result = await this.judge(session.token, origin);
     if (result.ok) {
       const principal = principalFor(result.token, { session: true });

@@ -487,7 +487,7 @@ export const OPENAPI_DOCUMENT = {
       get: {
         summary: "Single sign-on: redirects the browser to the OpenID Connect provider",
         description:
-          "Sets a short-lived HttpOnly cookie (lapse_sso, Path=/api/sso) holding the sign-in's state, nonce and PKCE verifier, and an invitation code when given.",
+          "Sets a short-lived HttpOnly cookie (over HTTPS __Host-lapse_sso, Path=/, Secure; over plain http lapse_sso, Path=/api/sso) holding the sign-in's state, nonce and PKCE verifier, and an invitation code when given.",
         security: [],
         parameters: [
           {
@@ -502,6 +502,9 @@ export const OPENAPI_DOCUMENT = {
         responses: {
           "302": { description: "To the provider's authorization endpoint" },
           "400": errors["400"],
+          "403": error(
+            "An invitation in a sign-in a browser started from another site (Sec-Fetch-Site other than same-origin or none).",
+          ),
           "404": error("Single sign-on is not set up."),
           "503": error(
             "The provider (or the database) cannot be reached; retry after Retry-After.",

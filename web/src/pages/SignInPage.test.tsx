@@ -39,7 +39,7 @@ describe("the sign-in page", () => {
     await screen.findByRole("link", { name: "Sign in with SSO" });
     expect(screen.queryByLabelText("Personal access token")).toBeNull();
     expect(screen.queryByLabelText("Name for your first token")).toBeNull();
-    expect(screen.getByRole("alert").textContent).toBe("You signed out.");
+    expect(screen.getByRole("status").textContent).toBe("You signed out.");
     expect(screen.getByRole("button", { name: "Join with SSO" })).toBeTruthy();
   });
 });

@@ -47,6 +47,7 @@ export class InvitationService {
     private readonly organizations: OrganizationService,
     private readonly users: UserService,
     private readonly tokens: TokenService,
+    private readonly options: { newLoginsBySsoOnly: boolean } = { newLoginsBySsoOnly: false },
   ) {}
 
   /**
@@ -198,6 +199,14 @@ export class InvitationService {
           if (found && ctx.principal?.userId !== found.id) {
             throw forbidden(
               `${found.login} already has a Lapse account; redeem this invitation signed in with one of their personal tokens.`,
+            );
+          }
+          // With single sign-on, a code alone must not make a login: whoever held it (an ADMIN of
+          // any organization, say) would keep a token for an account its real owner later signs in
+          // to, and share every organization they join. The provider vouches for new logins.
+          if (!found && this.options.newLoginsBySsoOnly) {
+            throw forbidden(
+              "Single sign-on is set up: join with this invitation through the sign-in page's Join with SSO, so that your identity provider vouches for your login.",
             );
           }
         },

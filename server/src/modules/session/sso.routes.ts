@@ -2,16 +2,23 @@ import { Router, type Request, type Response } from "express";
 import { Action } from "../../auth/authorization";
 import type { RequestContext } from "../../context";
 import { toGraphQLError } from "../../errors/error-middleware";
-import { ERROR_HTTP_STATUS, badUserInput, type ErrorCode } from "../../errors/lapse-error";
+import {
+  ERROR_HTTP_STATUS,
+  badUserInput,
+  forbidden,
+  type ErrorCode,
+} from "../../errors/lapse-error";
 import { declareActions, restHandler } from "../../http/rest";
 import { setSessionCookie } from "../../http/session-cookie";
 import type { SsoAttempt } from "./sso.service";
 
 /**
- * The sign-in in progress lives in the browser that started it, in an HttpOnly cookie scoped to
- * /api/sso that dies after 10 minutes or at the callback, and is not signed: nothing in it grants
- * anything by itself. An attacker cannot set it in a victim's browser (it is Lapse's own origin's),
- * and the callback requires the provider's `state` to equal the cookie's, the provider's id_token to
+ * The sign-in in progress lives in the browser that started it, in an HttpOnly cookie that dies
+ * after 10 minutes or at the callback, and is not signed: nothing in it grants anything by itself.
+ * Over HTTPS it is `__Host-lapse_sso` (Secure, Path=/, no Domain), which no other host, not even a
+ * sibling subdomain, can set in the victim's browser: a planted cookie would sign the victim in as
+ * its planter (login CSRF), or carry the planter's invitation. Over plain http (a laptop, the tests)
+ * no such prefix exists, and it is `lapse_sso` scoped to /api/sso. The callback requires the provider's `state` to equal the cookie's, the provider's id_token to
  * carry the cookie's `nonce`, and the provider to accept the cookie's PKCE verifier for the code; the
  * provider refuses a code used twice. Keeping no server state lets any instance behind a load
  * balancer finish what another started. SameSite=Lax, not Strict: the provider's redirect back is a
@@ -19,6 +26,31 @@ import type { SsoAttempt } from "./sso.service";
  */
 export const SSO_COOKIE = "lapse_sso";
 const SSO_PATH = "/api/sso";
+
+/** The attempt cookie's name and attributes for this request's scheme (see above). */
+function attemptCookie(req: Request) {
+  return req.secure
+    ? {
+        name: `__Host-${SSO_COOKIE}`,
+        options: { httpOnly: true, sameSite: "lax", secure: true, path: "/" } as const,
+      }
+    : {
+        name: SSO_COOKIE,
+        options: { httpOnly: true, sameSite: "lax", secure: false, path: SSO_PATH } as const,
+      };
+}
+
+/**
+ * Whether a browser sent this request from Lapse's own pages (or typed it): the console's Join with
+ * SSO button does; a link or redirect on another site does not. An invitation in a sign-in started
+ * elsewhere would make the victim join the inviter's organization (whose ADMINs then oversee their
+ * personal tokens) with no question asked, if the provider signs them in silently. Clients that send
+ * no Sec-Fetch-Site (no browser a victim would use today) are let through.
+ */
+function startedHere(req: Request): boolean {
+  const site = req.get("sec-fetch-site");
+  return site === undefined || site === "same-origin" || site === "none";
+}
 
 /** Console sign-in by single sign-on, and how people may sign in (for the sign-in page). */
 export function ssoRoutes(contextFor: (req: Request, res: Response) => RequestContext): Router {
@@ -36,12 +68,15 @@ export function ssoRoutes(contextFor: (req: Request, res: Response) => RequestCo
       if (invitation !== undefined && (typeof invitation !== "string" || !invitation)) {
         throw badUserInput("Give the invitation code at most once: ?invitation=<code>.");
       }
+      if (invitation !== undefined && !startedHere(req)) {
+        throw forbidden(
+          "An invitation is accepted only from Lapse's own sign-in page: open it, paste the code under Have an invitation?, and choose Join with SSO.",
+        );
+      }
       const { url, attempt } = await ctx.services.sso.start(ctx, invitation ?? null);
-      res.cookie(SSO_COOKIE, Buffer.from(JSON.stringify(attempt)).toString("base64url"), {
-        httpOnly: true,
-        sameSite: "lax",
-        secure: req.secure,
-        path: SSO_PATH,
+      const cookie = attemptCookie(req);
+      res.cookie(cookie.name, Buffer.from(JSON.stringify(attempt)).toString("base64url"), {
+        ...cookie.options,
         maxAge: attempt.expiresAt - ctx.clock.now().getTime(),
       });
       res.redirect(302, url.href);
@@ -51,14 +86,10 @@ export function ssoRoutes(contextFor: (req: Request, res: Response) => RequestCo
     `${SSO_PATH}/callback`,
     declareActions([Action.FinishSso], async (req, res) => {
       const ctx = contextFor(req, res);
-      const attempt = readAttempt(req);
+      const cookie = attemptCookie(req);
+      const attempt = readAttempt(req, cookie.name);
       // Used once, whatever the outcome.
-      res.clearCookie(SSO_COOKIE, {
-        httpOnly: true,
-        sameSite: "lax",
-        secure: req.secure,
-        path: SSO_PATH,
-      });
+      res.clearCookie(cookie.name, cookie.options);
       try {
         const query = new URLSearchParams(req.originalUrl.split("?")[1] ?? "");
         const signedIn = await ctx.services.sso.finish(ctx, query, attempt);
@@ -72,10 +103,10 @@ export function ssoRoutes(contextFor: (req: Request, res: Response) => RequestCo
   return router;
 }
 
-function readAttempt(req: Request): SsoAttempt | null {
+function readAttempt(req: Request, cookieName: string): SsoAttempt | null {
   for (const part of (req.get("cookie") ?? "").split(";")) {
     const [name, ...rest] = part.trim().split("=");
-    if (name !== SSO_COOKIE) continue;
+    if (name !== cookieName) continue;
     try {
       const parsed = JSON.parse(
         Buffer.from(rest.join("="), "base64url").toString("utf8"),

@@ -14,6 +14,7 @@ import type { AuditService } from "../audit/audit.service";
 import { AuditEventType } from "../audit/audit.types";
 import type { InvitationService } from "../invitation/invitation.service";
 import { User } from "../user/user.entity";
+import { LOGIN } from "../organization/organization.inputs";
 import type { SessionService, SignedIn } from "./session.service";
 import type { SignInSettings, SsoSettings } from "./sso-settings";
 
@@ -142,6 +143,14 @@ export class SsoService {
         `The identity provider gave no ${settings.loginClaim} claim to sign in with; ask its administrator to release it, or set LAPSE_SSO_LOGIN_CLAIM.`,
       );
     }
+    // Only a well-formed login is looked up: MariaDB compares "admin " equal to "admin" (trailing
+    // spaces are ignored by its collations), so a provider login with a trailing space would be
+    // another person's account.
+    if (!LOGIN.test(login)) {
+      throw forbidden(
+        `The identity provider's ${settings.loginClaim} is not a Lapse login (letters, digits and inner hyphens, at most 40); ask its administrator, or set LAPSE_SSO_LOGIN_CLAIM to a claim that is.`,
+      );
+    }
     const email = typeof claims.email === "string" ? claims.email.slice(0, 320) : null;
     return this.dataSource.transaction(async (manager) => {
       const user = attempt.invitation
@@ -156,6 +165,8 @@ export class SsoService {
       await this.audit.record(ctx, manager, {
         type: AuditEventType.SIGNED_IN,
         actorUserId: user.id,
+        // The person's own trail (auditEvents as them) reads events by subject.
+        subjectUserId: user.id,
         payload: { method: "sso", sessionId: signedIn.session.id },
       });
       return signedIn;

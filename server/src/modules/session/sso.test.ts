@@ -1,4 +1,6 @@
+import { randomBytes, randomUUID } from "node:crypto";
 import { afterAll, beforeAll, expect, it } from "vitest";
+import { digestSecret } from "../../auth/token-secret";
 import { describeEachStore, type TestServer } from "../../../test/harness";
 import {
   CREATE_ORGANIZATION_TOKEN,
@@ -12,7 +14,7 @@ import { expectDocumented } from "../../../test/rest-client";
 import { seedOrg, uniqueName } from "../../../test/seed";
 import { CookieJar, TestIdentityProvider, signInAtProvider } from "../../../test/sso-provider";
 import { User } from "../user/user.entity";
-import { Session } from "./session.entity";
+import { Session, SessionMethod } from "./session.entity";
 import type { SignInSettings } from "./sso-settings";
 
 const idp = new TestIdentityProvider();
@@ -69,6 +71,15 @@ describeEachStore(
     const start = (query = "") => `${server.url}/api/sso/start${query}`;
     const sessions = async (login: string) =>
       server.count("sessions", "user_id IN (SELECT id FROM users WHERE login = ?)", [login]);
+    /** An invitation of `login` as a MEMBER of `org`, by its ADMIN. */
+    const invite = (org: Awaited<ReturnType<typeof seedOrg>>, login: string) =>
+      server.gql<{ inviteMember: { code: string } }>(
+        `mutation($organization: String!, $login: String!) {
+          inviteMember(organization: $organization, login: $login, role: MEMBER) { code }
+        }`,
+        { organization: org.name, login },
+        org.admin.secret,
+      );
     const viewerWith = (jar: CookieJar) =>
       server.gql<ViewerResult & { viewer: { notificationEmail: string | null } }>(
         VIEWER,
@@ -197,13 +208,7 @@ describeEachStore(
     it("lets a new person create their login through an invitation carried through the flow", async () => {
       const org = await seedOrg(server);
       const login = uniqueName("newbie");
-      const invited = await server.gql<{ inviteMember: { code: string } }>(
-        `mutation($organization: String!, $login: String!) {
-          inviteMember(organization: $organization, login: $login, role: MEMBER) { code }
-        }`,
-        { organization: org.name, login },
-        org.admin.secret,
-      );
+      const invited = await invite(org, login);
       const code = invited.data!.inviteMember.code;
       // Signed in at the provider as someone else, the code is not theirs: nothing changes.
       const other = new CookieJar();
@@ -234,6 +239,113 @@ describeEachStore(
         user: { login },
         organizations: [{ organization: { name: org.name } }],
       });
+    });
+
+    it("makes no login from a code alone where single sign-on is set up: the provider must vouch for it", async () => {
+      const org = await seedOrg(server);
+      const login = uniqueName("early");
+      const invited = await invite(org, login);
+      // Whoever holds the code (its inviter, say) would keep a token for the account its owner
+      // later signs in to by SSO, and act as them in every organization they join.
+      const redeemed = await server.gql(
+        `mutation($code: String!) { redeemInvitation(code: $code, tokenName: "mine") { secret } }`,
+        { code: invited.data!.inviteMember.code },
+      );
+      expect(redeemed.errors![0]!.extensions!.code).toBe("FORBIDDEN");
+      expect(redeemed.errors![0]!.message).toMatch(/Join with SSO/);
+      expect(await server.count("users", "login = ?", [login])).toBe(0);
+      // The code is not spent: the person joins with it through the provider.
+      const jar = new CookieJar();
+      const done = await callback(
+        await signInAtProvider(start(`?invitation=${invited.data!.inviteMember.code}`), login, jar),
+        jar,
+      );
+      expect(done.status).toBe(302);
+      expect(await server.count("users", "login = ?", [login])).toBe(1);
+    });
+
+    it("accepts an invitation only in a sign-in started from Lapse's own page, not from another site", async () => {
+      const org = await seedOrg(server);
+      const invited = await invite(org, uniqueName("someone"));
+      const code = invited.data!.inviteMember.code;
+      for (const site of ["cross-site", "same-site"]) {
+        const forged = await fetch(start(`?invitation=${code}`), {
+          redirect: "manual",
+          headers: { "sec-fetch-site": site },
+        });
+        expect(forged.status).toBe(403);
+        expect(forged.headers.getSetCookie().join()).not.toMatch(/lapse_sso/);
+        expectDocumented("get", "/api/sso/start", 403, "application/json", await forged.json());
+      }
+      const here = await fetch(start(`?invitation=${code}`), {
+        redirect: "manual",
+        headers: { "sec-fetch-site": "same-origin" },
+      });
+      expect(here.status).toBe(302);
+      // Without an invitation a sign-in may start anywhere (a bookmark, the provider's portal).
+      const plain = await fetch(start(), {
+        redirect: "manual",
+        headers: { "sec-fetch-site": "cross-site" },
+      });
+      expect(plain.status).toBe(302);
+    });
+
+    it("keeps the attempt in a __Host- cookie over HTTPS, which no other host can plant", async () => {
+      const started = await fetch(start(), {
+        redirect: "manual",
+        headers: { "x-forwarded-proto": "https" },
+      });
+      expect(started.status).toBe(302);
+      const [cookie] = started.headers.getSetCookie();
+      expect(cookie).toMatch(
+        /^__Host-lapse_sso=[A-Za-z0-9_-]+; Max-Age=600; Path=\/; Expires=.*; HttpOnly; Secure; SameSite=Lax$/,
+      );
+    });
+
+    it('signs in as no one a provider login that is not a Lapse login ("admin " is not admin)', async () => {
+      const org = await seedOrg(server);
+      const sub = uniqueName("spaced");
+      idp.accounts.set(sub, { preferred_username: `${org.admin.login} ` });
+      const jar = new CookieJar();
+      const refused = await callback(await signInAtProvider(start(), sub, jar), jar);
+      expect(refused.status).toBe(403);
+      expect(jar.get("lapse_session")).toBeUndefined();
+      expect(await sessions(org.admin.login)).toBe(0);
+    });
+
+    it("refuses a token session whose token is gone, rather than making it a person's", async () => {
+      const org = await seedOrg(server);
+      const cookie = randomBytes(32).toString("base64url");
+      const now = server.clock.now();
+      await server.dataSource.getRepository(Session).insert({
+        id: randomUUID(),
+        digest: digestSecret(cookie),
+        method: SessionMethod.TOKEN,
+        tokenId: randomUUID(),
+        userId: (
+          await server.dataSource.getRepository(User).findOneByOrFail({ login: org.admin.login })
+        ).id,
+        email: null,
+        createdAt: now,
+        expiresAt: new Date(now.getTime() + 3_600_000),
+        endedAt: null,
+      });
+      const viewer = await server.gql(VIEWER, {}, undefined, { cookie: `lapse_session=${cookie}` });
+      expect(viewer.errors![0]!.extensions!.code).toBe("UNAUTHENTICATED");
+    });
+
+    it("lets the person read their own SSO sign-ins in their audit trail", async () => {
+      const org = await seedOrg(server);
+      const jar = new CookieJar();
+      await callback(await signInAtProvider(start(), org.admin.login, jar), jar);
+      const trail = await server.gql<{ auditEvents: { edges: { node: { type: string } }[] } }>(
+        `query { auditEvents(filter: { types: [SIGNED_IN] }) { edges { node { type } } } }`,
+        {},
+        undefined,
+        { cookie: jar.header() },
+      );
+      expect(trail.errors).toBeUndefined();
+      expect(trail.data!.auditEvents.edges.map((e) => e.node.type)).toEqual(["SIGNED_IN"]);
     });
 
     it("refuses an id_token that has expired by Lapse's clock, and ends a session no later than it", async () => {
