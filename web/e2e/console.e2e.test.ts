@@ -62,6 +62,18 @@ describe.runIf(browserTestsRun)("the console in Chromium", () => {
     expect(await page.evaluate(() => (window as unknown as { marker?: number }).marker)).toBe(42);
     await page.screenshot({ path: path.join(artifacts, "tokens-team.png") });
     await noSeriousViolations(page, "tokens");
+    // On a wide screen no short word splits letter by letter ("Kin|d", "Rotat|e"), as it did when
+    // every cell could break anywhere.
+    const lines = (text: string) =>
+      page.evaluate((t) => {
+        const range = document.createRange();
+        const element = [...document.querySelectorAll("table.tokens th, table.tokens button")].find(
+          (e) => e.textContent === t,
+        )!;
+        range.selectNodeContents(element);
+        return new Set([...range.getClientRects()].map((r) => Math.round(r.top))).size;
+      }, text);
+    for (const word of ["Kind", "Rotate", "Revoke"]) expect(await lines(word), word).toBe(1);
   }, 30_000);
 
   it("creates a token from the form, shows its secret once, and revokes another behind a confirmation", async () => {
