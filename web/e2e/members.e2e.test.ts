@@ -184,4 +184,24 @@ describe.runIf(browserTestsRun)("members and teams in Chromium", () => {
       await screenshot(page, `${path.replace("/", "-")}-phone`);
     }
   }, 60_000);
+
+  it("removes a member only after a confirmation that says what removal does", async () => {
+    await page.setViewportSize({ width: 1280, height: 800 });
+    await page.goto(`${lapse.url}/orgs/acme/members`);
+    const row = page.locator('tr[data-member="newcomer"]');
+    await row.waitFor();
+    await page.getByRole("button", { name: "Remove newcomer" }).click();
+    const dialog = page.getByRole("alertdialog");
+    expect(await dialog.textContent()).toMatch(/leaves acme and all of its teams at once/);
+    await noSeriousViolations(page, "remove member dialog");
+    await dialog.getByRole("button", { name: "Cancel" }).click();
+    expect(await row.count()).toBe(1);
+    await page.getByRole("button", { name: "Remove newcomer" }).click();
+    await dialog.getByRole("button", { name: "Remove" }).click();
+    await expect.poll(() => row.count()).toBe(0);
+    const { organization } = await lapse.gql<{
+      organization: { teams: { name: string; members: unknown[] }[] };
+    }>(`{ organization(name: "acme") { teams { name members { role } } } }`);
+    expect(organization.teams).toEqual([{ name: "web", members: [] }]);
+  }, 60_000);
 });
