@@ -40,7 +40,13 @@ if (mode === "bare") {
   // LAPSE_DB_SYNC_WAIT as Lapse reads it: bench/sync-wait.mjs compares 1 with 0 on Galera.
   const dataSource = await openDatabase(databaseUrl, { syncWait: readConfig().dbSyncWait });
   const logger = createLogger({ level: "warn" });
-  const options = { dataSource, clock: systemClock, logger, production: true };
+  const options = {
+    dataSource,
+    clock: systemClock,
+    logger,
+    production: true,
+    benchBareRoute: mode === "verify",
+  };
   const { app, services } = await createApp(options);
   const suffix = randomBytes(4).toString("hex");
   const ctx = systemContext(

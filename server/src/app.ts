@@ -18,7 +18,7 @@ import { sessionRoutes } from "./modules/session/session.routes";
 import { ssoRoutes } from "./modules/session/sso.routes";
 import { revokeLeakedRoute, secretScanningRoute } from "./modules/leak/leak.routes";
 import { tokenRoutes } from "./modules/token/token.routes";
-import { tokenTrustRoutes, verifyRoute } from "./modules/trust/token-trust.routes";
+import { mountVerifyRoute, tokenTrustRoutes } from "./modules/trust/token-trust.routes";
 import { OPENAPI_DOCUMENT } from "./http/openapi";
 import { requestContextFactory } from "./http/request-context";
 import { declareActions, refuseAsRest } from "./http/rest";
@@ -60,6 +60,12 @@ export interface AppOptions {
    * only code that builds the app itself can set it.
    */
   benchAuthenticateAs?: { token: AccessToken; nextTurn: boolean };
+  /**
+   * Benchmarks only (bench/verify-cost.mjs): `GET /bench/bare`, mounted where the gateway check is
+   * and answering its headers from memory, so that the bench compares verification with a route of
+   * the same process that does nothing. Like `benchAuthenticateAs`, only code can set it.
+   */
+  benchBareRoute?: boolean;
   /** GET /metrics: off unless enabled or given a token (LAPSE_METRICS, LAPSE_METRICS_TOKEN). */
   metrics?: MetricsOptions;
 }
@@ -125,7 +131,8 @@ export async function createApp(options: AppOptions): Promise<LapseApp> {
   // the API and the console: security headers mean nothing on a bodiless 204 a gateway reads, and
   // a line per check would double the log of a busy service (its gateway logs the request; a
   // refusal is still logged). Profiled under load, the middleware below cost as much as the check.
-  app.use(verifyRoute(contextFor, auth, logger));
+  if (options.benchBareRoute) app.get("/bench/bare", bareRoute);
+  mountVerifyRoute(app, contextFor, auth, logger);
   // Security headers everywhere; the strict Content-Security-Policy is the console's (below).
   app.use(helmet({ contentSecurityPolicy: false }));
   app.use(accessLog(logger));
@@ -270,3 +277,12 @@ function actAs({ token, nextTurn }: { token: AccessToken; nextTurn: boolean }): 
     else next();
   };
 }
+
+/** What `benchBareRoute` mounts: the gateway check's 204 and headers, asking nothing of anyone. */
+const bareRoute: RequestHandler = (_req, res) => {
+  res.setHeader("Lapse-Token-Id", "00000000-0000-7000-8000-000000000000");
+  res.setHeader("Lapse-Subject", "team:bench/bench");
+  res.setHeader("Lapse-Scopes", "deploy:prod");
+  res.setHeader("Lapse-Token-Expiration", "never");
+  res.status(204).end();
+};

@@ -105,10 +105,13 @@ export function authenticate(
       }
       res.locals.principal = "principal" in result ? result.principal : principalFor(result.token);
       observe("ok");
-      logger.debug(
-        { requestId: res.locals.requestId, tokenId: result.token?.id, kind: result.token?.kind },
-        "authenticated",
-      );
+      // Checked first: the line's object would be built on every request only to be dropped.
+      if (logger.isLevelEnabled("debug")) {
+        logger.debug(
+          { requestId: res.locals.requestId, tokenId: result.token?.id, kind: result.token?.kind },
+          "authenticated",
+        );
+      }
       if (result.token?.expiresAt) {
         res.setHeader("Lapse-Token-Expiration", result.token.expiresAt.toISOString());
       }

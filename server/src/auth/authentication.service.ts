@@ -220,14 +220,16 @@ export class AuthenticationService {
       );
       return refusal;
     }
-    await this.touch(token, now);
+    // Asked here, not inside touch: most requests have nothing to record, and an async call
+    // costs a promise even when it returns at once.
+    const recorded =
+      token.lastUsedAt && now.getTime() - token.lastUsedAt.getTime() < LAST_USED_RESOLUTION_MS;
+    if (!recorded) await this.touch(token, now);
     return { ok: true, token };
   }
 
-  /** Records use at most once a minute per token; a failure to record never fails the request. */
+  /** Records use (at most once a minute per token); a failure to record never fails the request. */
   private async touch(token: AccessToken, now: Date): Promise<void> {
-    if (token.lastUsedAt && now.getTime() - token.lastUsedAt.getTime() < LAST_USED_RESOLUTION_MS)
-      return;
     const staleBefore = new Date(now.getTime() - LAST_USED_RESOLUTION_MS);
     // Conditional so that concurrent requests, here or on other instances, write once per minute;
     // retried like every transaction when it loses a deadlock (on Galera: a certification conflict

@@ -1,4 +1,4 @@
-import { createHash, randomBytes } from "node:crypto";
+import { hash, randomBytes } from "node:crypto";
 import { crc32 } from "node:zlib";
 import { TokenKind } from "../modules/token/token.types";
 
@@ -70,7 +70,8 @@ export function parseSecret(secret: string): TokenKind | null {
 
 /** What is stored in place of the secret. */
 export function digestSecret(secret: string): string {
-  return createHash("sha256").update(secret).digest("hex");
+  // The one-shot hash: on every authenticated request, it allocates no Hash object.
+  return hash("sha256", secret, "hex");
 }
 
 /** Shown in lists so a person can recognise a token: its prefix and last four characters. */

@@ -8,10 +8,19 @@ import type { Request } from "express";
  * (and one longer than the key column is not counted at all), so it is ignored.
  */
 export function clientAddress(req: Request): string | null {
-  if (req.ip && isIP(req.ip)) return req.ip;
+  // Worked out once per request: authentication and the request's context both ask, and with a
+  // proxy trusted `req.ip` walks X-Forwarded-For each time.
+  const known = (req as Remembered)[ADDRESS];
+  if (known !== undefined) return known;
+  const ip = req.ip;
   const socket = req.socket.remoteAddress;
-  return socket && isIP(socket) ? socket : null;
+  const address = ip && isIP(ip) ? ip : socket && isIP(socket) ? socket : null;
+  (req as Remembered)[ADDRESS] = address;
+  return address;
 }
+
+const ADDRESS = Symbol("lapse.clientAddress");
+type Remembered = Request & { [ADDRESS]?: string | null };
 
 /**
  * What the failed-authentication limit counts an address as: an IPv4 address as itself (also when

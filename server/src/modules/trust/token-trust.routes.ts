@@ -79,13 +79,15 @@ const refuseForGateway: Refuse = (res, error: LapseError) => {
  * authenticated as the API does it, counted by the same limiter; 204 with who it is, 401, or 403
  * when it lacks a scope or does not act in `org`.
  */
-export function verifyRoute(
+export function mountVerifyRoute(
+  app: Pick<Router, "get">,
   contextFor: ContextFor,
   auth: AuthenticationService,
   logger: Logger,
-): Router {
-  const router = Router();
-  router.get(
+): void {
+  // On the app itself rather than in a Router of its own: every layer a request passes costs, and
+  // gateways send this before each of their own requests.
+  app.get(
     "/api/auth/verify",
     authenticate(auth, logger, refuseForGateway),
     declareActions([Action.VerifyToken], async (req, res, next) => {
@@ -96,8 +98,8 @@ export function verifyRoute(
         if (!ctx.principal?.token) {
           return challenge(res, 401, null, "Send the token in the Authorization header.");
         }
-        const org = req.query.org;
-        const scope = req.query.scope;
+        // Express 5 parses the query string again on each read of req.query.
+        const { org, scope } = req.query;
         if (
           (org !== undefined && typeof org !== "string") ||
           (scope !== undefined && typeof scope !== "string")
@@ -133,5 +135,4 @@ export function verifyRoute(
       }
     }),
   );
-  return router;
 }
