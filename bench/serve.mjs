@@ -46,6 +46,8 @@ if (mode === "bare") {
     logger,
     production: true,
     benchBareRoute: mode === "verify",
+    // LAPSE_VERIFY_CACHE_MS as Lapse reads it: bench/verify-cost.mjs runs the check with and without.
+    verifyCacheMs: readConfig().verifyCacheMs,
   };
   const { app, services } = await createApp(options);
   const suffix = randomBytes(4).toString("hex");

@@ -1,7 +1,9 @@
 // What gateway verification costs: GET /api/auth/verify (a team token with a scope of the
-// organization's own, checked against org and scope) through autocannon, against a bare Express
-// route of the same shape in a process of its own; then nginx with auth_request to Lapse against the
-// same nginx proxying alone. Rounds alternate; medians are reported.
+// organization's own, checked against org and scope) through autocannon, against a bare route of
+// the same process (GET /bench/bare: the same 204 and headers from memory, mounted where the check
+// is, as issue 13 asks) and against a bare Express app in a process of its own; then latency at a
+// fixed offered rate; then nginx with auth_request to Lapse against the same nginx proxying alone.
+// Rounds alternate the order; medians are reported.
 import { spawn, spawnSync } from "node:child_process";
 import fs from "node:fs";
 import { createServer } from "node:net";
@@ -15,6 +17,8 @@ const DURATION = Number(process.env.BENCH_SECONDS ?? 10);
 const ROUNDS = Number(process.env.BENCH_ROUNDS ?? 3);
 const CONNECTIONS = (process.env.BENCH_CONNECTIONS ?? "1,16,64").split(",").map(Number);
 const NGINX = "/usr/sbin/nginx";
+/** The offered rate (req/s over 16 connections) at which latency is compared below saturation. */
+const FIXED_RATE = Number(process.env.BENCH_FIXED_RATE ?? 2000);
 
 async function start(mode) {
   const child = spawn(process.execPath, [new URL("./serve.mjs", import.meta.url).pathname, mode], {
@@ -28,12 +32,13 @@ async function start(mode) {
   return { child, ...JSON.parse(line) };
 }
 
-function load(url, secret, connections, seconds) {
+function load(url, secret, connections, seconds, overallRate) {
   return autocannon({
     url,
     connections,
     duration: seconds,
     headers: { authorization: `Bearer ${secret}` },
+    ...(overallRate ? { overallRate } : {}),
   });
 }
 
@@ -72,8 +77,17 @@ http {
   access_log off;
   client_body_temp_path ${dir}/body; proxy_temp_path ${dir}/proxy; fastcgi_temp_path ${dir}/fcgi;
   uwsgi_temp_path ${dir}/uwsgi; scgi_temp_path ${dir}/scgi;
-  upstream lapse { server 127.0.0.1:${verifyUrl ? new URL(verifyUrl).port : upstreamPort}; keepalive 64; }
-  upstream service { server 127.0.0.1:${upstreamPort}; keepalive 64; }
+  # autocannon keeps its connections open for the whole run: nginx's default closes a client's
+  # connection after 1,000 requests, which autocannon counts as an error. Upstream connections are
+  # dropped before Node's own keep-alive timeout (5 s) closes them under nginx.
+  keepalive_requests 1000000;
+  upstream lapse {
+    server 127.0.0.1:${verifyUrl ? new URL(verifyUrl).port : upstreamPort};
+    keepalive 64; keepalive_requests 1000000; keepalive_timeout 4s;
+  }
+  upstream service {
+    server 127.0.0.1:${upstreamPort}; keepalive 64; keepalive_requests 1000000; keepalive_timeout 4s;
+  }
   server {
     listen 127.0.0.1:${port};
     location / { ${auth} proxy_http_version 1.1; proxy_set_header Connection ""; proxy_pass http://service; }
@@ -100,14 +114,14 @@ http {
   };
 }
 
-async function compare(targets, connections) {
+async function compare(targets, connections, overallRate) {
   const runs = Object.fromEntries(Object.keys(targets).map((m) => [m, []]));
   const modes = Object.keys(targets);
   for (let round = 0; round < ROUNDS; round++) {
     for (const mode of round % 2 ? [...modes].reverse() : modes) {
       const { url, secret, pids = [] } = targets[mode];
       const cpuBefore = pids.map(cpuSeconds);
-      const result = await load(url, secret, connections, DURATION);
+      const result = await load(url, secret, connections, DURATION, overallRate);
       const cpu = pids.reduce((sum, pid, i) => sum + cpuSeconds(pid) - cpuBefore[i], 0);
       if (result.non2xx || result.errors) {
         throw new Error(`${mode}: ${result.non2xx} non-2xx answers, ${result.errors} errors`);
@@ -138,11 +152,17 @@ export async function measureVerifyCost() {
   const lapse = await start("verify");
   const bare = await start("bare");
   const verifyUrl = `http://127.0.0.1:${lapse.port}/api/auth/verify${lapse.query}`;
-  const results = { seconds: DURATION, rounds: ROUNDS, route: [], nginx: null };
+  const results = { seconds: DURATION, rounds: ROUNDS, route: [], fixedRate: null, nginx: null };
+  const ratio = (a, b) => Number((a / b).toFixed(2));
   try {
     const targets = {
       verify: { url: verifyUrl, secret: lapse.secret, pids: [lapse.child.pid] },
       bare: {
+        url: `http://127.0.0.1:${lapse.port}/bench/bare`,
+        secret: "none",
+        pids: [lapse.child.pid],
+      },
+      bareProcess: {
         url: `http://127.0.0.1:${bare.port}/api/auth/verify`,
         secret: "none",
         pids: [bare.child.pid],
@@ -154,14 +174,26 @@ export async function measureVerifyCost() {
       const row = {
         connections,
         summary,
-        ratioToBare: Number((summary.verify.rps / summary.bare.rps).toFixed(2)),
-        cpuRatioToBare: Number(
-          (summary.verify.cpuUsPerRequest / summary.bare.cpuUsPerRequest).toFixed(2),
+        ratioToBare: ratio(summary.verify.rps, summary.bare.rps),
+        cpuRatioToBare: ratio(summary.verify.cpuUsPerRequest, summary.bare.cpuUsPerRequest),
+        ratioToBareProcess: ratio(summary.verify.rps, summary.bareProcess.rps),
+        cpuRatioToBareProcess: ratio(
+          summary.verify.cpuUsPerRequest,
+          summary.bareProcess.cpuUsPerRequest,
         ),
       };
       results.route.push(row);
       console.error(JSON.stringify(row));
     }
+    // Latency at saturation is mostly queueing (and here the load generator shares the cores), so
+    // it is also compared at a rate the process serves with room to spare.
+    const { bareProcess: _, ...sameProcess } = targets;
+    results.fixedRate = {
+      connections: 16,
+      offeredPerSecond: FIXED_RATE,
+      summary: await compare(sameProcess, 16, FIXED_RATE),
+    };
+    console.error(JSON.stringify(results.fixedRate));
     if (!process.env.NO_NGINX && spawnSync("sh", ["-c", `test -x ${NGINX}`]).status === 0) {
       // The service behind nginx is the bare process's route; with auth_request, nginx asks Lapse.
       const alone = await startNginx(bare.port, null);

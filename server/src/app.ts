@@ -19,6 +19,7 @@ import { ssoRoutes } from "./modules/session/sso.routes";
 import { revokeLeakedRoute, secretScanningRoute } from "./modules/leak/leak.routes";
 import { tokenRoutes } from "./modules/token/token.routes";
 import { mountVerifyRoute, tokenTrustRoutes } from "./modules/trust/token-trust.routes";
+import { cachedAuthentication, onTransactionEnd, VerifyCache } from "./modules/trust/verify-cache";
 import { OPENAPI_DOCUMENT } from "./http/openapi";
 import { requestContextFactory } from "./http/request-context";
 import { declareActions, refuseAsRest } from "./http/rest";
@@ -66,6 +67,11 @@ export interface AppOptions {
    * the same process that does nothing. Like `benchAuthenticateAs`, only code can set it.
    */
   benchBareRoute?: boolean;
+  /**
+   * LAPSE_VERIFY_CACHE_MS: how long the gateway check may take a token it accepted from memory (0,
+   * the default: never; see modules/trust/verify-cache.ts).
+   */
+  verifyCacheMs?: number;
   /** GET /metrics: off unless enabled or given a token (LAPSE_METRICS, LAPSE_METRICS_TOKEN). */
   metrics?: MetricsOptions;
 }
@@ -132,7 +138,16 @@ export async function createApp(options: AppOptions): Promise<LapseApp> {
   // a line per check would double the log of a busy service (its gateway logs the request; a
   // refusal is still logged). Profiled under load, the middleware below cost as much as the check.
   if (options.benchBareRoute) app.get("/bench/bare", bareRoute);
-  mountVerifyRoute(app, contextFor, auth, logger);
+  const verifyCache = options.verifyCacheMs ? new VerifyCache(options.verifyCacheMs) : null;
+  const stopClearingCache = verifyCache
+    ? onTransactionEnd(dataSource, () => verifyCache.clear())
+    : () => {};
+  mountVerifyRoute(
+    app,
+    contextFor,
+    verifyCache ? cachedAuthentication(auth, verifyCache, clock) : auth,
+    logger,
+  );
   // Security headers everywhere; the strict Content-Security-Policy is the console's (below).
   app.use(helmet({ contentSecurityPolicy: false }));
   app.use(accessLog(logger));
@@ -177,6 +192,7 @@ export async function createApp(options: AppOptions): Promise<LapseApp> {
       // Reported leaks are revoked after their answer: finish them before the store closes.
       await services.leaks.settled();
       await apollo.stop();
+      stopClearingCache();
     },
   };
 }

@@ -4,6 +4,7 @@ import type { SyncWaitSetting } from "./db/galera";
 import { DEFAULT_DB_TIMEOUT_MS } from "./db/pool-guard";
 import { GITHUB_SECRET_SCANNING_KEYS_URL } from "./modules/leak/secret-scanning-keys";
 import { readSignInSettings, type SignInSettings } from "./modules/session/sso-settings";
+import { MAX_VERIFY_CACHE_MS } from "./modules/trust/verify-cache";
 
 /** Everything Lapse reads from the environment, parsed once at start. */
 export interface Config {
@@ -37,6 +38,8 @@ export interface Config {
   consoleUrl: string;
   /** GET /metrics: on for anyone, or (with a token) for those who send it. */
   metrics: { enabled: boolean; token: string | null };
+  /** How long the gateway check may accept a token from memory (LAPSE_VERIFY_CACHE_MS; 0: never). */
+  verifyCacheMs: number;
   /** Console sign-in: single sign-on (LAPSE_SSO_*, LAPSE_PUBLIC_URL) and whether tokens may sign in. */
   signIn: SignInSettings;
 }
@@ -94,8 +97,19 @@ export function readConfig(env: NodeJS.ProcessEnv = process.env): Config {
       `SMTP_URL must start with smtp:// or smtps://, such as smtp://mail.example.com:587.`,
     );
   }
+  const verifyCacheMs = Number(env.LAPSE_VERIFY_CACHE_MS || 0);
+  if (
+    !Number.isInteger(verifyCacheMs) ||
+    verifyCacheMs < 0 ||
+    verifyCacheMs > MAX_VERIFY_CACHE_MS
+  ) {
+    throw new Error(
+      `LAPSE_VERIFY_CACHE_MS must be a whole number of milliseconds from 0 (no cache, the default) to ${MAX_VERIFY_CACHE_MS}, not "${env.LAPSE_VERIFY_CACHE_MS}".`,
+    );
+  }
   const signIn = readSignInSettings(env);
   return {
+    verifyCacheMs,
     signIn,
     authMaxFailures,
     secretScanningKeysUrl,

@@ -46,6 +46,7 @@ export async function startLapse(
     webDir: config.webDir,
     production: config.production,
     trustProxy: config.trustProxy,
+    verifyCacheMs: config.verifyCacheMs,
     metrics: config.metrics,
     services: {
       authThrottle: { ...DEFAULT_AUTH_THROTTLE, maxFailures: config.authMaxFailures },

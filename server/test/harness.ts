@@ -24,6 +24,9 @@ export interface GraphQLResponse<T> {
 
 type PoolExecute = (sql: string, ...rest: unknown[]) => unknown;
 
+/** The app's own settings a test may choose. */
+export type TestAppOptions = Pick<AppOptions, "metrics" | "verifyCacheMs">;
+
 /** A running Lapse on a real store, with a clock the test controls and the log lines it wrote. */
 export class TestServer {
   readonly logs: string[] = [];
@@ -43,7 +46,7 @@ export class TestServer {
     readonly store: TestStore,
     private readonly services: ServiceOptions = {},
     private readonly database: OpenOptions = {},
-    private readonly app: Pick<AppOptions, "metrics"> = {},
+    private readonly app: TestAppOptions = {},
   ) {}
 
   async start(): Promise<void> {
@@ -233,10 +236,11 @@ export function describeEachStore(
   name: string,
   suite: (server: TestServer) => void,
   services: ServiceOptions = {},
+  app: TestAppOptions = {},
 ): void {
   for (const store of testStores()) {
     describe(`${name} [${store.kind}]`, () => {
-      const server = new TestServer(store, services);
+      const server = new TestServer(store, services, {}, app);
       beforeAll(() => server.start());
       // Every test starts at the same instant, whatever the one before did to the clock.
       beforeEach(() => server.clock.reset());

@@ -1,4 +1,4 @@
-import type { RequestHandler, Response } from "express";
+import type { Request, RequestHandler, Response } from "express";
 import { LapseError, unauthenticated } from "../errors/lapse-error";
 import type { Logger } from "../logger";
 import type { AuthenticationResult, AuthenticationService } from "./authentication.service";
@@ -67,23 +67,50 @@ export function refusalError(
  * log line gives the reason and token id, never the secret.
  */
 export function authenticate(
-  auth: AuthenticationService,
+  auth: Authenticator,
   logger: Logger,
   refuse: Refuse = refuseAsGraphQL,
   /** Told "ok" or the refusal's reason for each credential presented (the /metrics counters). */
   observe: (outcome: string) => void = () => {},
 ): RequestHandler {
+  const check = requestAuthentication(auth, logger, refuse, observe);
   return async (req, res, next) => {
+    let goOn: boolean;
+    try {
+      goOn = await check(req, res);
+    } catch (error) {
+      return next(error);
+    }
+    if (goOn) next();
+  };
+}
+
+/** What the authentication middleware asks of an authenticator. */
+export type Authenticator = Pick<AuthenticationService, "authenticate" | "authenticateSession">;
+
+/**
+ * `authenticate` as a function a handler can await (the gateway check, which is one handler so
+ * that its requests pass one layer fewer): true when the request goes on, with or without a
+ * principal; false when it was refused and answered.
+ */
+export function requestAuthentication(
+  auth: Authenticator,
+  logger: Logger,
+  refuse: Refuse = refuseAsGraphQL,
+  observe: (outcome: string) => void = () => {},
+): (req: Request, res: Response) => Promise<boolean> {
+  return async (req, res) => {
     res.locals.principal = null;
     const header = req.get("authorization");
     const cookie = header === undefined ? readSessionCookie(req) : undefined;
-    if (header === undefined && cookie === undefined) return next();
+    if (header === undefined && cookie === undefined) return true;
     const refuseWith = (reason: string, error: LapseError, tokenId?: string) => {
       observe(reason);
       logger.info({ requestId: res.locals.requestId, reason, tokenId }, "authentication refused");
       if (error.code === "UNAUTHENTICATED")
         res.setHeader("WWW-Authenticate", 'Bearer realm="lapse"');
       refuse(res, error);
+      return false;
     };
     const match = header === undefined ? null : SCHEME.exec(header);
     if (header !== undefined && !match)
@@ -93,31 +120,27 @@ export function authenticate(
       ip: clientAddress(req),
       userAgent: req.get("user-agent") ?? null,
     };
-    try {
-      const result = match
-        ? await auth.authenticate(match[1]!, origin)
-        : await auth.authenticateSession(cookie!, origin);
-      if (!result.ok) {
-        // A session that no longer works is dropped from the browser too.
-        if (!match) clearSessionCookie(req, res);
-        const error = refusalError(result, res);
-        return refuseWith(result.reason, error, result.token?.id);
-      }
-      res.locals.principal = "principal" in result ? result.principal : principalFor(result.token);
-      observe("ok");
-      // Checked first: the line's object would be built on every request only to be dropped.
-      if (logger.isLevelEnabled("debug")) {
-        logger.debug(
-          { requestId: res.locals.requestId, tokenId: result.token?.id, kind: result.token?.kind },
-          "authenticated",
-        );
-      }
-      if (result.token?.expiresAt) {
-        res.setHeader("Lapse-Token-Expiration", result.token.expiresAt.toISOString());
-      }
-      next();
-    } catch (error) {
-      next(error);
+    const result = match
+      ? await auth.authenticate(match[1]!, origin)
+      : await auth.authenticateSession(cookie!, origin);
+    if (!result.ok) {
+      // A session that no longer works is dropped from the browser too.
+      if (!match) clearSessionCookie(req, res);
+      const error = refusalError(result, res);
+      return refuseWith(result.reason, error, result.token?.id);
     }
+    res.locals.principal = "principal" in result ? result.principal : principalFor(result.token);
+    observe("ok");
+    // Checked first: the line's object would be built on every request only to be dropped.
+    if (logger.isLevelEnabled("debug")) {
+      logger.debug(
+        { requestId: res.locals.requestId, tokenId: result.token?.id, kind: result.token?.kind },
+        "authenticated",
+      );
+    }
+    if (result.token?.expiresAt) {
+      res.setHeader("Lapse-Token-Expiration", result.token.expiresAt.toISOString());
+    }
+    return true;
   };
 }

@@ -10,17 +10,15 @@ import type { Request } from "express";
 export function clientAddress(req: Request): string | null {
   // Worked out once per request: authentication and the request's context both ask, and with a
   // proxy trusted `req.ip` walks X-Forwarded-For each time.
-  const known = (req as Remembered)[ADDRESS];
+  const locals = req.res?.locals;
+  const known = locals?.clientAddress as string | null | undefined;
   if (known !== undefined) return known;
   const ip = req.ip;
   const socket = req.socket.remoteAddress;
   const address = ip && isIP(ip) ? ip : socket && isIP(socket) ? socket : null;
-  (req as Remembered)[ADDRESS] = address;
+  if (locals) locals.clientAddress = address;
   return address;
 }
-
-const ADDRESS = Symbol("lapse.clientAddress");
-type Remembered = Request & { [ADDRESS]?: string | null };
 
 /**
  * What the failed-authentication limit counts an address as: an IPv4 address as itself (also when

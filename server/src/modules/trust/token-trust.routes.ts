@@ -1,7 +1,11 @@
 import express, { Router, type Request, type Response } from "express";
-import { authenticate, type Refuse } from "../../auth/authenticate.middleware";
-import type { AuthenticationService } from "../../auth/authentication.service";
+import {
+  requestAuthentication,
+  type Authenticator,
+  type Refuse,
+} from "../../auth/authenticate.middleware";
 import { Action } from "../../auth/authorization";
+
 import type { RequestContext } from "../../context";
 import { badUserInput, type LapseError } from "../../errors/lapse-error";
 import { declareActions, restHandler } from "../../http/rest";
@@ -82,18 +86,21 @@ const refuseForGateway: Refuse = (res, error: LapseError) => {
 export function mountVerifyRoute(
   app: Pick<Router, "get">,
   contextFor: ContextFor,
-  auth: AuthenticationService,
+  auth: Authenticator,
   logger: Logger,
 ): void {
-  // On the app itself rather than in a Router of its own: every layer a request passes costs, and
-  // gateways send this before each of their own requests.
+  // One handler on the app itself, rather than a Router of its own holding the authentication
+  // middleware and a handler: every layer a request passes costs, and gateways send this before
+  // each of their own requests.
+  const authenticated = requestAuthentication(auth, logger, refuseForGateway);
   app.get(
     "/api/auth/verify",
-    authenticate(auth, logger, refuseForGateway),
     declareActions([Action.VerifyToken], async (req, res, next) => {
-      const ctx = contextFor(req, res);
+      // Never stored by a gateway's cache, refusals included.
       res.setHeader("Cache-Control", "no-store");
       try {
+        if (!(await authenticated(req, res))) return;
+        const ctx = contextFor(req, res);
         // A console session made by single sign-on is a person, not a token a gateway can pass on.
         if (!ctx.principal?.token) {
           return challenge(res, 401, null, "Send the token in the Authorization header.");
