@@ -38,6 +38,17 @@ describe("configuration", () => {
     }
   });
 
+  it("reads LAPSE_VERIFY_CACHE_MS, off by default, up to 10 seconds, and refuses anything else", () => {
+    expect(readConfig({}).verifyCacheMs).toBe(0);
+    expect(readConfig({ LAPSE_VERIFY_CACHE_MS: "1000" }).verifyCacheMs).toBe(1000);
+    expect(readConfig({ LAPSE_VERIFY_CACHE_MS: "10000" }).verifyCacheMs).toBe(10_000);
+    for (const bad of ["-1", "1.5", "10001", "1s", "off"]) {
+      expect(() => readConfig({ LAPSE_VERIFY_CACHE_MS: bad })).toThrow(
+        `LAPSE_VERIFY_CACHE_MS must be a whole number of milliseconds from 0 (no cache, the default) to 10000, not "${bad}".`,
+      );
+    }
+  });
+
   it("refuses a failure limit that is not a whole number of at least 1, naming the variable", () => {
     for (const bad of ["0", "-3", "2.5", "many"]) {
       expect(() => readConfig({ LAPSE_AUTH_MAX_FAILURES: bad })).toThrow(
