@@ -17,12 +17,14 @@ const DURATION = Number(process.env.BENCH_SECONDS ?? 10);
 const ROUNDS = Number(process.env.BENCH_ROUNDS ?? 3);
 const CONNECTIONS = (process.env.BENCH_CONNECTIONS ?? "1,16,64").split(",").map(Number);
 const NGINX = "/usr/sbin/nginx";
+/** LAPSE_VERIFY_CACHE_MS for the cached check's process. */
+const CACHE_MS = "1000";
 /** The offered rate (req/s over 16 connections) at which latency is compared below saturation. */
 const FIXED_RATE = Number(process.env.BENCH_FIXED_RATE ?? 2000);
 
-async function start(mode) {
+async function start(mode, env = {}) {
   const child = spawn(process.execPath, [new URL("./serve.mjs", import.meta.url).pathname, mode], {
-    env: { ...process.env, DATABASE_URL, NODE_ENV: "production" },
+    env: { ...process.env, DATABASE_URL, NODE_ENV: "production", ...env },
     stdio: ["ignore", "pipe", "inherit"],
   });
   const line = await new Promise((resolve, reject) => {
@@ -149,7 +151,8 @@ async function compare(targets, connections, overallRate) {
 }
 
 export async function measureVerifyCost() {
-  const lapse = await start("verify");
+  const lapse = await start("verify", { LAPSE_VERIFY_CACHE_MS: "0" });
+  const cached = await start("verify", { LAPSE_VERIFY_CACHE_MS: CACHE_MS });
   const bare = await start("bare");
   const verifyUrl = `http://127.0.0.1:${lapse.port}/api/auth/verify${lapse.query}`;
   const results = { seconds: DURATION, rounds: ROUNDS, route: [], fixedRate: null, nginx: null };
@@ -157,6 +160,11 @@ export async function measureVerifyCost() {
   try {
     const targets = {
       verify: { url: verifyUrl, secret: lapse.secret, pids: [lapse.child.pid] },
+      verifyCached: {
+        url: `http://127.0.0.1:${cached.port}/api/auth/verify${cached.query}`,
+        secret: cached.secret,
+        pids: [cached.child.pid],
+      },
       bare: {
         url: `http://127.0.0.1:${lapse.port}/bench/bare`,
         secret: "none",
@@ -176,6 +184,11 @@ export async function measureVerifyCost() {
         summary,
         ratioToBare: ratio(summary.verify.rps, summary.bare.rps),
         cpuRatioToBare: ratio(summary.verify.cpuUsPerRequest, summary.bare.cpuUsPerRequest),
+        cachedRatioToBare: ratio(summary.verifyCached.rps, summary.bare.rps),
+        cachedCpuRatioToBare: ratio(
+          summary.verifyCached.cpuUsPerRequest,
+          summary.bare.cpuUsPerRequest,
+        ),
         ratioToBareProcess: ratio(summary.verify.rps, summary.bareProcess.rps),
         cpuRatioToBareProcess: ratio(
           summary.verify.cpuUsPerRequest,
@@ -221,6 +234,7 @@ export async function measureVerifyCost() {
     return results;
   } finally {
     lapse.child.kill();
+    cached.child.kill();
     bare.child.kill();
   }
 }

@@ -181,7 +181,12 @@ export class AuthThrottleService {
   }
 
   private remember(key: string, until: number): void {
-    if (this.lockouts.size >= MAX_REMEMBERED_LOCKOUTS) this.lockouts.clear();
+    // Oldest out once full (Map keeps insertion order), not all: a flood of lockouts from many
+    // addresses must not make this instance forget the one it learnt last. Re-set to move it last.
+    this.lockouts.delete(key);
+    if (this.lockouts.size >= MAX_REMEMBERED_LOCKOUTS) {
+      this.lockouts.delete(this.lockouts.keys().next().value!);
+    }
     this.lockouts.set(key, until);
   }
 }

@@ -7,13 +7,17 @@ import {
   REVOKE_TOKEN,
   ROTATE_TOKEN,
   SET_POLICY,
+  VIEWER,
   mustCreate,
 } from "../../../test/operations";
 import { seedOrg } from "../../../test/seed";
 import { generateSecret } from "../../auth/token-secret";
 import { AccessToken } from "../token/access-token.entity";
 import { TokenKind } from "../token/token.types";
-import { VerifyCache } from "./verify-cache";
+import { addressKey } from "../../auth/auth-throttle";
+import { AuthThrottle } from "../../auth/auth-throttle.entity";
+import type { AuthenticationService } from "../../auth/authentication.service";
+import { cachedAuthentication, onTransactionEnd, VerifyCache } from "./verify-cache";
 
 const HOUR = 3_600_000;
 const newAddress = () => `198.51.${randomInt(256)}.${randomInt(1, 255)}`;
@@ -130,13 +134,15 @@ describeEachStore(
       const bound = await mustCreate(
         server,
         CREATE_PERSONAL_TOKEN_WITH_SCOPES,
-        { name: "bound", allowedCidrs: ["10.0.0.0/8"] },
+        { name: "bound", allowedCidrs: ["2001:db8::1/128"] },
         org.admin.secret,
       );
-      const inside = { "x-forwarded-for": "10.2.3.4" };
+      // One /64 is one address to the failed-authentication limit, so one entry in the cache:
+      // the second address is judged against the entry the first one made.
+      const inside = { "x-forwarded-for": "2001:db8::1" };
       expect((await verify(server, bound.secret, inside)).status).toBe(204);
-      expect((await verify(server, bound.secret, inside)).status).toBe(204);
-      const outside = await verify(server, bound.secret, { "x-forwarded-for": "192.0.2.1" });
+      expect(await tokenReads(server, () => verify(server, bound.secret, inside))).toBe(0);
+      const outside = await verify(server, bound.secret, { "x-forwarded-for": "2001:db8::2" });
       expect(outside.status).toBe(403);
       const refused = await server.count(
         "audit_events",
@@ -144,6 +150,24 @@ describeEachStore(
         [bound.token.id],
       );
       expect(refused).toBe(1);
+    });
+
+    it("reads a token afresh, with the lockouts of the address, the first time it comes from another address", async () => {
+      const { secret } = await teamToken();
+      const first = { "x-forwarded-for": newAddress() };
+      expect((await verify(server, secret, first)).status).toBe(204);
+      // Another instance locked this address out: only the database knows.
+      const locked = newAddress();
+      await server.dataSource.manager.insert(AuthThrottle, {
+        key: addressKey(locked),
+        windowStartedMs: String(server.clock.now().getTime()),
+        failures: 1_000_000,
+        blockedUntilMs: String(server.clock.now().getTime() + 60_000),
+      });
+      const refused = await verify(server, secret, { "x-forwarded-for": locked });
+      expect(refused.status).toBe(401);
+      expect(refused.headers.get("retry-after")).toBe("60");
+      expect((await verify(server, secret, first)).status).toBe(204);
     });
 
     it("sees a revocation made through another instance within LAPSE_VERIFY_CACHE_MS, not later", async () => {
@@ -161,6 +185,39 @@ describeEachStore(
       expect((await verify(server, secret)).status).toBe(204);
       server.clock.advance(1);
       expect((await verify(server, secret)).status).toBe(401);
+
+      const other = await teamToken();
+      expect((await verify(server, other.secret)).status).toBe(204);
+      await server.dataSource.manager.update(
+        AccessToken,
+        { id: other.token.id },
+        { revokedAt: server.clock.now() },
+      );
+      // The API reads the token on every request, cache or not: refused at once. That refusal is
+      // audited, in a transaction, which empties this instance's cache as any transaction does.
+      const api = await server.gql(VIEWER, {}, other.secret);
+      expect(api.errors?.[0]?.extensions?.code).toBe("UNAUTHENTICATED");
+      expect((await verify(server, other.secret)).status).toBe(401);
+    });
+
+    it("hears of a transaction after it ended, committed or rolled back, never while it runs", async () => {
+      const heard: string[] = [];
+      const stop = onTransactionEnd(server.dataSource, () => heard.push("ended"));
+      try {
+        await server.dataSource.transaction(async (manager) => {
+          await manager.query("SELECT 1");
+          heard.push("inside");
+        });
+        await expect(
+          server.dataSource.manager.transaction(async () => {
+            heard.push("inside");
+            throw new Error("rolled back");
+          }),
+        ).rejects.toThrow("rolled back");
+      } finally {
+        stop();
+      }
+      expect(heard).toEqual(["inside", "ended", "inside", "ended"]);
     });
   },
   {},
@@ -199,6 +256,34 @@ describeEachStore(
   { authThrottle: { maxFailures: 3, windowMs: 60_000, lockoutMs: 300_000 } },
   { verifyCacheMs: CACHE_MS },
 );
+
+describe("cachedAuthentication", () => {
+  const secret = generateSecret(TokenKind.TEAM);
+  const origin = { requestId: "r", ip: "192.0.2.1", userAgent: null };
+  const token = Object.assign(new AccessToken(), { id: "t" });
+  const clock = { now: () => new Date(0) };
+
+  it("keeps no acceptance whose read a transaction ended during", async () => {
+    const cache = new VerifyCache(1_000);
+    let reads = 0;
+    const auth = {
+      acceptsKnown: () => true,
+      authenticateSession: () => Promise.reject(new Error("not asked")),
+      authenticate: async () => {
+        reads++;
+        // A revocation commits while the read is under way.
+        if (reads === 1) cache.clear();
+        return { ok: true as const, token };
+      },
+    } as unknown as AuthenticationService;
+    const cached = cachedAuthentication(auth, cache, clock);
+    await cached.authenticate(secret, origin);
+    expect(cache.size).toBe(0);
+    await cached.authenticate(secret, origin);
+    await cached.authenticate(secret, origin);
+    expect(reads).toBe(2);
+  });
+});
 
 describe("VerifyCache", () => {
   const token = Object.assign(new AccessToken(), { id: "t" });

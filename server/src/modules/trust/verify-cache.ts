@@ -5,6 +5,7 @@ import type {
   RequestOrigin,
 } from "../../auth/authentication.service";
 import type { Authenticator } from "../../auth/authenticate.middleware";
+import { addressKey } from "../../auth/auth-throttle";
 import { digestSecret, parseSecret } from "../../auth/token-secret";
 import type { Clock } from "../../clock";
 import type { AccessToken } from "../token/access-token.entity";
@@ -21,8 +22,11 @@ interface Entry {
 }
 
 /**
- * Tokens the gateway check accepted in the last `ttlMs` (LAPSE_VERIFY_CACHE_MS), by digest, so that
- * a busy gateway's checks need not each read the database. Off (0) by default.
+ * Tokens the gateway check accepted in the last `ttlMs` (LAPSE_VERIFY_CACHE_MS), by digest and the
+ * address (`addressKey`) they came from, so that a busy gateway's checks need not each read the
+ * database. Off (0) by default. Keyed by address too because the full read also reads the
+ * address's lockout from the database: a token accepted from one address is read afresh, lockout
+ * included, the first time it comes from another.
  *
  * Only what does not change without a write is taken from here: the token's row and its
  * organization's policy. Expiry, the policy's caps, the networks and any lockout are still judged
@@ -46,21 +50,21 @@ export class VerifyCache {
     return this.currentGeneration;
   }
 
-  /** The token with `digest` if one was accepted within the last `ttlMs`. */
-  get(digest: string, nowMs: number): AccessToken | undefined {
-    const entry = this.entries.get(digest);
+  /** The token kept under `key` if it was accepted within the last `ttlMs`. */
+  get(key: string, nowMs: number): AccessToken | undefined {
+    const entry = this.entries.get(key);
     if (!entry) return undefined;
     if (entry.freshUntilMs > nowMs) return entry.token;
-    this.entries.delete(digest);
+    this.entries.delete(key);
     return undefined;
   }
 
   /** Keeps an accepted token, unless a transaction ended since `generation` was taken. */
-  keep(digest: string, token: AccessToken, generation: number, nowMs: number): void {
+  keep(key: string, token: AccessToken, generation: number, nowMs: number): void {
     if (generation !== this.currentGeneration) return;
     // Oldest out once full: Map keeps insertion order.
     if (this.entries.size >= MAX_ENTRIES) this.entries.delete(this.entries.keys().next().value!);
-    this.entries.set(digest, { token, freshUntilMs: nowMs + this.ttlMs });
+    this.entries.set(key, { token, freshUntilMs: nowMs + this.ttlMs });
   }
 
   /** Forgets everything (a transaction ended: whatever it changed is read afresh). */
@@ -118,13 +122,14 @@ export function cachedAuthentication(
     authenticateSession: (cookie, origin) => auth.authenticateSession(cookie, origin),
     async authenticate(secret: string, origin: RequestOrigin): Promise<AuthenticationResult> {
       if (!parseSecret(secret)) return auth.authenticate(secret, origin);
-      const digest = digestSecret(secret);
+      const key = `${digestSecret(secret)} ${addressKey(origin.ip)}`;
       const nowMs = clock.now().getTime();
-      const known = cache.get(digest, nowMs);
+      const known = cache.get(key, nowMs);
       if (known && auth.acceptsKnown(known, origin, nowMs)) return { ok: true, token: known };
+      // Taken before the read: a transaction that ends while it runs may have changed what it read.
       const generation = cache.generation;
       const result = await auth.authenticate(secret, origin);
-      if (result.ok) cache.keep(digest, result.token, generation, nowMs);
+      if (result.ok) cache.keep(key, result.token, generation, nowMs);
       return result;
     },
   };
