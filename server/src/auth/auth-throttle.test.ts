@@ -1,10 +1,12 @@
 import { randomInt } from "node:crypto";
-import { expect, it } from "vitest";
+import type { DataSource } from "typeorm";
+import { describe, expect, it } from "vitest";
 import { describeEachStore, type TestServer } from "../../test/harness";
 import { REVOKE_TOKEN, VIEWER, errorCode } from "../../test/operations";
 import { rest } from "../../test/rest-client";
 import { seedOrg } from "../../test/seed";
 import { TokenKind } from "../modules/token/token.types";
+import { AuthThrottleService } from "./auth-throttle";
 import { generateSecret } from "./token-secret";
 
 const LIMITS = { maxFailures: 3, windowMs: 60_000, lockoutMs: 300_000 };
@@ -191,3 +193,15 @@ describeEachStore(
   },
   { authThrottle: LIMITS },
 );
+
+describe("the lockouts an instance remembers", () => {
+  it("forgets the oldest once full, never the one it learnt last", () => {
+    const throttle = new AuthThrottleService(null as unknown as DataSource, LIMITS);
+    const until = 10_000;
+    for (let i = 0; i <= 10_000; i++) throttle.lockoutsFrom([[`ip:k${i}`, until]], 0);
+    expect(throttle.lockedOutLocally(["ip:k0"], 0)).toBe(0);
+    expect(throttle.lockedOutLocally(["ip:k1"], 0)).toBe(until);
+    expect(throttle.lockedOutLocally(["ip:k9999"], 0)).toBe(until);
+    expect(throttle.lockedOutLocally(["ip:k10000"], 0)).toBe(until);
+  });
+});
