@@ -22,8 +22,18 @@ const CACHE_MS = "1000";
 /** The offered rate (req/s over 16 connections) at which latency is compared below saturation. */
 const FIXED_RATE = Number(process.env.BENCH_FIXED_RATE ?? 2000);
 
+// With BENCH_PIN=1 (run the bench itself as `taskset -c 0 node bench/verify-cost.mjs`), each
+// server runs on the last core and the load generator on the others, so the ratios are of the
+// servers' own work rather than of how the machine shares its cores. One server is loaded at a time.
+const PIN = process.env.BENCH_PIN === "1";
+const LAST_CORE = String(os.availableParallelism() - 1);
+
 async function start(mode, env = {}) {
-  const child = spawn(process.execPath, [new URL("./serve.mjs", import.meta.url).pathname, mode], {
+  const serve = [new URL("./serve.mjs", import.meta.url).pathname, mode];
+  const [command, args] = PIN
+    ? ["taskset", ["-c", LAST_CORE, process.execPath, ...serve]]
+    : [process.execPath, serve];
+  const child = spawn(command, args, {
     env: { ...process.env, DATABASE_URL, NODE_ENV: "production", ...env },
     stdio: ["ignore", "pipe", "inherit"],
   });
@@ -143,9 +153,14 @@ async function compare(targets, connections, overallRate) {
   return Object.fromEntries(
     modes.map((m) => [
       m,
-      Object.fromEntries(
-        Object.keys(runs[m][0]).map((field) => [field, median(runs[m].map((r) => r[field]))]),
-      ),
+      {
+        ...Object.fromEntries(
+          Object.keys(runs[m][0]).map((field) => [field, median(runs[m].map((r) => r[field]))]),
+        ),
+        // Each round's req/s: ratios of one round's runs (taken minutes apart at most) show how
+        // far this machine's noise moves them.
+        rpsByRound: runs[m].map((r) => Math.round(r.rps)),
+      },
     ]),
   );
 }
@@ -155,7 +170,14 @@ export async function measureVerifyCost() {
   const cached = await start("verify", { LAPSE_VERIFY_CACHE_MS: CACHE_MS });
   const bare = await start("bare");
   const verifyUrl = `http://127.0.0.1:${lapse.port}/api/auth/verify${lapse.query}`;
-  const results = { seconds: DURATION, rounds: ROUNDS, route: [], fixedRate: null, nginx: null };
+  const results = {
+    seconds: DURATION,
+    rounds: ROUNDS,
+    pinned: PIN,
+    route: [],
+    fixedRate: null,
+    nginx: null,
+  };
   const ratio = (a, b) => Number((a / b).toFixed(2));
   try {
     const targets = {
@@ -183,6 +205,12 @@ export async function measureVerifyCost() {
         connections,
         summary,
         ratioToBare: ratio(summary.verify.rps, summary.bare.rps),
+        ratioToBareByRound: summary.verify.rpsByRound.map((v, i) =>
+          ratio(v, summary.bare.rpsByRound[i]),
+        ),
+        cachedRatioToBareByRound: summary.verifyCached.rpsByRound.map((v, i) =>
+          ratio(v, summary.bare.rpsByRound[i]),
+        ),
         cpuRatioToBare: ratio(summary.verify.cpuUsPerRequest, summary.bare.cpuUsPerRequest),
         cachedRatioToBare: ratio(summary.verifyCached.rps, summary.bare.rps),
         cachedCpuRatioToBare: ratio(
