@@ -5,7 +5,6 @@ import {
   type Refuse,
 } from "../../auth/authenticate.middleware";
 import { Action } from "../../auth/authorization";
-
 import type { RequestContext } from "../../context";
 import { badUserInput, type LapseError } from "../../errors/lapse-error";
 import { declareActions, restHandler } from "../../http/rest";
