@@ -54,3 +54,11 @@ export async function noSeriousViolations(page: Page, name: string): Promise<voi
 export async function screenshot(page: Page, name: string): Promise<void> {
   await page.screenshot({ path: path.join(artifacts, `${name}.png`) });
 }
+
+/** Signs `page` in to the console at `url` with a personal token, landing on acme's tokens. */
+export async function signInWithToken(page: Page, url: string, secret: string): Promise<void> {
+  await page.goto(`${url}/sign-in`);
+  await page.getByLabel("Personal access token").fill(secret);
+  await page.getByRole("button", { name: "Sign in" }).click();
+  await page.waitForURL(/\/orgs\/acme\/tokens/);
+}

@@ -1,6 +1,12 @@
 import type { Browser, BrowserContext, Page } from "playwright-core";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { browserTestsRun, launchChromium, noSeriousViolations, screenshot } from "./browser";
+import {
+  browserTestsRun,
+  launchChromium,
+  noSeriousViolations,
+  screenshot,
+  signInWithToken,
+} from "./browser";
 import { LapseProcess } from "./lapse-process";
 
 const DAY = 86_400_000;
@@ -17,12 +23,7 @@ describe.runIf(browserTestsRun)("the console's rough edges, in Chromium", () => 
   let context: BrowserContext;
   let page: Page;
 
-  const signIn = async (on: Page, secret: string) => {
-    await on.goto(`${lapse.url}/sign-in`);
-    await on.getByLabel("Personal access token").fill(secret);
-    await on.getByRole("button", { name: "Sign in" }).click();
-    await on.waitForURL(/\/orgs\/acme\/tokens/);
-  };
+  const signIn = (on: Page, secret: string) => signInWithToken(on, lapse.url, secret);
   const personal = (name: string, expiresInMs: number | null, description?: string) =>
     lapse.gql<Created>(CREATE_PERSONAL, {
       n: name,

@@ -1,6 +1,12 @@
 import type { Browser, BrowserContext, Page } from "playwright-core";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { browserTestsRun, launchChromium, noSeriousViolations, screenshot } from "./browser";
+import {
+  browserTestsRun,
+  launchChromium,
+  noSeriousViolations,
+  screenshot,
+  signInWithToken,
+} from "./browser";
 import { LapseProcess } from "./lapse-process";
 
 describe.runIf(browserTestsRun)("members and teams in Chromium", () => {
@@ -27,10 +33,7 @@ describe.runIf(browserTestsRun)("members and teams in Chromium", () => {
     browser = await launchChromium();
     const context = await browser.newContext({ viewport: { width: 1280, height: 800 } });
     page = await context.newPage();
-    await page.goto(`${lapse.url}/sign-in`);
-    await page.getByLabel("Personal access token").fill(lapse.adminToken);
-    await page.keyboard.press("Enter");
-    await page.waitForURL(/\/orgs\/acme\/tokens/);
+    await signInWithToken(page, lapse.url, lapse.adminToken);
   }, 60_000);
 
   afterAll(async () => {

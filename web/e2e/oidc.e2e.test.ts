@@ -2,7 +2,13 @@ import { randomUUID } from "node:crypto";
 import { SignJWT, exportJWK, generateKeyPair, type CryptoKey } from "jose";
 import type { Browser, Page } from "playwright-core";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { browserTestsRun, launchChromium, noSeriousViolations, screenshot } from "./browser";
+import {
+  browserTestsRun,
+  launchChromium,
+  noSeriousViolations,
+  screenshot,
+  signInWithToken,
+} from "./browser";
 import { LapseProcess } from "./lapse-process";
 
 /** An issuer the server never fetches from: registered with its static JWKS. */
@@ -46,10 +52,7 @@ describe.runIf(browserTestsRun)("OIDC issuers in the console", () => {
     await lapse.gql(`mutation { createTeam(organization: "acme", name: "platform") { name } }`);
     browser = await launchChromium();
     page = await (await browser.newContext({ viewport: { width: 1280, height: 900 } })).newPage();
-    await page.goto(`${lapse.url}/sign-in`);
-    await page.locator("#token").fill(lapse.adminToken);
-    await page.keyboard.press("Enter");
-    await page.waitForURL(/\/orgs\/acme\/tokens/);
+    await signInWithToken(page, lapse.url, lapse.adminToken);
   }, 60_000);
 
   afterAll(async () => {
