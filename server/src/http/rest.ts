@@ -9,8 +9,22 @@ import { ERROR_HTTP_STATUS, type ErrorCode } from "../errors/lapse-error";
  * REST errors in Pulumi Cloud's shape, `{code, message}` with `code` the HTTP status, plus Lapse's
  * own `error` code and the request id to quote.
  */
-function sendError(res: Response, status: number, error: string, message: string): void {
+/** REST's error body: `{code, message, error, requestId}` with `status`. */
+export function sendError(res: Response, status: number, error: string, message: string): void {
   res.status(status).json({ code: status, message, error, requestId: res.locals.requestId });
+}
+
+/**
+ * Any error as REST answers it, mapped exactly as GraphQL maps it (unexpected errors logged and
+ * hidden): its status, code and sentence.
+ */
+export function restErrorOf(
+  error: unknown,
+  ctx: RequestContext,
+): { status: number; code: string; message: string } {
+  const mapped = toGraphQLError(error, ctx);
+  const code = String(mapped.extensions.code);
+  return { status: ERROR_HTTP_STATUS[code as ErrorCode] ?? 500, code, message: mapped.message };
 }
 
 export const refuseAsRest: Refuse = (res, error) =>
@@ -40,16 +54,14 @@ export function restHandler(
       authorizeCaller(ctx, ...actions);
       await handle(ctx, req, res);
     } catch (error) {
-      const mapped = toGraphQLError(error, ctx);
-      const code = String(mapped.extensions.code);
-      const status = ERROR_HTTP_STATUS[code as ErrorCode] ?? 500;
+      const { status, code, message } = restErrorOf(error, ctx);
       if (res.headersSent) {
         // A stream already under way cannot change its status: cut it short so the client sees a failure.
         res.destroy();
         return;
       }
       if (status === 503) res.setHeader("Retry-After", RETRY_AFTER_SECONDS);
-      sendError(res, status, code, mapped.message);
+      sendError(res, status, code, message);
     }
   });
 }

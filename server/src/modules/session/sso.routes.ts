@@ -1,14 +1,8 @@
 import { Router, type Request, type Response } from "express";
 import { Action } from "../../auth/authorization";
 import type { RequestContext } from "../../context";
-import { toGraphQLError } from "../../errors/error-middleware";
-import {
-  ERROR_HTTP_STATUS,
-  badUserInput,
-  forbidden,
-  type ErrorCode,
-} from "../../errors/lapse-error";
-import { declareActions, restHandler } from "../../http/rest";
+import { badUserInput, forbidden } from "../../errors/lapse-error";
+import { declareActions, restErrorOf, restHandler, sendError } from "../../http/rest";
 import { setSessionCookie } from "../../http/session-cookie";
 import type { SsoAttempt } from "./sso.service";
 
@@ -128,21 +122,14 @@ function readAttempt(req: Request, cookieName: string): SsoAttempt | null {
  * sign-in; anything else the REST error shape. Either way with the error's 4xx (5xx) status.
  */
 function refuse(req: Request, res: Response, ctx: RequestContext, error: unknown): void {
-  const mapped = toGraphQLError(error, ctx);
-  const code = String(mapped.extensions.code);
-  const status = ERROR_HTTP_STATUS[code as ErrorCode] ?? 500;
-  if (req.accepts(["json", "html"]) !== "html") {
-    res
-      .status(status)
-      .json({ code: status, message: mapped.message, error: code, requestId: ctx.requestId });
-    return;
-  }
+  const { status, code, message } = restErrorOf(error, ctx);
+  if (req.accepts(["json", "html"]) !== "html") return sendError(res, status, code, message);
   res
     .status(status)
     .type("html")
     .send(
       `<!doctype html><html lang="en"><head><meta charset="utf-8"><title>Lapse: not signed in</title></head>` +
-        `<body><main><h1>You are not signed in</h1><p role="alert">${escapeHtml(mapped.message)}</p>` +
+        `<body><main><h1>You are not signed in</h1><p role="alert">${escapeHtml(message)}</p>` +
         `<p><a href="/sign-in">Back to sign-in</a></p><p><small>Request id: ${escapeHtml(ctx.requestId)}</small></p></main></body></html>`,
     );
 }
