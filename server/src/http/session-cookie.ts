@@ -2,13 +2,18 @@ import type { Request, Response } from "express";
 
 export const SESSION_COOKIE = "lapse_session";
 
-/** The session cookie's value, if the request carries one. */
-export function readSessionCookie(req: Request): string | undefined {
+/** The value of the request's cookie called `cookieName`, if it carries one. */
+export function readCookie(req: Request, cookieName: string): string | undefined {
   for (const part of (req.get("cookie") ?? "").split(";")) {
     const [name, ...rest] = part.trim().split("=");
-    if (name === SESSION_COOKIE) return rest.join("=");
+    if (name === cookieName) return rest.join("=");
   }
   return undefined;
+}
+
+/** The session cookie's value, if the request carries one. */
+export function readSessionCookie(req: Request): string | undefined {
+  return readCookie(req, SESSION_COOKIE);
 }
 
 /**

@@ -3,7 +3,7 @@ import { Action } from "../../auth/authorization";
 import type { RequestContext } from "../../context";
 import { badUserInput, forbidden } from "../../errors/lapse-error";
 import { declareActions, restErrorOf, restHandler, sendError } from "../../http/rest";
-import { setSessionCookie } from "../../http/session-cookie";
+import { readCookie, setSessionCookie } from "../../http/session-cookie";
 import type { SsoAttempt } from "./sso.service";
 
 /**
@@ -98,23 +98,18 @@ export function ssoRoutes(contextFor: (req: Request, res: Response) => RequestCo
 }
 
 function readAttempt(req: Request, cookieName: string): SsoAttempt | null {
-  for (const part of (req.get("cookie") ?? "").split(";")) {
-    const [name, ...rest] = part.trim().split("=");
-    if (name !== cookieName) continue;
-    try {
-      const parsed = JSON.parse(
-        Buffer.from(rest.join("="), "base64url").toString("utf8"),
-      ) as SsoAttempt;
-      const strings = [parsed.state, parsed.nonce, parsed.verifier].every(
-        (v) => typeof v === "string",
-      );
-      const invitation = parsed.invitation === null || typeof parsed.invitation === "string";
-      return strings && invitation && typeof parsed.expiresAt === "number" ? parsed : null;
-    } catch {
-      return null;
-    }
+  const value = readCookie(req, cookieName);
+  if (value === undefined) return null;
+  try {
+    const parsed = JSON.parse(Buffer.from(value, "base64url").toString("utf8")) as SsoAttempt;
+    const strings = [parsed.state, parsed.nonce, parsed.verifier].every(
+      (v) => typeof v === "string",
+    );
+    const invitation = parsed.invitation === null || typeof parsed.invitation === "string";
+    return strings && invitation && typeof parsed.expiresAt === "number" ? parsed : null;
+  } catch {
+    return null;
   }
-  return null;
 }
 
 /**
