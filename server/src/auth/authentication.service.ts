@@ -191,9 +191,10 @@ export class AuthenticationService {
    * not revoked or expired at this moment, within its organization's lifetime policy and its
    * networks, and neither it nor the address locked out as far as this process knows. The gateway
    * check's cache (LAPSE_VERIFY_CACHE_MS) asks this; whatever it refuses goes through `authenticate`.
+   * `address` is the origin's `addressKey` (the cache works it out for its own key).
    */
-  acceptsKnown(token: AccessToken, origin: RequestOrigin, nowMs: number): boolean {
-    if (this.throttle.lockedOutLocally([addressKey(origin.ip), tokenKey(token.id)], nowMs)) {
+  acceptsKnown(token: AccessToken, origin: RequestOrigin, nowMs: number, address: string): boolean {
+    if (this.throttle.lockedOutLocally([address, tokenKey(token.id)], nowMs)) {
       return false;
     }
     return refusalOf(token, origin, new Date(nowMs)) === null;

@@ -122,10 +122,13 @@ export function cachedAuthentication(
     authenticateSession: (cookie, origin) => auth.authenticateSession(cookie, origin),
     async authenticate(secret: string, origin: RequestOrigin): Promise<AuthenticationResult> {
       if (!parseSecret(secret)) return auth.authenticate(secret, origin);
-      const key = `${digestSecret(secret)} ${addressKey(origin.ip)}`;
+      const address = addressKey(origin.ip);
+      const key = `${digestSecret(secret)} ${address}`;
       const nowMs = clock.now().getTime();
       const known = cache.get(key, nowMs);
-      if (known && auth.acceptsKnown(known, origin, nowMs)) return { ok: true, token: known };
+      if (known && auth.acceptsKnown(known, origin, nowMs, address)) {
+        return { ok: true, token: known };
+      }
       // Taken before the read: a transaction that ends while it runs may have changed what it read.
       const generation = cache.generation;
       const result = await auth.authenticate(secret, origin);
