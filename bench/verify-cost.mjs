@@ -1,9 +1,13 @@
 // What gateway verification costs: GET /api/auth/verify (a team token with a scope of the
-// organization's own, checked against org and scope) through autocannon, against a bare route of
-// the same process (GET /bench/bare: the same 204 and headers from memory, mounted where the check
-// is, as issue 13 asks) and against a bare Express app in a process of its own; then latency at a
-// fixed offered rate; then nginx with auth_request to Lapse against the same nginx proxying alone.
-// Rounds alternate the order; medians are reported.
+// organization's own, checked against org and scope) through autocannon, against
+// - bare: the bare Express route of the same process (GET /bench/bare: the same 204 and headers from
+//   memory, after the middleware every Express route of Lapse passes), as issue 13 asks;
+// - bareNode: a route of the same process that does nothing, answered ahead of Express the way the
+//   check is (GET /bench/bare-node: request id, database time bound, timing), so that the check's
+//   own work shows apart from what it saves by not going through Express;
+// - bareProcess: a bare Express app in a process of its own;
+// then latency at a fixed offered rate; then nginx with auth_request to Lapse against the same
+// nginx proxying alone. Rounds alternate the order; medians are reported.
 import { spawn, spawnSync } from "node:child_process";
 import fs from "node:fs";
 import { createServer } from "node:net";
@@ -192,6 +196,11 @@ export async function measureVerifyCost() {
         secret: "none",
         pids: [lapse.child.pid],
       },
+      bareNode: {
+        url: `http://127.0.0.1:${lapse.port}/bench/bare-node`,
+        secret: "none",
+        pids: [lapse.child.pid],
+      },
       bareProcess: {
         url: `http://127.0.0.1:${bare.port}/api/auth/verify`,
         secret: "none",
@@ -217,6 +226,8 @@ export async function measureVerifyCost() {
           summary.verifyCached.cpuUsPerRequest,
           summary.bare.cpuUsPerRequest,
         ),
+        ratioToBareNode: ratio(summary.verify.rps, summary.bareNode.rps),
+        cpuRatioToBareNode: ratio(summary.verify.cpuUsPerRequest, summary.bareNode.cpuUsPerRequest),
         ratioToBareProcess: ratio(summary.verify.rps, summary.bareProcess.rps),
         cpuRatioToBareProcess: ratio(
           summary.verify.cpuUsPerRequest,

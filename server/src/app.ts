@@ -5,7 +5,7 @@ import express, { type ErrorRequestHandler, type Express, type RequestHandler } 
 import helmet from "helmet";
 import type { DataSource } from "typeorm";
 import { DATABASE_UNAVAILABLE, isTransientDatabaseError } from "./db/errors";
-import { boundDatabaseTime } from "./db/pool-guard";
+import { boundDatabaseTime, withDatabaseTimeBound } from "./db/pool-guard";
 import { authenticate } from "./auth/authenticate.middleware";
 import { AuthenticationService } from "./auth/authentication.service";
 import { principalFor } from "./auth/principal";
@@ -18,10 +18,18 @@ import { sessionRoutes } from "./modules/session/session.routes";
 import { ssoRoutes } from "./modules/session/sso.routes";
 import { revokeLeakedRoute, secretScanningRoute } from "./modules/leak/leak.routes";
 import { tokenRoutes } from "./modules/token/token.routes";
-import { mountVerifyRoute, tokenTrustRoutes } from "./modules/trust/token-trust.routes";
+import { tokenTrustRoutes } from "./modules/trust/token-trust.routes";
+import {
+  GATEWAY_CHECK_ROUTE,
+  gatewayCheck,
+  isFor,
+  type NodeRoute,
+} from "./modules/trust/gateway-check";
+import type { IncomingMessage, ServerResponse } from "node:http";
+import type { TrustProxy } from "./http/client-address";
 import { cachedAuthentication, onTransactionEnd, VerifyCache } from "./modules/trust/verify-cache";
 import { OPENAPI_DOCUMENT } from "./http/openapi";
-import { requestContextFactory } from "./http/request-context";
+import { contextFactory, requestContextFactory } from "./http/request-context";
 import { declareActions, refuseAsRest } from "./http/rest";
 import { Action } from "./auth/authorization";
 import { formatError } from "./errors/format-error";
@@ -30,7 +38,7 @@ import { unexpectedErrorsPlugin } from "./errors/unexpected-errors.plugin";
 import { accessLog } from "./http/access-log";
 import { operationLogPlugin } from "./http/operation-log.plugin";
 import { healthRoutes } from "./http/health";
-import { requestId } from "./http/request-id";
+import { requestId, requestIdsFor } from "./http/request-id";
 import { webRoutes } from "./http/web";
 import type { Logger } from "./logger";
 import { buildLapseSchema } from "./schema/build-schema";
@@ -41,6 +49,7 @@ import {
   metricsRoute,
   operationMetricsPlugin,
   requestTiming,
+  routeTimer,
   type MetricsOptions,
 } from "./http/metrics";
 
@@ -62,9 +71,11 @@ export interface AppOptions {
    */
   benchAuthenticateAs?: { token: AccessToken; nextTurn: boolean };
   /**
-   * Benchmarks only (bench/verify-cost.mjs): `GET /bench/bare`, mounted where the gateway check is
-   * and answering its headers from memory, so that the bench compares verification with a route of
-   * the same process that does nothing. Like `benchAuthenticateAs`, only code can set it.
+   * Benchmarks only (bench/verify-cost.mjs): `GET /bench/bare`, an Express route of the same process
+   * that answers the gateway check's 204 and headers from memory, after the middleware every Express
+   * route passes; and `GET /bench/bare-node`, the same answered ahead of Express the way the gateway
+   * check is (request id, database time bound, timing). The bench compares verification with both.
+   * Like `benchAuthenticateAs`, only code can set it.
    */
   benchBareRoute?: boolean;
   /**
@@ -77,7 +88,10 @@ export interface AppOptions {
 }
 
 export interface LapseApp {
+  /** The whole application; serving it (`app.listen`, `http.createServer(app)`) serves `nodeRoutes` too. */
   app: Express;
+  /** The routes answered on Node's own objects before Express sees the request (the gateway check). */
+  nodeRoutes: readonly NodeRoute[];
   services: Services;
   metrics: LapseMetrics;
   stop(): Promise<void>;
@@ -94,9 +108,13 @@ export async function createApp(options: AppOptions): Promise<LapseApp> {
       onOutcome: (outcome) => metrics.webhookDeliveries.inc({ outcome }),
     },
   });
+  // The counters' children made once: the gateway check counts each of its authentications too.
+  const authenticated = metrics.authentications.labels({ outcome: "ok" });
+  const authenticationRefused = metrics.authentications.labels({ outcome: "refused" });
   const observeAuthentication = (outcome: string) => {
-    metrics.authentications.inc({ outcome: outcome === "ok" ? "ok" : "refused" });
-    if (outcome !== "ok") metrics.refusals.inc({ reason: outcome });
+    if (outcome === "ok") return authenticated.inc();
+    authenticationRefused.inc();
+    metrics.refusals.inc({ reason: outcome });
   };
   const auth = new AuthenticationService(
     dataSource,
@@ -106,6 +124,7 @@ export async function createApp(options: AppOptions): Promise<LapseApp> {
     services.authThrottle,
   );
   const contextFor = requestContextFactory({ dataSource, clock, logger, services });
+  const contextOf = contextFactory({ dataSource, clock, logger, services });
   const schema = await buildLapseSchema();
   const apollo = new ApolloServer<RequestContext>({
     schema,
@@ -133,21 +152,27 @@ export async function createApp(options: AppOptions): Promise<LapseApp> {
   // LAPSE_DB_TIMEOUT_MS bounds the request's database time as a whole, not each statement.
   app.use(boundDatabaseTime);
   app.use(requestTiming(metrics));
-  // A gateway asks this before every request of its own services, so it goes ahead of what serves
-  // the API and the console: security headers mean nothing on a bodiless 204 a gateway reads, and
-  // a line per check would double the log of a busy service (its gateway logs the request; a
-  // refusal is still logged). Profiled under load, the middleware below cost as much as the check.
   if (options.benchBareRoute) app.get("/bench/bare", bareRoute);
   const verifyCache = options.verifyCacheMs ? new VerifyCache(options.verifyCacheMs) : null;
   const stopClearingCache = verifyCache
     ? onTransactionEnd(dataSource, () => verifyCache.clear())
     : () => {};
-  mountVerifyRoute(
-    app,
-    contextFor,
-    verifyCache ? cachedAuthentication(auth, verifyCache, clock) : auth,
-    logger,
-  );
+  const observeRoute = routeTimer(metrics);
+  const nodeRoutes: [NodeRoute, NodeHandler][] = [
+    [
+      GATEWAY_CHECK_ROUTE,
+      gatewayCheck({
+        auth: verifyCache ? cachedAuthentication(auth, verifyCache, clock) : auth,
+        logger,
+        contextOf,
+        trust: app.get("trust proxy fn") as TrustProxy,
+        observeTiming: observeRoute,
+        observeAuthentication,
+      }),
+    ],
+  ];
+  if (options.benchBareRoute) nodeRoutes.push([BENCH_BARE_NODE, bareNodeRoute(observeRoute)]);
+  serveAheadOfExpress(app, nodeRoutes);
   // Security headers everywhere; the strict Content-Security-Policy is the console's (below).
   app.use(helmet({ contentSecurityPolicy: false }));
   app.use(accessLog(logger));
@@ -186,6 +211,7 @@ export async function createApp(options: AppOptions): Promise<LapseApp> {
   app.use(jsonErrors(logger));
   return {
     app,
+    nodeRoutes: nodeRoutes.map(([route]) => route),
     services,
     metrics,
     stop: async () => {
@@ -302,3 +328,43 @@ const bareRoute: RequestHandler = (_req, res) => {
   res.setHeader("Lapse-Token-Expiration", "never");
   res.status(204).end();
 };
+
+type NodeHandler = (req: IncomingMessage, res: ServerResponse) => void;
+
+/**
+ * Answers `routes` on Node's own request and response, before Express makes its own of them (see
+ * modules/trust/gateway-check.ts for why). Every way of serving an Express app (`app.listen`,
+ * `http.createServer(app)`, mounting it in another) calls `app.handle`, so this is the one place
+ * that sees every request.
+ */
+function serveAheadOfExpress(app: Express, routes: [NodeRoute, NodeHandler][]): void {
+  type Handle = (req: IncomingMessage, res: ServerResponse, callback?: unknown) => void;
+  const expressApp = app as unknown as { handle: Handle };
+  const handleInExpress = expressApp.handle.bind(app);
+  expressApp.handle = (req, res, callback) => {
+    for (const [route, serve] of routes) if (isFor(route, req)) return serve(req, res);
+    handleInExpress(req, res, callback);
+  };
+}
+
+const BENCH_BARE_NODE: NodeRoute = { method: "GET", path: "/bench/bare-node", actions: [] };
+
+/** What `benchBareRoute` serves ahead of Express: the gateway check's framing, and no check. */
+function bareNodeRoute(
+  observe: (route: string, method: string, statusCode: number, start: bigint) => void,
+): NodeHandler {
+  return (req, res) => {
+    const start = process.hrtime.bigint();
+    res.setHeader("X-Request-Id", requestIdsFor(req.headers["x-request-id"]).requestId);
+    res.setHeader("Cache-Control", "no-store");
+    withDatabaseTimeBound(() => {
+      res.setHeader("Lapse-Token-Id", "00000000-0000-7000-8000-000000000000");
+      res.setHeader("Lapse-Subject", "team:bench/bench");
+      res.setHeader("Lapse-Scopes", "deploy:prod");
+      res.setHeader("Lapse-Token-Expiration", "never");
+      res.statusCode = 204;
+      res.end();
+      observe(BENCH_BARE_NODE.path, req.method!, 204, start);
+    });
+  };
+}

@@ -97,6 +97,23 @@ for (const _store of testStores().filter((s) => s.kind === "mysql")) {
     }
 
     const ready = async () => (await fetch(`${server.url}/readyz`)).status;
+
+    /**
+     * The gateway check, answered outside Express (modules/trust/gateway-check.ts), answers 503
+     * with Retry-After within `boundMs` too, and says nothing of the failure.
+     */
+    async function expectGatewayCheckUnavailable(boundMs: number): Promise<void> {
+      const started = Date.now();
+      const response = await fetch(`${server.url}/api/auth/verify`, {
+        headers: { authorization: `Bearer ${org.admin.secret}` },
+      });
+      const body = await response.text();
+      expect(Date.now() - started).toBeLessThan(boundMs);
+      expect(response.status, body).toBe(503);
+      expect(response.headers.get("retry-after")).toBe("5");
+      expect(JSON.parse(body)).toMatchObject({ code: 503, error: "SERVICE_UNAVAILABLE" });
+      expect(body).not.toMatch(/ECONNREFUSED|PROTOCOL_|at \w+ \(|SELECT|lapse_pat_/);
+    }
     const pause = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
 
     /** Waits until a request started after `since` has succeeded; how long that took, or -1. */
@@ -166,6 +183,7 @@ for (const _store of testStores().filter((s) => s.kind === "mysql")) {
       await db.kill();
       await pause(1_500);
       expect(await ready()).toBe(503);
+      await expectGatewayCheckUnavailable(BOUND_MS);
       const downAnswers = traffic.answers.filter((a) => a.at > killedAt + 200);
       await db.start();
       const recoveredAfterMs = await recovery(traffic.answers, Date.now());
@@ -183,6 +201,7 @@ for (const _store of testStores().filter((s) => s.kind === "mysql")) {
       const readiness = Date.now();
       expect(await ready()).toBe(503);
       expect(Date.now() - readiness).toBeLessThan(TIMEOUT_MS + 1_000);
+      await expectGatewayCheckUnavailable(TIMEOUT_MS + 1_000);
       const thawedAt = Date.now();
       db.thaw();
       const recoveredAfterMs = await recovery(traffic.answers, Date.now());

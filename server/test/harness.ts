@@ -25,7 +25,7 @@ export interface GraphQLResponse<T> {
 type PoolExecute = (sql: string, ...rest: unknown[]) => unknown;
 
 /** The app's own settings a test may choose. */
-export type TestAppOptions = Pick<AppOptions, "metrics" | "verifyCacheMs">;
+export type TestAppOptions = Pick<AppOptions, "metrics" | "verifyCacheMs" | "trustProxy">;
 
 /** A running Lapse on a real store, with a clock the test controls and the log lines it wrote. */
 export class TestServer {

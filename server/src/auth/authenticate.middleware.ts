@@ -1,10 +1,15 @@
-import type { Request, RequestHandler, Response } from "express";
+import type { RequestHandler, Response } from "express";
 import { LapseError, unauthenticated } from "../errors/lapse-error";
 import type { Logger } from "../logger";
-import type { AuthenticationResult, AuthenticationService } from "./authentication.service";
+import type {
+  AuthenticationResult,
+  AuthenticationService,
+  RequestOrigin,
+} from "./authentication.service";
 import { clientAddress } from "../http/client-address";
 import { clearSessionCookie, readSessionCookie } from "../http/session-cookie";
-import { principalFor } from "./principal";
+import { principalFor, type Principal } from "./principal";
+import type { AccessToken } from "../modules/token/access-token.entity";
 
 /** How a route family words a refusal; GraphQL's shape by default. */
 export type Refuse = (res: Response, error: LapseError) => void;
@@ -40,22 +45,94 @@ export function retryAfterSeconds(result: { retryAfterMs?: number }): number {
 
 /**
  * The error a refused authentication answers with: the policy's own sentence, or why it failed. A
- * throttled one also tells `res` when to come back (Retry-After).
+ * throttled one also tells `res`, when given, when to come back (Retry-After).
  */
 export function refusalError(
   result: Extract<AuthenticationResult, { ok: false }>,
-  res: Response,
+  res?: Pick<Response, "setHeader">,
 ): LapseError {
   if (result.reason === "policy") return new LapseError("POLICY_VIOLATION", result.message!);
   if (result.reason === "address") return new LapseError("FORBIDDEN", result.message!);
   if (result.reason === "throttled") {
-    res.setHeader("Retry-After", String(retryAfterSeconds(result)));
+    res?.setHeader("Retry-After", String(retryAfterSeconds(result)));
     return new LapseError(
       "RATE_LIMITED",
       `Too many failed authentications from this address or with this token; try again in ${retryAfterSeconds(result)} seconds.`,
     );
   }
   return unauthenticated(MESSAGES[result.reason]);
+}
+
+/** What a request's credentials come to, whatever answers it (Express or the gateway check). */
+export type CredentialsOutcome =
+  | {
+      ok: true;
+      /** Null for a request that carried no credentials: it goes on anonymously. */
+      principal: Principal | null;
+      token: AccessToken | null;
+    }
+  | {
+      ok: false;
+      reason: string;
+      error: LapseError;
+      tokenId?: string;
+      /** Seconds until a lockout ends (Retry-After). */
+      retryAfterSeconds?: number;
+      /** A session cookie that no longer works: the browser is told to drop it. */
+      dropSessionCookie: boolean;
+    };
+
+/**
+ * Authenticates a request's `Authorization` header (`token <secret>` or `Bearer <secret>`), or
+ * else its session cookie, and logs and observes the outcome; `originOf` is asked only when there
+ * is something to authenticate. The log line gives the reason and token id, never the secret.
+ */
+export async function authenticateCredentials(
+  auth: Authenticator,
+  credentials: { header: string | undefined; cookie: string | undefined },
+  originOf: () => RequestOrigin,
+  logger: Logger,
+  observe: (outcome: string) => void,
+): Promise<CredentialsOutcome> {
+  const { header, cookie } = credentials;
+  if (header === undefined && cookie === undefined)
+    return { ok: true, principal: null, token: null };
+  const match = header === undefined ? null : SCHEME.exec(header);
+  const origin = originOf();
+  const refused = (
+    reason: string,
+    error: LapseError,
+    extra: Partial<Extract<CredentialsOutcome, { ok: false }>> = {},
+  ): CredentialsOutcome => {
+    observe(reason);
+    logger.info(
+      { requestId: origin.requestId, reason, tokenId: extra.tokenId },
+      "authentication refused",
+    );
+    return { ok: false, reason, error, dropSessionCookie: false, ...extra };
+  };
+  if (header !== undefined && !match) return refused("scheme", unauthenticated(MESSAGES.scheme));
+  const result = match
+    ? await auth.authenticate(match[1]!, origin)
+    : await auth.authenticateSession(cookie!, origin);
+  if (!result.ok) {
+    return refused(result.reason, refusalError(result), {
+      tokenId: result.token?.id,
+      ...(result.reason === "throttled" ? { retryAfterSeconds: retryAfterSeconds(result) } : {}),
+      // A session that no longer works is dropped from the browser too.
+      dropSessionCookie: !match,
+    });
+  }
+  observe("ok");
+  // Checked first: the line's object would be built on every request only to be dropped.
+  if (logger.isLevelEnabled("debug")) {
+    logger.debug(
+      { requestId: origin.requestId, tokenId: result.token?.id, kind: result.token?.kind },
+      "authenticated",
+    );
+  }
+  const principal = "principal" in result ? result.principal : principalFor(result.token);
+  return { ok: true, principal, token: result.token };
 }
 
 /**
@@ -73,74 +150,42 @@ export function authenticate(
   /** Told "ok" or the refusal's reason for each credential presented (the /metrics counters). */
   observe: (outcome: string) => void = () => {},
 ): RequestHandler {
-  const check = requestAuthentication(auth, logger, refuse, observe);
   return async (req, res, next) => {
-    let goOn: boolean;
+    res.locals.principal = null;
+    const header = req.get("authorization");
+    let outcome: CredentialsOutcome;
     try {
-      goOn = await check(req, res);
+      outcome = await authenticateCredentials(
+        auth,
+        { header, cookie: header === undefined ? readSessionCookie(req) : undefined },
+        () => ({
+          requestId: res.locals.requestId as string,
+          ip: clientAddress(req),
+          userAgent: req.get("user-agent") ?? null,
+        }),
+        logger,
+        observe,
+      );
     } catch (error) {
       return next(error);
     }
-    if (goOn) next();
+    if (!outcome.ok) {
+      if (outcome.dropSessionCookie) clearSessionCookie(req, res);
+      if (outcome.retryAfterSeconds) {
+        res.setHeader("Retry-After", String(outcome.retryAfterSeconds));
+      }
+      if (outcome.error.code === "UNAUTHENTICATED") {
+        res.setHeader("WWW-Authenticate", 'Bearer realm="lapse"');
+      }
+      return refuse(res, outcome.error);
+    }
+    res.locals.principal = outcome.principal;
+    if (outcome.token?.expiresAt) {
+      res.setHeader("Lapse-Token-Expiration", outcome.token.expiresAt.toISOString());
+    }
+    next();
   };
 }
 
 /** What the authentication middleware asks of an authenticator. */
 export type Authenticator = Pick<AuthenticationService, "authenticate" | "authenticateSession">;
-
-/**
- * `authenticate` as a function a handler can await (the gateway check, which is one handler so
- * that its requests pass one layer fewer): true when the request goes on, with or without a
- * principal; false when it was refused and answered.
- */
-export function requestAuthentication(
-  auth: Authenticator,
-  logger: Logger,
-  refuse: Refuse = refuseAsGraphQL,
-  observe: (outcome: string) => void = () => {},
-): (req: Request, res: Response) => Promise<boolean> {
-  return async (req, res) => {
-    res.locals.principal = null;
-    const header = req.get("authorization");
-    const cookie = header === undefined ? readSessionCookie(req) : undefined;
-    if (header === undefined && cookie === undefined) return true;
-    const refuseWith = (reason: string, error: LapseError, tokenId?: string) => {
-      observe(reason);
-      logger.info({ requestId: res.locals.requestId, reason, tokenId }, "authentication refused");
-      if (error.code === "UNAUTHENTICATED")
-        res.setHeader("WWW-Authenticate", 'Bearer realm="lapse"');
-      refuse(res, error);
-      return false;
-    };
-    const match = header === undefined ? null : SCHEME.exec(header);
-    if (header !== undefined && !match)
-      return refuseWith("scheme", unauthenticated(MESSAGES.scheme));
-    const origin = {
-      requestId: res.locals.requestId as string,
-      ip: clientAddress(req),
-      userAgent: req.get("user-agent") ?? null,
-    };
-    const result = match
-      ? await auth.authenticate(match[1]!, origin)
-      : await auth.authenticateSession(cookie!, origin);
-    if (!result.ok) {
-      // A session that no longer works is dropped from the browser too.
-      if (!match) clearSessionCookie(req, res);
-      const error = refusalError(result, res);
-      return refuseWith(result.reason, error, result.token?.id);
-    }
-    res.locals.principal = "principal" in result ? result.principal : principalFor(result.token);
-    observe("ok");
-    // Checked first: the line's object would be built on every request only to be dropped.
-    if (logger.isLevelEnabled("debug")) {
-      logger.debug(
-        { requestId: res.locals.requestId, tokenId: result.token?.id, kind: result.token?.kind },
-        "authenticated",
-      );
-    }
-    if (result.token?.expiresAt) {
-      res.setHeader("Lapse-Token-Expiration", result.token.expiresAt.toISOString());
-    }
-    return true;
-  };
-}

@@ -25,7 +25,12 @@ const requests = new AsyncLocalStorage<{ startedAt: number }>();
  * on a Galera node leaving its cluster).
  */
 export function boundDatabaseTime(_req: unknown, _res: unknown, next: () => void): void {
-  requests.run({ startedAt: Date.now() }, next);
+  withDatabaseTimeBound(next);
+}
+
+/** `boundDatabaseTime` for a handler outside Express (the gateway check): runs `serve` bounded from now. */
+export function withDatabaseTimeBound<T>(serve: () => T): T {
+  return requests.run({ startedAt: Date.now() }, serve);
 }
 
 /**

@@ -1,5 +1,10 @@
+import type { IncomingMessage } from "node:http";
 import { isIP } from "node:net";
 import type { Request } from "express";
+import proxyAddr from "proxy-addr";
+
+/** Which hops to believe, compiled from `trust proxy` (Express's own "trust proxy fn"). */
+export type TrustProxy = (address: string, hop: number) => boolean;
 
 /**
  * The client's address: Express's `req.ip` when it is an address, else the socket's. With a proxy
@@ -13,11 +18,32 @@ export function clientAddress(req: Request): string | null {
   const locals = req.res?.locals;
   const known = locals?.clientAddress as string | null | undefined;
   if (known !== undefined) return known;
-  const ip = req.ip;
-  const socket = req.socket.remoteAddress;
-  const address = ip && isIP(ip) ? ip : socket && isIP(socket) ? socket : null;
+  const address = usableAddress(req.ip, req.socket.remoteAddress);
   if (locals) locals.clientAddress = address;
   return address;
+}
+
+/**
+ * `clientAddress` for a handler outside Express (the gateway check): the address Express's `req.ip`
+ * gives with the same `trust`, worked out the same way (proxy-addr is what Express calls).
+ */
+export function clientAddressOf(req: IncomingMessage, trust: TrustProxy): string | null {
+  return usableAddress(proxyAddr(req, trust), req.socket.remoteAddress);
+}
+
+/**
+ * Whether the client reached Lapse over HTTPS, as Express's `req.secure` says it: the socket's own
+ * TLS, or the first X-Forwarded-Proto when the peer is a trusted proxy.
+ */
+export function reachedOverHttps(req: IncomingMessage, trust: TrustProxy): boolean {
+  const own = "encrypted" in req.socket && req.socket.encrypted === true;
+  const header = req.headers["x-forwarded-proto"];
+  if (typeof header !== "string" || !trust(req.socket.remoteAddress ?? "", 0)) return own;
+  return header.split(",")[0]!.trim() === "https";
+}
+
+function usableAddress(ip: string | undefined, socket: string | undefined): string | null {
+  return ip && isIP(ip) ? ip : socket && isIP(socket) ? socket : null;
 }
 
 /**

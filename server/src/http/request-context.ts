@@ -7,23 +7,25 @@ import { clientAddress } from "./client-address";
 import type { Logger } from "../logger";
 import type { Services } from "../services";
 
-/** Builds the RequestContext of one HTTP request, after the request-id and authentication middleware ran. */
-export function requestContextFactory(deps: {
+/** What a request's context takes from the request itself. */
+export type RequestFields = Pick<
+  RequestContext,
+  "requestId" | "clientRequestId" | "principal" | "ip" | "userAgent"
+>;
+
+/** Builds the RequestContext of a request from its own fields (the gateway check, outside Express). */
+export function contextFactory(deps: {
   dataSource: DataSource;
   clock: Clock;
   logger: Logger;
   services: Services;
-}) {
-  return (req: Request, res: Response): RequestContext => {
+}): (fields: RequestFields) => RequestContext {
+  return (fields) => {
     let loaders: Loaders | undefined;
     return {
-      requestId: res.locals.requestId as string,
-      clientRequestId: (res.locals.clientRequestId as string | null | undefined) ?? null,
+      ...fields,
       clock: deps.clock,
       logger: deps.logger,
-      principal: res.locals.principal ?? null,
-      ip: clientAddress(req),
-      userAgent: req.get("user-agent") ?? null,
       services: deps.services,
       // Made on first use: most REST calls and every gateway check read through none of them.
       get loaders() {
@@ -31,4 +33,17 @@ export function requestContextFactory(deps: {
       },
     };
   };
+}
+
+/** Builds the RequestContext of one HTTP request, after the request-id and authentication middleware ran. */
+export function requestContextFactory(deps: Parameters<typeof contextFactory>[0]) {
+  const contextOf = contextFactory(deps);
+  return (req: Request, res: Response): RequestContext =>
+    contextOf({
+      requestId: res.locals.requestId as string,
+      clientRequestId: (res.locals.clientRequestId as string | null | undefined) ?? null,
+      principal: res.locals.principal ?? null,
+      ip: clientAddress(req),
+      userAgent: req.get("user-agent") ?? null,
+    });
 }

@@ -9,10 +9,20 @@ const SAFE_ID = /^[A-Za-z0-9._-]{1,64}$/;
  * id, so it can never stand in for the server's.
  */
 export const requestId: RequestHandler = (req, res, next) => {
-  const incoming = req.get("x-request-id");
-  const id = randomUUID();
-  res.locals.requestId = id;
-  res.locals.clientRequestId = incoming && SAFE_ID.test(incoming) ? incoming : null;
-  res.setHeader("X-Request-Id", id);
+  const ids = requestIdsFor(req.get("x-request-id"));
+  res.locals.requestId = ids.requestId;
+  res.locals.clientRequestId = ids.clientRequestId;
+  res.setHeader("X-Request-Id", ids.requestId);
   next();
 };
+
+/** A new request's id, and the client's own X-Request-Id (`incoming`) when it is safe to keep. */
+export function requestIdsFor(incoming: string | string[] | undefined): {
+  requestId: string;
+  clientRequestId: string | null;
+} {
+  return {
+    requestId: randomUUID(),
+    clientRequestId: typeof incoming === "string" && SAFE_ID.test(incoming) ? incoming : null,
+  };
+}

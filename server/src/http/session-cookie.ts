@@ -1,10 +1,14 @@
+import type { IncomingHttpHeaders } from "node:http";
 import type { Request, Response } from "express";
 
 export const SESSION_COOKIE = "lapse_session";
 
 /** The value of the request's cookie called `cookieName`, if it carries one. */
-export function readCookie(req: Request, cookieName: string): string | undefined {
-  for (const part of (req.get("cookie") ?? "").split(";")) {
+export function readCookie(
+  req: { headers: IncomingHttpHeaders },
+  cookieName: string,
+): string | undefined {
+  for (const part of (req.headers.cookie ?? "").split(";")) {
     const [name, ...rest] = part.trim().split("=");
     if (name === cookieName) return rest.join("=");
   }
@@ -12,7 +16,7 @@ export function readCookie(req: Request, cookieName: string): string | undefined
 }
 
 /** The session cookie's value, if the request carries one. */
-export function readSessionCookie(req: Request): string | undefined {
+export function readSessionCookie(req: { headers: IncomingHttpHeaders }): string | undefined {
   return readCookie(req, SESSION_COOKIE);
 }
 
@@ -37,10 +41,15 @@ export function setSessionCookie(
 }
 
 export function clearSessionCookie(req: Request, res: Response): void {
-  res.clearCookie(SESSION_COOKIE, {
-    httpOnly: true,
-    sameSite: "strict",
-    secure: req.secure,
-    path: "/",
-  });
+  res.append("Set-Cookie", sessionCookieClearing(req.secure));
+}
+
+/**
+ * The Set-Cookie header that drops the session cookie, as Express's `res.clearCookie` writes it;
+ * also for the gateway check, which answers outside Express.
+ */
+export function sessionCookieClearing(secure: boolean): string {
+  const attributes = ["Path=/", "Expires=Thu, 01 Jan 1970 00:00:00 GMT", "HttpOnly"];
+  if (secure) attributes.push("Secure");
+  return [`${SESSION_COOKIE}=`, ...attributes, "SameSite=Strict"].join("; ");
 }
